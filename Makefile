@@ -1,0 +1,46 @@
+# Roundtable: `make demo` to try it, `make test` to check it. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: demo dev test test-fast lint bench install assets clean-db
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/roundtable.css: node_modules/.installed $(wildcard static/scss/*.scss)
+	npx sass --no-source-map --style=compressed --load-path=node_modules static/scss/roundtable.scss $@
+
+install: $(BIN)/.installed node_modules/.installed static/build/roundtable.css
+
+assets: install
+	$(BIN)/python manage.py collectstatic --noinput -v0
+
+demo: assets
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python -m roundtable.core.serve --port $(PORT)
+
+dev: install
+	DEBUG=true $(BIN)/python manage.py migrate --noinput -v0
+	DEBUG=true $(BIN)/python manage.py runserver $(PORT)
+
+test: assets
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: assets
+	$(BIN)/python bench/run.py

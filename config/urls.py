@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from roundtable.api.api import api
+
+urlpatterns = [
+    path("", include("roundtable.cocreation.urls")),
+    path("", include("roundtable.bookings.urls")),
+    path("coordinator/", include("roundtable.bookings.coordinator_urls")),
+    path("accounts/", include("roundtable.accounts.urls")),
+    path("api/", api.urls),
+    path("django-admin/", admin.site.urls),
+]
+
+handler403 = "roundtable.core.views.forbidden"
+handler404 = "roundtable.core.views.not_found"
+handler500 = "roundtable.core.views.server_error"

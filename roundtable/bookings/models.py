@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from roundtable.cocreation.models import Session
+from roundtable.people.models import Person
+
+
+class AccessNeed(models.TextChoices):
+    """The common needs offered as a checklist; anything else goes in the free text."""
+
+    STEP_FREE = "step_free", "Step-free access or a wheelchair space"
+    ACCESSIBLE_TOILET = "accessible_toilet", "An accessible toilet nearby"
+    HEARING_LOOP = "hearing_loop", "A hearing loop"
+    BSL = "bsl", "A British Sign Language (BSL) interpreter"
+    CAPTIONS = "captions", "Live captions or a note-taker"
+    LARGE_PRINT = "large_print", "Large print materials"
+    EASY_READ = "easy_read", "Easy read materials"
+    QUIET_SPACE = "quiet_space", "A quiet space to take a break"
+    REGULAR_BREAKS = "regular_breaks", "Regular breaks"
+    SEATING = "seating", "A particular kind of seat"
+    CARER = "carer", "To bring a carer or companion"
+    ASSISTANCE_DOG = "assistance_dog", "To bring an assistance dog"
+    TRAVEL = "travel", "Help with travel"
+
+
+class BookingQuerySet(models.QuerySet["Booking"]):
+    def holding_place(self) -> "BookingQuerySet":
+        return self.filter(status__in=Booking.HOLDING_PLACE)
+
+    def waiting(self) -> "BookingQuerySet":
+        return self.filter(status=Booking.Status.WAITLISTED).order_by("waitlisted_at", "id")
+
+    def active(self) -> "BookingQuerySet":
+        return self.exclude(status=Booking.Status.CANCELLED)
+
+
+class Booking(models.Model):
+    """A person's place on a session. One per person per session, whatever happens to it."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        WAITLISTED = "waitlisted", "On the waiting list"
+        CANCELLED = "cancelled", "Cancelled"
+        ATTENDED = "attended", "Attended"
+        NO_SHOW = "no_show", "Did not come"
+
+    class Source(models.TextChoices):
+        WEB = "web", "Sign-up form"
+        API = "api", "API"
+        COORDINATOR = "coordinator", "Taken by a coordinator"
+
+    HOLDING_PLACE = (Status.CONFIRMED, Status.ATTENDED, Status.NO_SHOW)
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="bookings")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="bookings")
+    status = models.CharField(max_length=12, choices=Status.choices, db_index=True)
+    waitlisted_at = models.DateTimeField(null=True, blank=True)
+    promoted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    dietary_needs = models.CharField(max_length=500, blank=True)
+    heard_about = models.CharField("how they heard about it", max_length=300, blank=True)
+    source = models.CharField(max_length=12, choices=Source.choices, default=Source.WEB)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="one_booking_per_person_per_session"),
+            models.CheckConstraint(
+                condition=~Q(status="waitlisted") | Q(waitlisted_at__isnull=False),
+                name="waitlisted_booking_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "status", "waitlisted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} on {self.session} ({self.get_status_display()})"
+
+    def waiting_list_position(self) -> int | None:
+        if self.status != self.Status.WAITLISTED:
+            return None
+        ahead = Booking.objects.filter(session_id=self.session_id, status=self.Status.WAITLISTED).filter(
+            Q(waitlisted_at__lt=self.waitlisted_at) | Q(waitlisted_at=self.waitlisted_at, id__lt=self.id)
+        )
+        return ahead.count() + 1
+
+
+class AccessNeeds(models.Model):
+    """Special category (health) data. Stored only with explicit consent; coordinators only;
+    every view is audited; deleted after the session unless the person asked to keep it on file."""
+
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="access_needs")
+    needs = models.JSONField(default=list, blank=True)
+    details = models.TextField(blank=True)
+    prefer_not_to_say = models.BooleanField(default=False)
+    keep_on_file = models.BooleanField(default=False)
+    consent_given_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "access needs"
+
+    def __str__(self) -> str:
+        return f"Access needs for booking {self.booking_id}"
+
+    @property
+    def need_labels(self) -> list[str]:
+        labels = dict(AccessNeed.choices)
+        return [labels[n] for n in self.needs if n in labels]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.needs and not self.details.strip() and not self.prefer_not_to_say
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ManageLink(models.Model):
+    """A private link to manage a booking without an account. Random, stored hashed, revocable.
+    Each email mints its own, so older emails keep working until the booking is cancelled."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="manage_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Manage link for booking {self.booking_id}"
+
+    @classmethod
+    def mint(cls, booking: Booking) -> str:
+        raw = secrets.token_urlsafe(32)
+        cls.objects.create(booking=booking, token_hash=_hash(raw))
+        return raw
+
+    @classmethod
+    def booking_for(cls, raw: str) -> Booking | None:
+        if not raw or len(raw) > 100:
+            return None
+        link = (
+            cls.objects.select_related("booking__session__venue", "booking__person")
+            .filter(token_hash=_hash(raw), revoked_at__isnull=True)
+            .exclude(booking__status=Booking.Status.CANCELLED)
+            .first()
+        )
+        return link.booking if link else None
+
+    @classmethod
+    def revoke_all(cls, booking: Booking) -> int:
+        return cls.objects.filter(booking=booking, revoked_at__isnull=True).update(revoked_at=timezone.now())

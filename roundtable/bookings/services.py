@@ -1,0 +1,216 @@
+"""Every change to a booking goes through here, inside a transaction that locks the session.
+
+The place a person gets is decided while the session row is locked (PostgreSQL: SELECT … FOR
+UPDATE; SQLite: the IMMEDIATE transaction holds the database's write lock), so two processes
+can never both take the last place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from roundtable.bookings.models import AccessNeed, AccessNeeds, Booking, ManageLink
+from roundtable.cocreation.models import Session
+from roundtable.core import audit
+from roundtable.core.email import queue_email
+from roundtable.people.models import ConsentRecord
+from roundtable.people.services import HEALTH_DATA_WORDING, consent_record, person_upsert
+
+
+class BookingError(Exception):
+    """A sign-up that cannot be taken; `message` is written for the person signing up."""
+
+    code = "booking_error"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class SignupClosed(BookingError):
+    code = "signup_closed"
+
+
+@dataclass
+class AccessNeedsAnswer:
+    needs: list[str] = field(default_factory=list)
+    details: str = ""
+    prefer_not_to_say: bool = False
+    consent: bool = False
+    keep_on_file: bool = False
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.needs or self.details.strip() or self.prefer_not_to_say)
+
+
+@dataclass
+class SignupResult:
+    booking: Booking
+    created: bool
+    waiting_list_position: int | None
+
+
+CLOSED_MESSAGES = {
+    "cancelled": "This session has been cancelled, so it is not taking sign-ups.",
+    "draft": "This session is not open for sign-up.",
+    "past": "This session has already happened.",
+    "not_yet_open": "Sign-up for this session has not opened yet.",
+    "closed": "Sign-up for this session has closed.",
+}
+
+
+def _lock_session(session_id: int) -> Session:
+    try:
+        return Session.objects.select_for_update().select_related("venue").get(pk=session_id)
+    except Session.DoesNotExist:
+        raise BookingError("We could not find that session.") from None
+
+
+def _places_taken(session: Session) -> int:
+    return Booking.objects.filter(session=session, status__in=Booking.HOLDING_PLACE).count()
+
+
+def _save_access_needs(booking: Booking, answer: AccessNeedsAnswer, *, source: str) -> None:
+    valid = {choice for choice, _ in AccessNeed.choices}
+    needs = [n for n in dict.fromkeys(answer.needs) if n in valid]
+    consent_record(
+        person=booking.person,
+        kind=ConsentRecord.Kind.HEALTH_DATA,
+        given=answer.consent,
+        wording=HEALTH_DATA_WORDING,
+        source=source,
+    )
+    if not answer.consent:
+        # Without consent nothing about health is kept, not even an old answer.
+        AccessNeeds.objects.filter(booking=booking).delete()
+        return
+    AccessNeeds.objects.update_or_create(
+        booking=booking,
+        defaults={
+            "needs": [] if answer.prefer_not_to_say else needs,
+            "details": "" if answer.prefer_not_to_say else answer.details.strip(),
+            "prefer_not_to_say": answer.prefer_not_to_say,
+            "keep_on_file": answer.keep_on_file,
+            "consent_given_at": timezone.now(),
+        },
+    )
+
+
+@transaction.atomic
+def booking_create(
+    *,
+    session_id: int,
+    name: str,
+    email: str,
+    phone: str = "",
+    pronouns: str = "",
+    interests: str = "",
+    perspectives: list[str] | None = None,
+    access_needs: AccessNeedsAnswer | None = None,
+    dietary_needs: str = "",
+    heard_about: str = "",
+    source: str = Booking.Source.WEB,
+    taken_by=None,
+) -> SignupResult:
+    """Sign a person up: a place if one is free, otherwise the end of the waiting list.
+
+    Signing up again with the same email gives back the booking already held (and re-sends its
+    confirmation) instead of creating another one.
+    """
+    session = _lock_session(session_id)
+    state = session.signup_state()
+    if state != "open" and not (taken_by is not None and state in ("open", "not_yet_open", "closed")):
+        raise SignupClosed(CLOSED_MESSAGES.get(state, "This session is not taking sign-ups."))
+
+    person = person_upsert(
+        email=email, name=name, phone=phone, pronouns=pronouns, interests=interests, perspectives=perspectives
+    )
+    booking = Booking.objects.filter(session=session, person=person).first()
+    if booking is not None and booking.status != Booking.Status.CANCELLED:
+        queue_email(
+            to=person.email, template="booking_confirmation", context={"booking_id": booking.pk, "again": True},
+            session_id=session.pk, booking_id=booking.pk,
+        )
+        return SignupResult(booking=booking, created=False, waiting_list_position=booking.waiting_list_position())
+
+    now = timezone.now()
+    has_place = _places_taken(session) < session.capacity
+    values = {
+        "status": Booking.Status.CONFIRMED if has_place else Booking.Status.WAITLISTED,
+        "waitlisted_at": None if has_place else now,
+        "promoted_at": None,
+        "cancelled_at": None,
+        "dietary_needs": dietary_needs.strip(),
+        "heard_about": heard_about.strip(),
+        "source": source,
+        "taken_by": taken_by,
+    }
+    if booking is None:
+        booking = Booking.objects.create(session=session, person=person, **values)
+    else:  # signing up again after cancelling reuses the one booking row
+        for key, value in values.items():
+            setattr(booking, key, value)
+        booking.save()
+    if access_needs is not None and (access_needs.has_content or access_needs.consent):
+        _save_access_needs(booking, access_needs, source=source)
+
+    audit.log(taken_by, "booking.created", booking, actor_label="" if taken_by else "participant", status=booking.status)
+    queue_email(
+        to=person.email, template="booking_confirmation", context={"booking_id": booking.pk},
+        session_id=session.pk, booking_id=booking.pk,
+    )
+    return SignupResult(booking=booking, created=True, waiting_list_position=booking.waiting_list_position())
+
+
+def _promote_waiting(session: Session, actor=None) -> list[Booking]:
+    """Fill free places from the waiting list, oldest first. Call with the session locked."""
+    free = session.capacity - _places_taken(session)
+    if free <= 0:
+        return []
+    promoted = list(Booking.objects.filter(session=session).waiting().select_related("person")[:free])
+    now = timezone.now()
+    for booking in promoted:
+        booking.status = Booking.Status.CONFIRMED
+        booking.promoted_at = now
+        booking.save(update_fields=["status", "promoted_at", "updated_at"])
+        audit.log(actor, "booking.promoted", booking, actor_label="" if actor else "automatic")
+        queue_email(
+            to=booking.person.email, template="booking_promoted", context={"booking_id": booking.pk},
+            session_id=session.pk, booking_id=booking.pk,
+        )
+    return promoted
+
+
+@transaction.atomic
+def booking_cancel(*, booking_id: int, actor=None, reason: str = "") -> tuple[Booking, list[Booking]]:
+    """Cancel a booking, revoke its private links, and give its place to the waiting list."""
+    current = Booking.objects.only("session_id").get(pk=booking_id)
+    session = _lock_session(current.session_id)
+    booking = Booking.objects.select_related("person").get(pk=booking_id)
+    if booking.status == Booking.Status.CANCELLED:
+        return booking, []
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = timezone.now()
+    booking.waitlisted_at = None
+    booking.save(update_fields=["status", "cancelled_at", "waitlisted_at", "updated_at"])
+    ManageLink.revoke_all(booking)
+    AccessNeeds.objects.filter(booking=booking, keep_on_file=False).delete()
+    audit.log(actor, "booking.cancelled", booking, actor_label="" if actor else "participant", reason=reason)
+    queue_email(
+        to=booking.person.email, template="booking_cancelled",
+        context={"booking_id": booking.pk, "by_team": actor is not None, "reason": reason},
+        session_id=session.pk, booking_id=booking.pk,
+    )
+    promoted = _promote_waiting(session, actor=None)
+    return booking, promoted
+
+
+@transaction.atomic
+def access_needs_update(*, booking: Booking, answer: AccessNeedsAnswer, source: str = Booking.Source.WEB) -> None:
+    """A participant changes what they told us (from their private link)."""
+    _save_access_needs(booking, answer, source=source)
+    audit.log(None, "access_needs.updated", booking, actor_label="participant")

@@ -1,0 +1,63 @@
+import pytest
+from django.core import mail
+
+from roundtable.bookings.models import AccessNeeds, Booking, ManageLink
+from roundtable.bookings.services import AccessNeedsAnswer, SignupClosed, booking_cancel
+from roundtable.core.models import AuditEntry, OutboundEmail
+from roundtable.core.testing import make_session, run_tasks, signup
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_places_fill_then_waiting_list_numbers_people_in_order():
+    session = make_session(capacity=2)
+    results = [signup(session, n) for n in range(5)]
+    assert [r.booking.status for r in results] == ["confirmed", "confirmed", "waitlisted", "waitlisted", "waitlisted"]
+    assert [r.waiting_list_position for r in results] == [None, None, 1, 2, 3]
+
+
+def test_same_email_twice_gives_one_booking_and_resends_confirmation():
+    session = make_session()
+    first = signup(session, 1, email="Sam@Example.org")
+    again = signup(session, 1, email="sam@example.org ")
+    assert again.created is False and again.booking.pk == first.booking.pk
+    assert Booking.objects.filter(session=session).count() == 1
+    assert OutboundEmail.objects.filter(booking_id=first.booking.pk, template="booking_confirmation").count() == 2
+
+
+def test_cancelling_promotes_the_oldest_on_the_waiting_list_and_revokes_links():
+    session = make_session(capacity=1)
+    holder = signup(session, 1).booking
+    first_waiting = signup(session, 2).booking
+    signup(session, 3)
+    raw = ManageLink.mint(holder)
+    _, promoted = booking_cancel(booking_id=holder.pk)
+    assert [b.pk for b in promoted] == [first_waiting.pk]
+    assert ManageLink.booking_for(raw) is None
+    assert Booking.objects.get(pk=first_waiting.pk).status == "confirmed"
+    assert AuditEntry.objects.filter(verb="booking.promoted", target_id=str(first_waiting.pk)).exists()
+
+
+def test_access_needs_kept_only_with_consent():
+    session = make_session()
+    without = signup(session, 1, access_needs=AccessNeedsAnswer(needs=["bsl"], consent=False)).booking
+    with_consent = signup(session, 2, access_needs=AccessNeedsAnswer(needs=["bsl", "nonsense"], details="Left-handed desk", consent=True)).booking
+    assert not AccessNeeds.objects.filter(booking=without).exists()
+    needs = AccessNeeds.objects.get(booking=with_consent)
+    assert needs.needs == ["bsl"] and needs.details == "Left-handed desk"
+
+
+def test_cancelled_session_refuses_sign_up():
+    session = make_session(status="cancelled")
+    with pytest.raises(SignupClosed, match="cancelled"):
+        signup(session, 1)
+    assert not Booking.objects.exists()
+
+
+def test_confirmation_email_is_sent_by_the_worker_after_commit():
+    session = make_session(capacity=1)
+    signup(session, 1)
+    assert mail.outbox == []
+    run_tasks()
+    assert len(mail.outbox) == 1
+    assert OutboundEmail.objects.get().state == "sent"

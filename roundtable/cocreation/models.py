@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Programme(models.Model):
+    """An ongoing strand of co-creation with its own aims; sessions belong to one."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Availability(models.TextChoices):
+    YES = "yes", "Yes"
+    PARTLY = "partly", "Partly"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Not checked yet"
+
+
+class Venue(models.Model):
+    """A place, with its accessibility as structured facts rather than a footnote."""
+
+    name = models.CharField(max_length=200)
+    address = models.TextField()
+    postcode = models.CharField(max_length=12, blank=True)
+    step_free = models.CharField("step-free route", max_length=10, choices=Availability.choices, default=Availability.UNKNOWN)
+    step_free_note = models.CharField(max_length=300, blank=True)
+    accessible_toilet = models.CharField(max_length=10, choices=Availability.choices, default=Availability.UNKNOWN)
+    accessible_toilet_note = models.CharField(max_length=300, blank=True)
+    hearing_loop = models.CharField(max_length=10, choices=Availability.choices, default=Availability.UNKNOWN)
+    quiet_space = models.CharField(max_length=10, choices=Availability.choices, default=Availability.UNKNOWN)
+    quiet_space_note = models.CharField(max_length=300, blank=True)
+    seating = models.CharField(max_length=300, blank=True)
+    lighting = models.CharField(max_length=300, blank=True)
+    nearest_station = models.CharField(max_length=300, blank=True)
+    nearest_bus = models.CharField(max_length=300, blank=True)
+    parking = models.CharField(max_length=300, blank=True)
+    food_and_drink = models.CharField(max_length=300, blank=True)
+    other_notes = models.TextField(blank=True)
+    last_checked = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def facts(self) -> list[dict[str, str]]:
+        """The accessibility facts in reading order, for pages, emails and the API."""
+        rows = [
+            ("step_free", "Step-free route", self.get_step_free_display(), self.step_free_note),
+            ("accessible_toilet", "Accessible toilet", self.get_accessible_toilet_display(), self.accessible_toilet_note),
+            ("hearing_loop", "Hearing loop", self.get_hearing_loop_display(), ""),
+            ("quiet_space", "Quiet space", self.get_quiet_space_display(), self.quiet_space_note),
+            ("seating", "Seating", self.seating, ""),
+            ("lighting", "Lighting", self.lighting, ""),
+            ("nearest_station", "Nearest station", self.nearest_station, ""),
+            ("nearest_bus", "Nearest bus", self.nearest_bus, ""),
+            ("parking", "Parking", self.parking, ""),
+            ("food_and_drink", "Food and drink", self.food_and_drink, ""),
+        ]
+        return [
+            {"key": key, "label": label, "value": value or "Not known yet", "note": note}
+            for key, label, value, note in rows
+        ]
+
+
+TAKING_A_PLACE = ("confirmed", "attended", "no_show")
+
+
+class SessionQuerySet(models.QuerySet["Session"]):
+    def published(self) -> "SessionQuerySet":
+        return self.filter(status=Session.Status.PUBLISHED)
+
+    def public(self) -> "SessionQuerySet":
+        """What the public may see: published sessions and cancelled ones (so links still explain)."""
+        return self.filter(status__in=[Session.Status.PUBLISHED, Session.Status.CANCELLED])
+
+    def upcoming(self) -> "SessionQuerySet":
+        return self.filter(ends_at__gte=timezone.now()).order_by("starts_at", "id")
+
+    def past(self) -> "SessionQuerySet":
+        return self.filter(ends_at__lt=timezone.now()).order_by("-starts_at", "-id")
+
+    def with_place_counts(self) -> "SessionQuerySet":
+        return self.annotate(
+            places_taken=Count("bookings", filter=Q(bookings__status__in=TAKING_A_PLACE)),
+            waiting_count=Count("bookings", filter=Q(bookings__status="waitlisted")),
+        )
+
+
+class Session(models.Model):
+    """One co-creation gathering: time, venue, goals, agenda, capacity."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        CANCELLED = "cancelled", "Cancelled"
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="sessions", null=True, blank=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField("what it is about", blank=True)
+    goals = models.TextField("goals", blank=True, help_text="One goal per line")
+    who_comes = models.TextField(
+        "who comes",
+        blank=True,
+        default="Everyone is welcome and no experience is needed. People come as patients, carers, "
+        "researchers, students and community members. Some are new, some have been coming for a while.",
+    )
+    starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField()
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="sessions")
+    capacity = models.PositiveIntegerField(default=30)
+    signup_opens_at = models.DateTimeField(null=True, blank=True, help_text="Empty: open now")
+    signup_closes_at = models.DateTimeField(null=True, blank=True, help_text="Empty: when it starts")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    cancel_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cocreation:session_detail", args=[self.pk])
+
+    @property
+    def places_left(self) -> int:
+        taken = getattr(self, "places_taken", None)
+        if taken is None:
+            taken = self.bookings.filter(status__in=TAKING_A_PLACE).count()
+        return max(self.capacity - taken, 0)
+
+    @property
+    def waiting_list_length(self) -> int:
+        waiting = getattr(self, "waiting_count", None)
+        if waiting is None:
+            waiting = self.bookings.filter(status="waitlisted").count()
+        return waiting
+
+    @property
+    def goal_list(self) -> list[str]:
+        return [line.strip(" -•\t") for line in self.goals.splitlines() if line.strip(" -•\t")]
+
+    def signup_state(self, now=None) -> str:
+        """One of: open, not_yet_open, closed, cancelled, draft, past."""
+        now = now or timezone.now()
+        if self.status == self.Status.CANCELLED:
+            return "cancelled"
+        if self.status != self.Status.PUBLISHED:
+            return "draft"
+        if self.ends_at <= now:
+            return "past"
+        if self.signup_opens_at and now < self.signup_opens_at:
+            return "not_yet_open"
+        closes = self.signup_closes_at or self.starts_at
+        if now >= closes:
+            return "closed"
+        return "open"
+
+
+class AgendaItem(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="agenda")
+    starts_at = models.TimeField(help_text="Local time (Europe/London)")
+    title = models.CharField(max_length=200)
+    description = models.CharField(max_length=500, blank=True)
+    is_break = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%H:%M} {self.title}"

@@ -1,0 +1,144 @@
+"""Every email goes through here: a row in the outbox, then the worker renders and sends it.
+
+Each email is a template trio in templates/emails/: <name>.subject.txt, <name>.txt, <name>.html.
+Apps register a context builder per template that turns the stored ids into objects at send time
+(and mints private links then, so no live token is ever stored).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from email.utils import make_msgid
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from roundtable.core.models import OutboundEmail
+
+logger = logging.getLogger("roundtable.email")
+
+ContextBuilder = Callable[[dict[str, Any]], dict[str, Any] | None]
+_builders: dict[str, ContextBuilder] = {}
+
+
+class EmailNoLongerNeeded(Exception):
+    """A builder raises this when the email makes no sense any more (e.g. booking deleted)."""
+
+
+def context_builder(template: str) -> Callable[[ContextBuilder], ContextBuilder]:
+    def register(func: ContextBuilder) -> ContextBuilder:
+        _builders[template] = func
+        return func
+
+    return register
+
+
+def queue_email(
+    *,
+    to: str,
+    template: str,
+    context: dict[str, Any] | None = None,
+    session_id: int | None = None,
+    booking_id: int | None = None,
+) -> OutboundEmail:
+    """Write the email to the outbox and hand it to the worker once the transaction commits."""
+    email = OutboundEmail.objects.create(
+        to=to, template=template, context=context or {}, session_id=session_id, booking_id=booking_id
+    )
+    transaction.on_commit(lambda: _enqueue(email.pk))
+    return email
+
+
+def _enqueue(email_id: int, run_after: Any = None) -> None:
+    from roundtable.core.tasks import send_outbound_email
+
+    task = send_outbound_email.using(run_after=run_after) if run_after else send_outbound_email
+    task.enqueue(email_id)
+
+
+def render_email(email: OutboundEmail) -> tuple[str, str, str]:
+    builder = _builders.get(email.template)
+    context: dict[str, Any] = dict(email.context)
+    if builder is not None:
+        context.update(builder(context) or {})
+    context.setdefault("site_name", settings.SITE_NAME)
+    context.setdefault("centre_name", settings.CENTRE_NAME)
+    context.setdefault("centre_email", settings.CENTRE_EMAIL)
+    context.setdefault("centre_phone", settings.CENTRE_PHONE)
+    context.setdefault("site_url", settings.SITE_URL)
+    base = f"emails/{email.template}"
+    subject = " ".join(render_to_string(f"{base}.subject.txt", context).split())
+    text = render_to_string(f"{base}.txt", context)
+    html = render_to_string(f"{base}.html", context)
+    return subject, text, html
+
+
+def retry_delay(attempts: int) -> timedelta:
+    return timedelta(seconds=settings.EMAIL_RETRY_BASE_SECONDS * (2 ** max(attempts - 1, 0)))
+
+
+def send_now(email_id: int) -> str:
+    """Send one outbox email. Safe to call twice: a sent email is never sent again."""
+    with transaction.atomic():
+        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
+        if email is None or email.state in (OutboundEmail.State.SENT, OutboundEmail.State.FAILED):
+            return "skipped"
+        now = timezone.now()
+        if email.state == OutboundEmail.State.RETRYING and email.next_attempt_at and email.next_attempt_at > now:
+            return "not yet"
+        email.state = OutboundEmail.State.SENDING
+        email.attempts += 1
+        email.save(update_fields=["state", "attempts"])
+    # The SMTP conversation happens outside any transaction so it never holds a database lock.
+    try:
+        subject, text, html = render_email(email)
+    except EmailNoLongerNeeded as exc:
+        OutboundEmail.objects.filter(pk=email.pk).update(
+            state=OutboundEmail.State.FAILED, last_error=f"Not sent: {exc}"
+        )
+        return "not needed"
+    domain = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "roundtable.local"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        headers={"Message-ID": make_msgid(idstring=f"outbox-{email.pk}", domain=domain)},
+    )
+    message.attach_alternative(html, "text/html")
+    try:
+        message.send(fail_silently=False)
+    except Exception as exc:  # any transport failure: keep the email and try again later
+        logger.warning("Email %s to outbox failed (attempt %s): %s", email.pk, email.attempts, exc)
+        if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+            OutboundEmail.objects.filter(pk=email.pk).update(
+                state=OutboundEmail.State.FAILED, last_error=str(exc)[:2000], subject=subject
+            )
+            return "failed"
+        when = timezone.now() + retry_delay(email.attempts)
+        OutboundEmail.objects.filter(pk=email.pk).update(
+            state=OutboundEmail.State.RETRYING, last_error=str(exc)[:2000], next_attempt_at=when, subject=subject
+        )
+        _enqueue(email.pk, run_after=when)
+        return "retrying"
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        state=OutboundEmail.State.SENT, sent_at=timezone.now(), subject=subject, last_error=""
+    )
+    return "sent"
+
+
+def resend(email: OutboundEmail) -> OutboundEmail:
+    """Queue a copy of an email (the outbox's "send again")."""
+    return queue_email(
+        to=email.to,
+        template=email.template,
+        context=email.context,
+        session_id=email.session_id,
+        booking_id=email.booking_id,
+    )
