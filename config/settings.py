@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "roundtable.cocreation",
     "roundtable.bookings",
     "roundtable.api",
+    "roundtable.blog",
+    "roundtable.newsletter",
 ]
 
 MIDDLEWARE = [
@@ -143,7 +145,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-if DEBUG:
+if DEBUG or not env_bool("STATIC_MANIFEST", True):
+    # The test live server serves files straight from their folders, so it needs plain names.
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
