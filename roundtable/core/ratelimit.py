@@ -1,0 +1,40 @@
+"""A fixed-window rate limit on the shared cache (the database cache by default, so every
+server process counts together). Used for sign-ups (form and API) and other public writes."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def client_key(request) -> str:
+    """A hash of the client's address: enough to count, never stored in clear."""
+    addr = request.META.get("REMOTE_ADDR", "")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            addr = forwarded.split(",")[0].strip()
+    return hashlib.sha256(f"{settings.SECRET_KEY[:16]}:{addr}".encode()).hexdigest()[:32]
+
+
+def allow(key: str, rate: tuple[int, int] | None) -> bool:
+    """Count one hit for `key`; False once more than `count` hits fall in the current window."""
+    if rate is None:
+        return True
+    count, period = rate
+    cache_key = f"rl:{key}:{int(time.time() // period)}"
+    if cache.add(cache_key, 1, timeout=period):
+        return True
+    try:
+        hits = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=period)
+        hits = 1
+    return hits <= count
+
+
+def signup_allowed(request) -> bool:
+    return allow("signup:" + client_key(request), settings.SIGNUP_RATE_LIMIT)
