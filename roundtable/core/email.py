@@ -63,10 +63,17 @@ def _enqueue(email_id: int, run_after: Any = None) -> None:
 
 
 def render_email(email: OutboundEmail) -> tuple[str, str, str]:
+    subject, text, html, _attachments = render_email_with_attachments(email)
+    return subject, text, html
+
+
+def render_email_with_attachments(email: OutboundEmail) -> tuple[str, str, str, list[tuple[str, bytes, str]]]:
+    """As render_email, plus files: a builder may return "_attachments" as (filename, content, mimetype)."""
     builder = _builders.get(email.template)
     context: dict[str, Any] = dict(email.context)
     if builder is not None:
         context.update(builder(context) or {})
+    attachments = list(context.pop("_attachments", None) or [])
     context.setdefault("site_name", settings.SITE_NAME)
     context.setdefault("centre_name", settings.CENTRE_NAME)
     context.setdefault("centre_email", settings.CENTRE_EMAIL)
@@ -76,7 +83,7 @@ def render_email(email: OutboundEmail) -> tuple[str, str, str]:
     subject = " ".join(render_to_string(f"{base}.subject.txt", context).split())
     text = render_to_string(f"{base}.txt", context)
     html = render_to_string(f"{base}.html", context)
-    return subject, text, html
+    return subject, text, html, attachments
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -97,7 +104,7 @@ def send_now(email_id: int) -> str:
         email.save(update_fields=["state", "attempts"])
     # The SMTP conversation happens outside any transaction so it never holds a database lock.
     try:
-        subject, text, html = render_email(email)
+        subject, text, html, attachments = render_email_with_attachments(email)
     except EmailNoLongerNeeded as exc:
         OutboundEmail.objects.filter(pk=email.pk).update(
             state=OutboundEmail.State.FAILED, last_error=f"Not sent: {exc}"
@@ -112,6 +119,8 @@ def send_now(email_id: int) -> str:
         headers={"Message-ID": make_msgid(idstring=f"outbox-{email.pk}", domain=domain)},
     )
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     try:
         message.send(fail_silently=False)
     except Exception as exc:  # any transport failure: keep the email and try again later
