@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from roundtable.bookings.models import AccessNeed, AccessNeeds, Booking, ManageLink
+from roundtable.bookings.models import AccessNeed, AccessNeeds, Booking, ManageLink, ReservedPlaces
 from roundtable.cocreation.models import Session
 from roundtable.core import audit
 from roundtable.core.email import queue_email
@@ -72,6 +72,54 @@ def _lock_session(session_id: int) -> Session:
 
 def _places_taken(session: Session) -> int:
     return Booking.objects.filter(session=session, status__in=Booking.HOLDING_PLACE).count()
+
+
+@dataclass
+class _Places:
+    """Free places right now, and how many of them are still held back in each balanced-places pool."""
+
+    free: int
+    held: dict[ReservedPlaces, int]
+
+    def place_for(self, *, perspectives: list[str], is_newcomer: bool) -> tuple[bool, ReservedPlaces | None]:
+        if self.free <= 0:
+            return False, None
+        # An eligible person takes a held place first, which leaves the open places for everyone else.
+        for pool, remaining in self.held.items():
+            if remaining > 0 and pool.admits(perspectives=perspectives, is_newcomer=is_newcomer):
+                return True, pool
+        if self.free - sum(self.held.values()) > 0:
+            return True, None
+        return False, None
+
+    def take(self, pool: ReservedPlaces | None) -> None:
+        self.free -= 1
+        if pool is not None:
+            self.held[pool] -= 1
+
+
+def _places(session: Session) -> _Places:
+    now = timezone.now()
+    pools = [p for p in ReservedPlaces.objects.filter(session=session) if p.is_active(now)]
+    used: dict[int, int] = {}
+    if pools:
+        for pool_id in Booking.objects.filter(
+            session=session, status__in=Booking.HOLDING_PLACE, reserved_place__in=pools
+        ).values_list("reserved_place_id", flat=True):
+            used[pool_id] = used.get(pool_id, 0) + 1
+    return _Places(
+        free=session.capacity - _places_taken(session),
+        held={pool: max(pool.places - used.get(pool.pk, 0), 0) for pool in pools},
+    )
+
+
+def _returning_people(session: Session, person_ids: list[int]) -> set[int]:
+    """Of these people, those who have come to an earlier session (everyone else is a newcomer)."""
+    return set(
+        Booking.objects.filter(person_id__in=person_ids, status=Booking.Status.ATTENDED)
+        .exclude(session=session)
+        .values_list("person_id", flat=True)
+    )
 
 
 def _save_access_needs(booking: Booking, answer: AccessNeedsAnswer, *, source: str) -> None:
@@ -138,9 +186,12 @@ def booking_create(
         return SignupResult(booking=booking, created=False, waiting_list_position=booking.waiting_list_position())
 
     now = timezone.now()
-    has_place = _places_taken(session) < session.capacity
+    places = _places(session)
+    is_newcomer = not _returning_people(session, [person.pk]) if places.held else True
+    has_place, pool = places.place_for(perspectives=person.perspectives, is_newcomer=is_newcomer)
     values = {
         "status": Booking.Status.CONFIRMED if has_place else Booking.Status.WAITLISTED,
+        "reserved_place": pool,
         "waitlisted_at": None if has_place else now,
         "promoted_at": None,
         "cancelled_at": None,
@@ -167,22 +218,45 @@ def booking_create(
 
 
 def _promote_waiting(session: Session, actor=None) -> list[Booking]:
-    """Fill free places from the waiting list, oldest first. Call with the session locked."""
-    free = session.capacity - _places_taken(session)
-    if free <= 0:
+    """Fill free places from the waiting list, oldest first, respecting balanced places: someone
+    who cannot take a held place is passed over only while no open place is free. Call with the
+    session locked."""
+    places = _places(session)
+    if places.free <= 0:
         return []
-    promoted = list(Booking.objects.filter(session=session).waiting().select_related("person")[:free])
+    waiting = list(Booking.objects.filter(session=session).waiting().select_related("person"))
+    returning = _returning_people(session, [b.person_id for b in waiting]) if places.held else set()
+    promoted: list[Booking] = []
     now = timezone.now()
-    for booking in promoted:
+    for booking in waiting:
+        if places.free <= 0:
+            break
+        ok, pool = places.place_for(
+            perspectives=booking.person.perspectives, is_newcomer=booking.person_id not in returning
+        )
+        if not ok:
+            continue
+        places.take(pool)
         booking.status = Booking.Status.CONFIRMED
         booking.promoted_at = now
-        booking.save(update_fields=["status", "promoted_at", "updated_at"])
+        booking.reserved_place = pool
+        booking.save(update_fields=["status", "promoted_at", "reserved_place", "updated_at"])
+        promoted.append(booking)
         audit.log(actor, "booking.promoted", booking, actor_label="" if actor else "automatic")
         queue_email(
             to=booking.person.email, template="booking_promoted", context={"booking_id": booking.pk},
             session_id=session.pk, booking_id=booking.pk,
         )
     return promoted
+
+
+@transaction.atomic
+def promote_waiting_list(*, session_id: int, actor=None) -> list[Booking]:
+    """Give free places to the waiting list now (e.g. when held places are released)."""
+    session = _lock_session(session_id)
+    if session.signup_state() in ("cancelled", "past", "draft"):
+        return []
+    return _promote_waiting(session, actor=actor)
 
 
 @transaction.atomic
