@@ -94,7 +94,10 @@ def send_now(email_id: int) -> str:
     """Send one outbox email. Safe to call twice: a sent email is never sent again."""
     with transaction.atomic():
         email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
-        if email is None or email.state in (OutboundEmail.State.SENT, OutboundEmail.State.FAILED):
+        # SENDING means another worker holds it right now: never risk a second copy.
+        if email is None or email.state in (
+            OutboundEmail.State.SENT, OutboundEmail.State.FAILED, OutboundEmail.State.SENDING
+        ):
             return "skipped"
         now = timezone.now()
         if email.state == OutboundEmail.State.RETRYING and email.next_attempt_at and email.next_attempt_at > now:

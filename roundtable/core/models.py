@@ -59,3 +59,15 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} to {self.to} ({self.state})"
+
+
+class ScheduledJob(models.Model):
+    """When each periodic job last ran and is next due; the row is claimed with a conditional
+    update so two schedulers never enqueue the same run twice."""
+
+    name = models.CharField(max_length=200, unique=True)
+    next_run_at = models.DateTimeField()
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
