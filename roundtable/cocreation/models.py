@@ -126,6 +126,11 @@ class Session(models.Model):
     signup_closes_at = models.DateTimeField(null=True, blank=True, help_text="Empty: when it starts")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     cancel_reason = models.TextField(blank=True)
+    reminder_days = models.JSONField(
+        default=list, blank=True,
+        help_text="Days before the session to send reminders; empty means the default (7 and 1)",
+    )
+    sequence = models.PositiveIntegerField(default=0, help_text="Bumped when time or place changes (calendar files)")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -161,6 +166,12 @@ class Session(models.Model):
     @property
     def goal_list(self) -> list[str]:
         return [line.strip(" -•\t") for line in self.goals.splitlines() if line.strip(" -•\t")]
+
+    DEFAULT_REMINDER_DAYS = (7, 1)
+
+    @property
+    def reminder_schedule(self) -> list[int]:
+        return sorted({int(d) for d in (self.reminder_days or self.DEFAULT_REMINDER_DAYS) if int(d) >= 0}, reverse=True)
 
     def signup_state(self, now=None) -> str:
         """One of: open, not_yet_open, closed, cancelled, draft, past."""
