@@ -1,8 +1,13 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from roundtable.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("sign-in/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-out/", views.SignOutView.as_view(), name="logout"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("password-reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]

@@ -1,0 +1,79 @@
+"""Who may open the coordinating team's pages.
+
+Every coordinator view is wrapped in one of these, so the check is never forgotten:
+
+- `@coordinator_required` — coordinators only. A visitor who is not signed in is sent to sign
+  in; a facilitator gets 403.
+- `@coordinator_required(hide=True)` — for URLs that name an object (a session, a booking). A
+  visitor who is not signed in gets 404, so probing ids reveals nothing about what exists.
+- `@team_required` — coordinators and facilitators (the pages a facilitator needs on the day).
+
+Participants never have an account: a private manage link is not a sign-in, so it opens nothing
+here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from roundtable.accounts.models import User
+
+COORDINATOR_ONLY = (User.Role.COORDINATOR,)
+TEAM = (User.Role.COORDINATOR, User.Role.FACILITATOR)
+
+
+def check_role(request: HttpRequest, roles: Iterable[str], *, hide: bool = False):
+    """Return None when the user may go on, or the response/exception that stops them."""
+    user = request.user
+    if not (user.is_authenticated and user.is_active):
+        if hide:
+            raise Http404
+        return redirect_to_login(request.get_full_path())
+    if user.role not in roles:
+        raise PermissionDenied
+    return None
+
+
+def role_required(roles: Iterable[str], *, hide: bool = False) -> Callable:
+    roles = tuple(roles)
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            stop = check_role(request, roles, hide=hide)
+            if stop is not None:
+                return stop
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def coordinator_required(view: Callable | None = None, *, hide: bool = False) -> Callable:
+    """Use bare (`@coordinator_required`) or with `hide=True` on URLs that name an object."""
+    decorator = role_required(COORDINATOR_ONLY, hide=hide)
+    return decorator(view) if view is not None else decorator
+
+
+def team_required(view: Callable | None = None, *, hide: bool = False) -> Callable:
+    decorator = role_required(TEAM, hide=hide)
+    return decorator(view) if view is not None else decorator
+
+
+class CoordinatorRequiredMixin:
+    """The same check for class-based views. Set `hide_from_anonymous = True` on object views."""
+
+    allowed_roles: tuple[str, ...] = COORDINATOR_ONLY
+    hide_from_anonymous = False
+
+    def dispatch(self, request, *args, **kwargs):
+        stop = check_role(request, self.allowed_roles, hide=self.hide_from_anonymous)
+        if stop is not None:
+            return stop
+        return super().dispatch(request, *args, **kwargs)

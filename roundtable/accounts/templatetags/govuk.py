@@ -1,0 +1,64 @@
+"""Render Django form fields with GOV.UK Frontend's classes, hints and error wiring.
+
+The markup lives in templates (coordinator/forms/_field.html); this only adds what a template
+cannot work out on its own: the classes a widget needs and which ids describe it.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.forms import BoundField
+
+register = template.Library()
+
+_BASE_CLASS = {
+    "text": "govuk-input",
+    "email": "govuk-input",
+    "password": "govuk-input",
+    "number": "govuk-input",
+    "url": "govuk-input",
+    "time": "govuk-input",
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+}
+FIELDSET_WIDGETS = {"radioselect", "checkboxselectmultiple", "govukdate"}
+
+
+def _describedby(field: BoundField) -> str:
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}-hint")
+    if field.errors:
+        ids.append(f"{field.auto_id}-error")
+    return " ".join(ids)
+
+
+@register.filter
+def is_fieldset(field: BoundField) -> bool:
+    """Radios, checkboxes and the day/month/year date are groups, so they get a fieldset."""
+    return field.widget_type in FIELDSET_WIDGETS
+
+
+@register.filter
+def describedby(field: BoundField) -> str:
+    return _describedby(field)
+
+
+@register.filter
+def error_anchor(field: BoundField) -> str:
+    """The id the error summary links to: the first input of the field."""
+    if field.widget_type in FIELDSET_WIDGETS:
+        return f"{field.auto_id}_0"
+    return field.id_for_label or field.auto_id
+
+
+@register.simple_tag
+def govuk_widget(field: BoundField):
+    base = _BASE_CLASS.get(field.widget_type, "")
+    classes = [base, field.field.widget.attrs.get("class", "")]
+    if field.errors and base:
+        classes.append(f"{base}--error")
+    attrs = {"class": " ".join(c for c in classes if c)}
+    if described := _describedby(field):
+        attrs["aria-describedby"] = described
+    return field.as_widget(attrs=attrs)
