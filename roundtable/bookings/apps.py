@@ -6,4 +6,4 @@ class BookingsConfig(AppConfig):
     label = "bookings"
 
     def ready(self) -> None:
-        from roundtable.bookings import emails  # noqa: F401  (registers email context builders)
+        from roundtable.bookings import emails, notification_emails  # noqa: F401  (register email context builders)

@@ -206,3 +206,17 @@ class ManageLink(models.Model):
     @classmethod
     def revoke_all(cls, booking: Booking) -> int:
         return cls.objects.filter(booking=booking, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+class ReminderSent(models.Model):
+    """One reminder per booking per 'days before', so a restarted worker never reminds twice."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="reminders")
+    days_before = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["booking", "days_before"], name="one_reminder_per_day_count")]
+
+    def __str__(self) -> str:
+        return f"Reminder {self.days_before} days before for booking {self.booking_id}"

@@ -1,6 +1,7 @@
 from django_tasks import task
 
 from roundtable.bookings.models import Booking
+from roundtable.bookings.notifications import purge_expired_access_needs, send_due_reminders
 from roundtable.bookings.services import promote_waiting_list
 from roundtable.cocreation.models import Session
 from roundtable.core.schedule import every
@@ -18,3 +19,15 @@ def release_held_places() -> int:
     for session_id in session_ids:
         promoted += len(promote_waiting_list(session_id=session_id))
     return promoted
+
+
+@every(minutes=15)
+@task()
+def send_reminders() -> int:
+    return send_due_reminders()
+
+
+@every(minutes=60 * 6)
+@task()
+def purge_access_needs() -> dict:
+    return purge_expired_access_needs()

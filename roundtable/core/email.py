@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -80,10 +81,17 @@ def render_email_with_attachments(email: OutboundEmail) -> tuple[str, str, str, 
     context.setdefault("centre_phone", settings.CENTRE_PHONE)
     context.setdefault("site_url", settings.SITE_URL)
     base = f"emails/{email.template}"
-    subject = " ".join(render_to_string(f"{base}.subject.txt", context).split())
-    text = render_to_string(f"{base}.txt", context)
+    subject = " ".join(_render_plain(f"{base}.subject.txt", context).split())
+    text = _render_plain(f"{base}.txt", context)
     html = render_to_string(f"{base}.html", context)
     return subject, text, html, attachments
+
+
+def _render_plain(name: str, context: dict[str, Any]) -> str:
+    """Plain-text parts are not HTML: render them without HTML escaping, so "<b>" typed by a
+    person reads as "<b>" in the text part (the HTML part escapes it)."""
+    template = engines["django"].engine.get_template(name)
+    return template.render(Context(context, autoescape=False))
 
 
 def retry_delay(attempts: int) -> timedelta:
