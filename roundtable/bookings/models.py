@@ -220,3 +220,36 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder {self.days_before} days before for booking {self.booking_id}"
+
+
+class AccessArrangement(models.Model):
+    """What the team is doing about one kind of need for one session, so nothing is forgotten."""
+
+    class Status(models.TextChoices):
+        TODO = "todo", "To do"
+        ARRANGED = "arranged", "Arranged"
+        CANT = "cant", "Can't arrange"
+
+    OTHER = "other"  # the free-text answers, taken as one item
+    DIETARY = "dietary"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="access_arrangements")
+    need = models.CharField(max_length=30)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.TODO)
+    note = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["need"]
+        constraints = [models.UniqueConstraint(fields=["session", "need"], name="one_arrangement_per_need")]
+
+    def __str__(self) -> str:
+        return f"{self.need}: {self.get_status_display()}"
+
+    @property
+    def need_label(self) -> str:
+        labels = dict(AccessNeed.choices) | {self.OTHER: "Other needs people described", self.DIETARY: "Dietary needs"}
+        return labels.get(self.need, self.need)

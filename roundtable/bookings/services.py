@@ -288,3 +288,89 @@ def access_needs_update(*, booking: Booking, answer: AccessNeedsAnswer, source: 
     """A participant changes what they told us (from their private link)."""
     _save_access_needs(booking, answer, source=source)
     audit.log(None, "access_needs.updated", booking, actor_label="participant")
+
+
+class BookingStateError(BookingError):
+    code = "booking_state"
+
+
+def _lock_booking(booking_id: int) -> tuple[Session, Booking]:
+    current = Booking.objects.only("session_id").get(pk=booking_id)
+    session = _lock_session(current.session_id)
+    return session, Booking.objects.select_related("person").get(pk=booking_id)
+
+
+@transaction.atomic
+def booking_mark_attendance(*, booking_id: int, attended: bool | None, actor) -> Booking:
+    """Check-in: attended=True marks attended, False marks no-show, None undoes (back to confirmed)."""
+    session, booking = _lock_booking(booking_id)
+    if booking.status in (Booking.Status.CANCELLED, Booking.Status.WAITLISTED):
+        raise BookingStateError(f"{booking.person.name} does not have a place, so cannot be checked in.")
+    new = {True: Booking.Status.ATTENDED, False: Booking.Status.NO_SHOW, None: Booking.Status.CONFIRMED}[attended]
+    if booking.status != new:
+        booking.status = new
+        booking.save(update_fields=["status", "updated_at"])
+        audit.log(actor, f"booking.{new}", booking)
+    return booking
+
+
+@transaction.atomic
+def booking_move_to_waiting_list(*, booking_id: int, actor) -> tuple[Booking, list[Booking]]:
+    """Give up a confirmed place: the person goes to the end of the waiting list and the place is
+    offered, in order, to those already waiting."""
+    session, booking = _lock_booking(booking_id)
+    if booking.status != Booking.Status.CONFIRMED:
+        raise BookingStateError("Only someone with a confirmed place can be moved to the waiting list.")
+    others_promoted = _promote_after_freeing(session, booking, actor)
+    return booking, others_promoted
+
+
+def _promote_after_freeing(session: Session, booking: Booking, actor) -> list[Booking]:
+    # Promote the people already waiting before this person joins the list, so they are not handed
+    # straight back the place they just left.
+    booking.status = Booking.Status.CANCELLED
+    booking.save(update_fields=["status"])
+    promoted = _promote_waiting(session, actor=actor)
+    booking.status = Booking.Status.WAITLISTED
+    booking.waitlisted_at = timezone.now()
+    booking.reserved_place = None
+    booking.save(update_fields=["status", "waitlisted_at", "reserved_place", "updated_at"])
+    audit.log(actor, "booking.moved_to_waiting_list", booking)
+    return promoted
+
+
+@transaction.atomic
+def booking_promote(*, booking_id: int, actor) -> Booking:
+    """Promote one person from the waiting list by hand, if a place is free. A coordinator may use a
+    place held for balanced places; they may never go over capacity."""
+    session, booking = _lock_booking(booking_id)
+    if booking.status != Booking.Status.WAITLISTED:
+        raise BookingStateError(f"{booking.person.name} is not on the waiting list.")
+    if _places_taken(session) >= session.capacity:
+        raise BookingStateError("There is no free place. Cancel a booking, move someone to the waiting list, "
+                                "or raise the number of places first.")
+    booking.status = Booking.Status.CONFIRMED
+    booking.promoted_at = timezone.now()
+    booking.save(update_fields=["status", "promoted_at", "updated_at"])
+    audit.log(actor, "booking.promoted", booking, by_hand=True)
+    queue_email(
+        to=booking.person.email, template="booking_promoted", context={"booking_id": booking.pk},
+        session_id=session.pk, booking_id=booking.pk,
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_walk_in(*, session_id: int, name: str, email: str = "", actor, **details) -> Booking:
+    """Someone who turns up on the day: add them as attended, even if the list was full (they are
+    in the room). Without an email they get a placeholder address that is never mailed."""
+    session = _lock_session(session_id)
+    address = email.strip() or f"walk-in-{timezone.now():%Y%m%d%H%M%S%f}@walk-in.invalid"
+    person = person_upsert(email=address, name=name, **details)
+    booking, _ = Booking.objects.update_or_create(
+        session=session, person=person,
+        defaults={"status": Booking.Status.ATTENDED, "waitlisted_at": None, "source": Booking.Source.COORDINATOR,
+                  "taken_by": actor},
+    )
+    audit.log(actor, "booking.walk_in", booking)
+    return booking

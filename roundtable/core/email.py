@@ -49,6 +49,12 @@ def queue_email(
     booking_id: int | None = None,
 ) -> OutboundEmail:
     """Write the email to the outbox and hand it to the worker once the transaction commits."""
+    if to.lower().endswith(".invalid"):
+        # Walk-ins without an email get a reserved-domain placeholder: keep the row, send nothing.
+        return OutboundEmail.objects.create(
+            to=to, template=template, context=context or {}, session_id=session_id, booking_id=booking_id,
+            state=OutboundEmail.State.FAILED, last_error="No email address for this person.",
+        )
     email = OutboundEmail.objects.create(
         to=to, template=template, context=context or {}, session_id=session_id, booking_id=booking_id
     )

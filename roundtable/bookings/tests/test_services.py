@@ -61,3 +61,47 @@ def test_confirmation_email_is_sent_by_the_worker_after_commit():
     run_tasks()
     assert len(mail.outbox) == 1
     assert OutboundEmail.objects.get().state == "sent"
+
+
+def test_check_in_marks_attended_and_undo_puts_it_back():
+    from roundtable.bookings.services import booking_mark_attendance
+
+    session = make_session(capacity=1)
+    booking = signup(session, 1).booking
+    assert booking_mark_attendance(booking_id=booking.pk, attended=True, actor=None).status == "attended"
+    assert booking_mark_attendance(booking_id=booking.pk, attended=None, actor=None).status == "confirmed"
+    assert booking_mark_attendance(booking_id=booking.pk, attended=False, actor=None).status == "no_show"
+
+
+def test_moving_someone_to_the_waiting_list_gives_their_place_to_the_first_already_waiting():
+    from roundtable.bookings.services import booking_move_to_waiting_list
+
+    session = make_session(capacity=1)
+    holder = signup(session, 1).booking
+    waiting = signup(session, 2).booking
+    moved, promoted = booking_move_to_waiting_list(booking_id=holder.pk, actor=None)
+    assert [b.pk for b in promoted] == [waiting.pk]
+    assert Booking.objects.get(pk=holder.pk).status == "waitlisted"
+    assert Booking.objects.get(pk=holder.pk).waiting_list_position() == 1
+
+
+def test_promoting_by_hand_never_goes_over_capacity():
+    from roundtable.bookings.services import BookingStateError, booking_promote
+
+    session = make_session(capacity=1)
+    signup(session, 1)
+    waiting = signup(session, 2).booking
+    with pytest.raises(BookingStateError, match="no free place"):
+        booking_promote(booking_id=waiting.pk, actor=None)
+    session.capacity = 2
+    session.save()
+    assert booking_promote(booking_id=waiting.pk, actor=None).status == "confirmed"
+
+
+def test_walk_in_is_added_as_attended_even_when_full():
+    from roundtable.bookings.services import booking_walk_in
+
+    session = make_session(capacity=1)
+    signup(session, 1)
+    walk_in = booking_walk_in(session_id=session.pk, name="Rowan", actor=None)
+    assert walk_in.status == "attended" and walk_in.person.email.endswith("@walk-in.invalid")
