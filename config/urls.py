@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("roundtable.cocreation.urls")),
     path("", include("roundtable.bookings.urls")),
     path("coordinator/", include("roundtable.bookings.coordinator_urls")),
+    path("coordinator/", include("roundtable.bookings.day_urls")),
+    path("coordinator/", include("roundtable.core.coordinator_urls")),
     path("blog/", include("roundtable.blog.urls")),
     path("newsletter/", include("roundtable.newsletter.urls")),
     path("accounts/", include("roundtable.accounts.urls")),
