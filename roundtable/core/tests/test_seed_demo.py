@@ -1,0 +1,92 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+
+from roundtable.accounts.models import User
+from roundtable.bookings.models import AccessNeeds, Booking
+from roundtable.cocreation.models import AgendaItem, Session, Venue
+from roundtable.core.models import OutboundEmail
+from roundtable.people.models import Person
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Session, Venue, AgendaItem, Person, Booking, AccessNeeds, User)
+    }
+
+
+def _seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+# transaction=True: the confirmation emails' tasks are queued on commit, as in a real run.
+@pytest.mark.django_db(transaction=True)
+def test_seeding_twice_duplicates_nothing_and_keeps_the_password(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    first = _seed()
+    counts = _counts()
+    second = _seed()
+
+    assert _counts() == counts
+    sign_in = [line for line in first.splitlines() if line.startswith("Coordinator sign-in:")]
+    assert len(sign_in) == 1
+    assert sign_in == [line for line in second.splitlines() if line.startswith("Coordinator sign-in:")]
+    password = sign_in[0].rsplit("password: ", 1)[1]
+    assert authenticate(email="coordinator@example.org", password=password) is not None
+    assert authenticate(email="facilitator@example.org", password=password) is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_has_a_session_for_every_state_a_participant_can_meet(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    _seed()
+
+    upcoming = list(Session.objects.published().upcoming().with_place_counts())
+    assert len(upcoming) >= 5
+    states = {s.title: s.signup_state() for s in upcoming}
+    assert "not_yet_open" in states.values()
+    full = [s for s in upcoming if s.places_left == 0]
+    assert full and full[0].waiting_count > 0
+    for session in Session.objects.with_place_counts():
+        assert session.places_taken <= session.capacity, session.title
+        assert session.agenda.filter(is_break=True).exists()
+        assert session.goal_list
+    assert Session.objects.past().filter(bookings__status="attended").exists()
+    assert Session.objects.past().filter(bookings__status="no_show").exists()
+    assert Booking.objects.filter(status="cancelled").exists()
+
+    step_free = set(Venue.objects.values_list("step_free", flat=True))
+    assert len(step_free) == Venue.objects.count() >= 3
+
+    people = Person.objects.all()
+    assert 70 <= people.count() <= 90
+    assert not people.filter(bookings__isnull=True).exists()
+    assert people.exclude(pronouns="").exists() and people.exclude(interests="").exists()
+    assert AccessNeeds.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_does_not_email_its_made_up_people(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    _seed()
+
+    assert OutboundEmail.objects.count() == 0
+    assert not DBTaskResult.objects.filter(status="READY").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_across_the_clock_change_keeps_its_local_start_time(settings, tmp_path):
+    from zoneinfo import ZoneInfo
+
+    settings.VAR_DIR = tmp_path
+    _seed()
+
+    london = ZoneInfo("Europe/London")
+    session = Session.objects.get(title="Planning the next season together")
+    assert session.starts_at.astimezone(london).strftime("%H:%M") == "13:30"
