@@ -1,0 +1,36 @@
+"""Who may call what: coordinators by bearer token, and a rate limit on public sign-ups."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+from ninja.throttling import BaseThrottle
+
+from roundtable.accounts.models import ApiToken, User
+from roundtable.core.ratelimit import signup_allowed
+
+MAX_TOKEN_LENGTH = 200
+
+
+class CoordinatorToken(HttpBearer):
+    """`Authorization: Bearer <token>` from `manage.py api_token`. Only an active coordinator's
+    unrevoked token counts; anything else is the same 401, so a probe learns nothing."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        token = token.strip()
+        if not token or len(token) > MAX_TOKEN_LENGTH:
+            return None
+        user = ApiToken.user_for(token)
+        return user if user is not None and user.is_coordinator else None
+
+
+class SignupThrottle(BaseThrottle):
+    """The same shared limit as the sign-up form (SIGNUP_RATE_LIMIT). As a ninja throttle it runs
+    before the body is read, so malformed attempts count too."""
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        return signup_allowed(request)
+
+
+coordinator_token = CoordinatorToken()
+signup_throttle = SignupThrottle()

@@ -1,0 +1,90 @@
+"""Input types shared by the API's schemas.
+
+Every string is stripped and checked for characters a database cannot store (NUL, lone
+surrogates from JSON escapes like "\\ud800") so bad input becomes a 422 naming the field, never a
+500 from the database driver.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
+
+LONDON = ZoneInfo("Europe/London")
+MAX_ID = 2**63 - 1  # the largest id a database row can have; bigger numbers cannot exist
+EMAIL_MESSAGE = "Enter an email address like name@example.com"
+
+_NOT_STORABLE_ONE_LINE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+_NOT_STORABLE_MULTILINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _storable(pattern: re.Pattern[str]):
+    def check(value: str) -> str:
+        if pattern.search(value):
+            raise PydanticCustomError("bad_characters", "contains characters that cannot be stored")
+        return value
+
+    return check
+
+
+def _none_as_empty(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def Text(max_length: int, *, required: bool = False, multiline: bool = False) -> Any:  # noqa: N802
+    """A stripped string of at most `max_length` characters; optional ones also accept null."""
+    pattern = _NOT_STORABLE_MULTILINE if multiline else _NOT_STORABLE_ONE_LINE
+    constraints = StringConstraints(strip_whitespace=True, max_length=max_length, min_length=1 if required else 0)
+    if required:
+        return Annotated[str, constraints, AfterValidator(_storable(pattern))]
+    return Annotated[str, BeforeValidator(_none_as_empty), constraints, AfterValidator(_storable(pattern))]
+
+
+def _check_email(value: str) -> str:
+    try:
+        validate_email(value)
+    except DjangoValidationError:
+        raise PydanticCustomError("email", EMAIL_MESSAGE) from None
+    return value
+
+
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, min_length=1, max_length=254),
+    AfterValidator(_storable(_NOT_STORABLE_ONE_LINE)),
+    AfterValidator(_check_email),
+    Field(json_schema_extra={"format": "email"}),
+]
+
+
+def _london(value: datetime) -> datetime:
+    # Checked before any conversion: an absurd year with a large offset would overflow it.
+    if not 2000 <= value.year <= 2200:
+        raise PydanticCustomError("date_range", "must be between the years 2000 and 2200")
+    if value.tzinfo is None:
+        return timezone.make_aware(value, LONDON)
+    return value
+
+
+LondonDateTime = Annotated[
+    datetime,
+    AfterValidator(_london),
+    Field(description="ISO 8601. A time without an offset is read as Europe/London time."),
+]
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 in Europe/London with its offset, e.g. 2026-12-13T13:30:00+00:00."""
+    if value is None:
+        return None
+    return value.astimezone(LONDON).isoformat(timespec="seconds")
