@@ -1,0 +1,87 @@
+"""Settings fail loudly at start-up, production settings pass Django's deploy checks, and no
+model change is left without its migration. Each case starts a fresh Python, because settings
+are read once per process."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS_VARIABLES = {
+    "DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "HTTPS", "BEHIND_PROXY", "SIGNUP_RATE_LIMIT",
+    "EMAIL_HOST", "EMAIL_PORT", "EMAIL_BACKEND", "ACCESS_NEEDS_RETENTION_DAYS", "DB_CONN_MAX_AGE",
+    "SQLITE_TIMEOUT", "STATIC_MANIFEST", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD",
+    "CSRF_TRUSTED_ORIGINS", "EMAIL_MAX_ATTEMPTS", "EMAIL_RETRY_BASE_SECONDS", "SITE_URL", "TASKS_BACKEND",
+}  # fmt: skip
+
+
+def _run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES and not k.startswith("DJANGO_")}
+    clean.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        ROUNDTABLE_VAR_DIR=str(tmp_path / "var"),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'settings.sqlite3'}",
+        **env,
+    )
+    return subprocess.run(  # noqa: S603
+        [sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def _load_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
+    return _run(["-c", "import django; django.setup()"], tmp_path, **env)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DEBUG", "maybe"),
+        ("HTTPS", "sometimes"),
+        ("BEHIND_PROXY", "2"),
+        ("SIGNUP_RATE_LIMIT", "lots"),
+        ("SIGNUP_RATE_LIMIT", "20/fortnight"),
+        ("SECRET_KEY", "too-short"),
+        ("EMAIL_PORT", "twenty-five"),
+        ("ACCESS_NEEDS_RETENTION_DAYS", "-1"),
+        ("EMAIL_MAX_ATTEMPTS", "0"),
+    ],
+)
+def test_bad_setting_stops_the_site_from_starting_and_names_the_variable(tmp_path, variable, value):
+    result = _load_settings(tmp_path, **{variable: value})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert variable in result.stderr
+
+
+def test_good_settings_load(tmp_path):
+    result = _load_settings(tmp_path, DEBUG="false", SIGNUP_RATE_LIMIT="off", HTTPS="no", EMAIL_PORT="587")
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_settings_pass_the_deploy_checks_without_a_warning(tmp_path):
+    result = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        tmp_path,
+        HTTPS="true",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="roundtable.example.org",
+        SITE_URL="https://roundtable.example.org",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNINGS" not in result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_every_model_change_has_its_migration(tmp_path):
+    result = _run(["manage.py", "makemigrations", "--check", "--dry-run"], tmp_path)
+
+    assert result.returncode == 0, "Pending migrations:\n" + result.stdout + result.stderr
