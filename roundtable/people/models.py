@@ -24,6 +24,10 @@ class Person(models.Model):
     interests = models.CharField(max_length=300, blank=True)
     phone = models.CharField(max_length=30, blank=True)
     perspectives = models.JSONField(default=list, blank=True)
+    wants_updates = models.BooleanField(
+        "hear what happens as a result", default=False,
+        help_text="Opted in to 'you said, we did' updates after sessions they came to",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
