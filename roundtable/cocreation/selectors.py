@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
@@ -24,3 +27,31 @@ def public_session(session_id: int) -> Session:
         .prefetch_related(Prefetch("agenda", queryset=AgendaItem.objects.order_by("starts_at", "id")))
     )
     return get_object_or_404(qs, pk=session_id)
+
+
+@dataclass(frozen=True)
+class SignupStatus:
+    """What a session's page and sign-up form say about taking part right now."""
+
+    state: str  # open, not_yet_open, closed, cancelled, draft, past
+    is_full: bool
+    places_left: int
+    opens_at: datetime | None
+
+    @property
+    def can_sign_up(self) -> bool:
+        return self.state == "open"
+
+    @property
+    def button_label(self) -> str:
+        return "Join the waiting list" if self.is_full else "Sign up"
+
+
+def signup_status(session: Session, now: datetime | None = None) -> SignupStatus:
+    left = session.places_left
+    return SignupStatus(
+        state=session.signup_state(now),
+        is_full=left <= 0,
+        places_left=left,
+        opens_at=session.signup_opens_at,
+    )

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from roundtable.cocreation.calendar import session_ics
-from roundtable.cocreation.selectors import public_session, public_session_list
+from roundtable.cocreation.selectors import public_session, public_session_list, signup_status
 
 
 @require_GET
@@ -19,7 +19,11 @@ def past_sessions(request):
 @require_GET
 def session_detail(request, session_id: int):
     session = public_session(session_id)
-    return render(request, "cocreation/session_detail.html", {"session": session})
+    return render(
+        request,
+        "cocreation/session_detail.html",
+        {"session": session, "signup": signup_status(session), "facts": session.venue.facts()},
+    )
 
 
 @require_GET
