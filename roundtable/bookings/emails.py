@@ -6,10 +6,11 @@ from django.conf import settings
 from django.urls import reverse
 
 from roundtable.bookings.models import Booking, ManageLink
+from roundtable.cocreation.calendar import session_ics
 from roundtable.core.email import EmailNoLongerNeeded, context_builder
 
 
-def _booking_context(context: dict, *, with_link: bool = True) -> dict:
+def _booking_context(context: dict, *, with_link: bool = True, with_calendar: bool = True) -> dict:
     booking = (
         Booking.objects.select_related("session__venue", "person").filter(pk=context.get("booking_id")).first()
     )
@@ -21,25 +22,36 @@ def _booking_context(context: dict, *, with_link: bool = True) -> dict:
         "person": booking.person,
         "session": session,
         "venue": session.venue,
+        "facts": session.venue.facts(),
         "position": booking.waiting_list_position(),
         "session_url": settings.SITE_URL + session.get_absolute_url(),
         "calendar_url": settings.SITE_URL + reverse("cocreation:session_calendar", args=[session.pk]),
     }
     if with_link and booking.status != Booking.Status.CANCELLED:
+        # Minted at send time, so no live token ever sits in the outbox.
         out["manage_url"] = settings.SITE_URL + reverse("bookings:manage", args=[ManageLink.mint(booking)])
+    if with_calendar and booking.status != Booking.Status.CANCELLED:
+        out["_attachments"] = [(f"session-{session.pk}.ics", session_ics(session), "text/calendar")]
+    return out
+
+
+def _still_booked(out: dict) -> dict:
+    # A booking cancelled before its email went out gets only the cancellation email.
+    if out["booking"].status == Booking.Status.CANCELLED:
+        raise EmailNoLongerNeeded("the booking was cancelled before this email was sent")
     return out
 
 
 @context_builder("booking_confirmation")
 def booking_confirmation(context: dict) -> dict:
-    return _booking_context(context)
+    return _still_booked(_booking_context(context))
 
 
 @context_builder("booking_promoted")
 def booking_promoted(context: dict) -> dict:
-    return _booking_context(context)
+    return _still_booked(_booking_context(context))
 
 
 @context_builder("booking_cancelled")
 def booking_cancelled(context: dict) -> dict:
-    return _booking_context(context, with_link=False)
+    return _booking_context(context, with_link=False, with_calendar=False)

@@ -1,7 +1,13 @@
-from django.http import HttpResponse
 from django.urls import path
 
+from roundtable.bookings import views
+
 app_name = "bookings"
-urlpatterns: list = [
-    path("booking/<str:token>/", lambda request, token: HttpResponse("todo"), name="manage"),
+urlpatterns = [
+    path("sessions/<int:session_id>/sign-up/", views.signup, name="signup"),
+    path("sessions/<int:session_id>/signed-up/<str:reference>/", views.signed_up, name="signed_up"),
+    # Before the token routes, so "cancelled" is never read as a token.
+    path("booking/cancelled/<str:reference>/", views.cancelled, name="cancelled"),
+    path("booking/<str:token>/", views.manage, name="manage"),
+    path("booking/<str:token>/cancel/", views.cancel, name="cancel"),
 ]
