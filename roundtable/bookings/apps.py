@@ -7,3 +7,6 @@ class BookingsConfig(AppConfig):
 
     def ready(self) -> None:
         from roundtable.bookings import emails, notification_emails  # noqa: F401  (register email context builders)
+        from roundtable.bookings import logfilter
+
+        logfilter.install()
