@@ -183,6 +183,10 @@ TASKS = {
 SIGNUP_RATE_LIMIT = parse_rate("SIGNUP_RATE_LIMIT", "20/h")
 API_TOKEN_PREFIX = "rt_"
 
+# --- Newsletter -----------------------------------------------------------------------------
+# Emails per second when sending an issue (0: as fast as the mail server takes them).
+NEWSLETTER_SEND_RATE = env_int("NEWSLETTER_SEND_RATE", 10, minimum=0)
+
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
