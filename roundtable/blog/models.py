@@ -105,7 +105,9 @@ class PostImage(models.Model):
     """An image in a post. Written into the Markdown as ![](image:<id>); alt text is required."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images")
-    file = models.ImageField(upload_to=_image_path, width_field="width", height_field="height")
+    # Dimensions are set by the services from the re-encoded image (they go into <img> so the
+    # page does not jump as images load).
+    file = models.ImageField(upload_to=_image_path)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     alt_text = models.CharField(max_length=300, help_text="Describe the image for people who cannot see it")
@@ -181,6 +183,8 @@ class Digest(models.Model):
     size = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the worker was last asked to make it; a request long unanswered is asked again.
+    requested_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,0 +1,162 @@
+"""The offline digest: a PDF (and a printable page) of a month's posts or a chosen set.
+
+A PDF is made once by the worker and kept until a post in it changes. The cache key is a hash
+of the posts' ids and updated_at (plus the digest's title and a layout version), so asking
+again for unchanged posts finds the ready file, and editing any post simply asks for a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.text import slugify
+
+from roundtable.blog.models import Digest, Post, PostImage
+from roundtable.blog.rendering import render_post_body
+
+logger = logging.getLogger("roundtable.blog")
+
+# Bump when the digest's template or stylesheet changes, so every cached PDF is made again.
+LAYOUT_VERSION = "1"
+# A request the worker has not answered in this long is handed to it again (e.g. after a crash).
+STALE_AFTER = timedelta(minutes=10)
+RETRY_FAILED_AFTER = timedelta(minutes=1)
+MAX_CHOSEN_POSTS = 60
+
+
+def digest_key(posts: list[Post], title: str) -> str:
+    parts = [LAYOUT_VERSION, title] + [f"{p.pk}:{p.updated_at.isoformat()}" for p in posts]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def request_digest(*, posts: list[Post], scope: str, title: str) -> Digest:
+    """Find the digest for exactly these post versions, asking the worker to make it if needed."""
+    key = digest_key(posts, title)
+    now = timezone.now()
+    with transaction.atomic():
+        digest, created = Digest.objects.get_or_create(
+            key=key,
+            defaults={"scope": scope, "title": title, "post_ids": [p.pk for p in posts], "requested_at": now},
+        )
+        ask_again = (digest.state == Digest.State.PENDING and digest.requested_at < now - STALE_AFTER) or (
+            digest.state == Digest.State.FAILED and (digest.finished_at or now) < now - RETRY_FAILED_AFTER
+        )
+        if ask_again:
+            Digest.objects.filter(pk=digest.pk).update(state=Digest.State.PENDING, requested_at=now, error="")
+            digest.state = Digest.State.PENDING
+        if created or ask_again:
+            transaction.on_commit(lambda: _enqueue(digest.pk))
+    return digest
+
+
+def _enqueue(digest_id: int) -> None:
+    from roundtable.blog.tasks import generate_digest
+
+    generate_digest.enqueue(digest_id)
+
+
+def digest_posts(digest: Digest) -> list[Post]:
+    by_id = {
+        p.pk: p
+        for p in Post.objects.filter(pk__in=digest.post_ids).select_related("author").prefetch_related("images", "tags")
+    }
+    return [by_id[pk] for pk in digest.post_ids if pk in by_id]
+
+
+def document_context(*, posts: list[Post], title: str, for_web: bool) -> dict:
+    for post in posts:
+        # In the document post titles are <h2>, so a post's "# Heading" becomes <h3>.
+        post.digest_html = render_post_body(post, heading_shift=2)
+    return {
+        "posts": posts,
+        "title": title,
+        "for_web": for_web,
+        "site_name": settings.SITE_NAME,
+        "centre_name": settings.CENTRE_NAME,
+        "site_url": settings.SITE_URL,
+        "made_at": timezone.now(),
+    }
+
+
+def stylesheet_text() -> str:
+    path = finders.find("blog/digest.css")
+    return Path(path).read_text(encoding="utf-8")
+
+
+def build_pdf(posts: list[Post], title: str) -> bytes:
+    from weasyprint import CSS, HTML
+
+    html = render_to_string("blog/digest_document.html", document_context(posts=posts, title=title, for_web=False))
+    allowed = {image.pk for post in posts for image in post.images.all()}
+    document = HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=_storage_fetcher(allowed))
+    # PDF/UA-1: tagged structure, /Alt on images, /Lang and the title shown as the window title.
+    return document.write_pdf(pdf_variant="pdf/ua-1", stylesheets=[CSS(string=stylesheet_text())])
+
+
+def _storage_fetcher(allowed_image_ids: set[int]):
+    """Images come straight from storage; nothing else is fetched, so a post can never make
+    the worker request a URL on the network."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StorageFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            path = urlsplit(url).path
+            try:
+                match = resolve(path)
+            except Resolver404:
+                raise ValueError(f"The digest does not fetch {url}") from None
+            if match.view_name != "blog:image" or match.kwargs.get("image_id") not in allowed_image_ids:
+                raise ValueError(f"The digest does not fetch {url}")
+            image = PostImage.objects.get(pk=match.kwargs["image_id"])
+            with image.file.open("rb") as fh:
+                body = fh.read()
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": _mime(image.file.name)})
+
+    return StorageFetcher(fail_on_errors=False)
+
+
+def _mime(name: str) -> str:
+    ext = name.rsplit(".", 1)[-1].lower()
+    return {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}.get(
+        ext, "application/octet-stream"
+    )
+
+
+def generate(digest_id: int) -> str:
+    """Make the PDF for one digest. Safe to run twice: a ready digest is left alone."""
+    digest = Digest.objects.filter(pk=digest_id).first()
+    if digest is None or digest.state == Digest.State.READY:
+        return "skipped"
+    posts = digest_posts(digest)
+    try:
+        pdf = build_pdf(posts, digest.title)
+    except Exception as exc:  # a broken image or font must not leave the page waiting forever
+        logger.exception("Digest %s failed", digest_id)
+        Digest.objects.filter(pk=digest_id).update(
+            state=Digest.State.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        return "failed"
+    name = f"{slugify(digest.title)[:80] or 'digest'}-{digest.key[:12]}.pdf"
+    stored = Digest.file.field.storage.save(Digest.file.field.generate_filename(digest, name), ContentFile(pdf))
+    with transaction.atomic():
+        Digest.objects.filter(pk=digest_id).update(
+            state=Digest.State.READY, file=stored, size=len(pdf), finished_at=timezone.now(), error=""
+        )
+        # Older versions of the same month or selection will never be asked for again.
+        old = list(Digest.objects.filter(scope=digest.scope).exclude(pk=digest_id))
+        for stale in old:
+            stale.delete()
+        names = [d.file.name for d in old if d.file]
+        transaction.on_commit(lambda: [Digest.file.field.storage.delete(n) for n in names])
+    return "ready"
