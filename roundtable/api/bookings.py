@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Body, Router
+from ninja import Body, Router, Status
 from ninja.errors import HttpError
 
 from roundtable.api.auth import coordinator_token, signup_throttle
@@ -73,12 +73,12 @@ def sign_up(request: HttpRequest, session_id: int, payload: SignupIn):
     if not result.created:
         raise HttpError(409, ALREADY_SIGNED_UP)
     booking = result.booking
-    return 201, {
+    return Status(201, {
         "id": booking.pk,
         "status": booking.status,
         "waiting_list_position": result.waiting_list_position,
         "session": session_id,
-    }
+    })
 
 
 def _booking_rows(bookings: list[Booking]) -> list[dict[str, Any]]:

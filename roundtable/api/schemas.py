@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any, Literal
 
 from ninja import Schema
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from roundtable.api.fields import Email, Id, LondonDateTime, Text
@@ -15,6 +15,12 @@ from roundtable.people.models import Perspective
 
 SignupState = Literal["open", "not_yet_open", "closed", "cancelled", "past", "draft"]
 DateTimeText = Field(json_schema_extra={"format": "date-time"}, examples=["2026-12-13T13:30:00+00:00"])
+
+
+class Input(BaseModel):
+    """A request body. Plain pydantic rather than ninja's Schema, which reads fields off any value
+    as attributes (built for ORM objects): a JSON string "hello" would offer its .title method as
+    a title. Here anything but a JSON object is simply refused."""
 
 
 # --- Errors -----------------------------------------------------------------------------------
@@ -106,7 +112,7 @@ class SessionList(Schema):
     count: int
 
 
-class SessionIn(Schema):
+class SessionIn(Input):
     """Create and publish a session. Times without an offset are Europe/London."""
 
     title: Text(200, required=True)
@@ -125,7 +131,7 @@ class SessionIn(Schema):
 # --- Sign-up ----------------------------------------------------------------------------------
 
 
-class AccessNeedsIn(Schema):
+class AccessNeedsIn(Input):
     needs: list[AccessNeed] = Field(default_factory=list, max_length=30)
     details: Text(2000, multiline=True) = ""
     prefer_not_to_say: bool = False
@@ -143,7 +149,7 @@ def _either_form(schema: dict[str, Any]) -> None:
     schema["anyOf"] = [short, *options]
 
 
-class SignupIn(Schema):
+class SignupIn(Input):
     """The same questions as the sign-up form. There is no job title field, by design."""
 
     name: Text(100, required=True) = Field(description="The name they want to be called")
@@ -222,7 +228,7 @@ class BookingList(Schema):
     count: int
 
 
-class CancelIn(Schema):
+class CancelIn(Input):
     reason: Text(500, multiline=True) = Field("", description="Told to the person in the cancellation email")
 
 

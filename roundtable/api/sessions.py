@@ -7,7 +7,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 
 from roundtable.api.auth import coordinator_token
@@ -141,4 +141,4 @@ def create_session(request: HttpRequest, payload: SessionIn):
         publish=True,
     )
     created = Session.objects.select_related("venue", "programme").with_place_counts().get(pk=session.pk)
-    return 201, session_data(created)
+    return Status(201, session_data(created))
