@@ -1,7 +1,24 @@
+"""The coordinating team's area, mounted at /coordinator/. Every view here checks the role itself
+(roundtable.accounts.permissions); the tests walk these URLs as a stranger, a facilitator and a
+participant holding a manage link."""
+
 from django.urls import path
-from django.views.generic import TemplateView
+
+from roundtable.bookings import coordinator_views as bookings
+from roundtable.cocreation import coordinator_views as cocreation
 
 app_name = "coordinator"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="errors/404.html"), name="home"),
+    path("", cocreation.home, name="home"),
+    path("sessions/new/", cocreation.session_create, name="session_create"),
+    path("sessions/<int:session_id>/", cocreation.session_detail, name="session_detail"),
+    path("sessions/<int:session_id>/edit/", cocreation.session_edit, name="session_edit"),
+    path("sessions/<int:session_id>/publish/", cocreation.session_publish, name="session_publish"),
+    path("sessions/<int:session_id>/unpublish/", cocreation.session_unpublish, name="session_unpublish"),
+    path("sessions/<int:session_id>/bookings/", bookings.session_bookings, name="session_bookings"),
+    path("sessions/<int:session_id>/access-needs/", bookings.session_access_needs, name="session_access_needs"),
+    path("bookings/<int:booking_id>/cancel/", bookings.booking_cancel_view, name="booking_cancel"),
+    path("venues/", cocreation.venue_list, name="venue_list"),
+    path("venues/new/", cocreation.venue_create, name="venue_create"),
+    path("venues/<int:venue_id>/edit/", cocreation.venue_edit, name="venue_edit"),
 ]

@@ -54,6 +54,9 @@ def error_anchor(field: BoundField) -> str:
 
 @register.simple_tag
 def govuk_widget(field: BoundField):
+    if field.widget_type == "govukdate":
+        # The classes go on each of day, month and year; the fieldset carries the description.
+        return field.as_widget(attrs={"class": "govuk-input" + (" govuk-input--error" if field.errors else "")})
     base = _BASE_CLASS.get(field.widget_type, "")
     classes = [base, field.field.widget.attrs.get("class", "")]
     if field.errors and base:

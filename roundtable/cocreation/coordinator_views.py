@@ -1,0 +1,204 @@
+"""The coordinator's pages for sessions and venues. Thin: load through a _get_ helper, check the
+form, call a service, say what happened."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from roundtable.accounts.permissions import coordinator_required, team_required
+from roundtable.cocreation import services
+from roundtable.cocreation.forms import SessionForm, VenueForm
+from roundtable.cocreation.models import AgendaItem, Session, Venue
+
+
+def _get_session_for_user(request: HttpRequest, session_id: int, *, for_update: bool = False) -> Session:
+    """Every session, whatever its status, for a coordinator (the decorator has checked the role)."""
+    qs = Session.objects.select_related("venue", "programme")
+    if not for_update:
+        qs = qs.with_place_counts()
+    return get_object_or_404(qs, pk=session_id)
+
+
+def _get_venue_for_user(request: HttpRequest, venue_id: int) -> Venue:
+    return get_object_or_404(Venue, pk=venue_id)
+
+
+def _invalid(request, template: str, context: dict):
+    # A form with mistakes is a 400, so scripts and tests can tell it from a page that worked.
+    return render(request, template, context, status=400)
+
+
+# --- Home ---------------------------------------------------------------------------------------
+
+
+@require_GET
+@team_required
+def home(request):
+    sessions = Session.objects.select_related("venue", "programme").with_place_counts()
+    context = {
+        "upcoming": list(sessions.upcoming()),
+        "past": list(sessions.past()[:20]),
+        "past_count": Session.objects.past().count(),
+        "has_venues": Venue.objects.exists(),
+    }
+    template = "coordinator/home.html" if request.user.is_coordinator else "coordinator/home_facilitator.html"
+    return render(request, template, context)
+
+
+# --- Sessions -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@coordinator_required
+def session_create(request):
+    initial = {}
+    if (venue_id := request.GET.get("venue", "")).isdigit():
+        initial["venue"] = venue_id
+    form = SessionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        publish = request.POST.get("action") == "publish"
+        try:
+            session = services.session_create_with_agenda(
+                agenda=form.cleaned_data["agenda"], created_by=request.user, publish=publish, **form.service_fields()
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            if publish:
+                messages.success(
+                    request, f"“{session.title}” is published. It is on the public list and open for sign-up."
+                )
+            else:
+                messages.success(
+                    request, f"“{session.title}” is saved as a draft. Nobody else can see it until you publish it."
+                )
+            return redirect("coordinator:session_detail", session_id=session.pk)
+    context = {"form": form, "has_venues": Venue.objects.exists()}
+    if request.method == "POST":
+        return _invalid(request, "coordinator/session_form.html", context)
+    return render(request, "coordinator/session_form.html", context)
+
+
+@require_GET
+@coordinator_required(hide=True)
+def session_detail(request, session_id: int):
+    session = _get_session_for_user(request, session_id)
+    agenda = AgendaItem.objects.filter(session=session).order_by("starts_at", "id")
+    return render(request, "coordinator/session_detail.html", {"session": session, "agenda": agenda})
+
+
+@require_http_methods(["GET", "POST"])
+@coordinator_required(hide=True)
+def session_edit(request, session_id: int):
+    session = _get_session_for_user(request, session_id, for_update=True)
+    form = SessionForm(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.session_update(
+                session=session, actor=request.user, agenda=form.cleaned_data["agenda"], **form.service_fields()
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            if not changed:
+                messages.info(request, "Nothing was changed.")
+            elif session.status == Session.Status.PUBLISHED and {"starts_at", "ends_at", "venue"} & set(changed):
+                messages.success(request, "Changes saved. Everyone booked or waiting is being emailed the new details.")
+            else:
+                messages.success(request, "Changes saved.")
+            return redirect("coordinator:session_detail", session_id=session.pk)
+    context = {"form": form, "session": session, "has_venues": True}
+    if request.method == "POST":
+        return _invalid(request, "coordinator/session_form.html", context)
+    return render(request, "coordinator/session_form.html", context)
+
+
+@require_POST
+@coordinator_required(hide=True)
+def session_publish(request, session_id: int):
+    session = _get_session_for_user(request, session_id, for_update=True)
+    try:
+        services.session_publish(session=session, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"“{session.title}” is published. It is on the public list and open for sign-up.")
+    return redirect("coordinator:session_detail", session_id=session.pk)
+
+
+@require_POST
+@coordinator_required(hide=True)
+def session_unpublish(request, session_id: int):
+    session = _get_session_for_user(request, session_id, for_update=True)
+    try:
+        services.session_unpublish(session=session, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"“{session.title}” is back to draft. It is no longer on the public list.")
+    return redirect("coordinator:session_detail", session_id=session.pk)
+
+
+# --- Venues -------------------------------------------------------------------------------------
+
+
+@require_GET
+@coordinator_required
+def venue_list(request):
+    venues = Venue.objects.annotate(session_count=Count("sessions")).order_by("name", "id")
+    return render(request, "coordinator/venue_list.html", {"venues": venues})
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return ""
+
+
+@require_http_methods(["GET", "POST"])
+@coordinator_required
+def venue_create(request):
+    form = VenueForm(request.POST or None)
+    next_url = _safe_next(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            venue = services.venue_create(actor=request.user, **form.service_fields())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"“{venue.name}” is added to your venues.")
+            if next_url:
+                # Back to the session form that sent us here, with the new venue chosen.
+                joiner = "&" if "?" in next_url else "?"
+                return redirect(f"{next_url}{joiner}venue={venue.pk}")
+            return redirect("coordinator:venue_list")
+    context = {"form": form, "next_url": next_url}
+    if request.method == "POST":
+        return _invalid(request, "coordinator/venue_form.html", context)
+    return render(request, "coordinator/venue_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@coordinator_required(hide=True)
+def venue_edit(request, venue_id: int):
+    venue = _get_venue_for_user(request, venue_id)
+    form = VenueForm(request.POST or None, instance=venue)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.venue_update(venue=venue, actor=request.user, **form.service_fields())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"“{venue.name}” is updated." if changed else "Nothing was changed.")
+            return redirect("coordinator:venue_list")
+    context = {"form": form, "venue": venue, "next_url": ""}
+    if request.method == "POST":
+        return _invalid(request, "coordinator/venue_form.html", context)
+    return render(request, "coordinator/venue_form.html", context)

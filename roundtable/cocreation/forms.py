@@ -1,0 +1,437 @@
+"""The coordinator's session and venue forms. They only check and convert what was typed; the
+services in cocreation/services.py do the writing (and check the rules that need the database).
+
+Times are typed as Europe/London wall-clock times and become aware datetimes here.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from roundtable.cocreation.models import Availability, Programme, Session, Venue
+from roundtable.cocreation.services import MAX_CAPACITY, AgendaEntry
+
+# --- GOV.UK date input (day, month, year) and a forgiving time-of-day field -------------------
+
+
+class GovukDateWidget(forms.MultiWidget):
+    template_name = "govuk/widgets/date.html"
+    parts = (("day", "Day", "govuk-input--width-2"), ("month", "Month", "govuk-input--width-2"),
+             ("year", "Year", "govuk-input--width-4"))  # fmt: skip
+
+    def __init__(self, attrs=None):
+        numeric = {"inputmode": "numeric", "autocomplete": "off"}
+        super().__init__({name: forms.TextInput(attrs=numeric) for name, _, _ in self.parts}, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for sub, (_, label, width) in zip(context["widget"]["subwidgets"], self.parts, strict=True):
+            sub["label"] = label
+            sub["attrs"]["class"] = f"{sub['attrs'].get('class', '')} govuk-date-input__input {width}".strip()
+        return context
+
+
+class GovukDateField(forms.Field):
+    """A date typed as day, month and year, with GOV.UK's messages ("… must include a month")."""
+
+    widget = GovukDateWidget
+
+    def __init__(self, *, what: str = "The date", **kwargs):
+        self.what = what
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault("required", f"Enter {what[0].lower() + what[1:]}")
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, date) or value is None:
+            return value
+        parts = [str(v or "").strip() for v in value]
+        if not any(parts):
+            return None
+        missing = [name for (name, _, _), part in zip(GovukDateWidget.parts, parts, strict=True) if not part]
+        if missing:
+            raise ValidationError(f"{self.what} must include a {' and '.join(missing)}", code="incomplete")
+        if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+            raise ValidationError(f"{self.what} must be a real date, like 27 3 2027", code="invalid")
+        try:
+            return date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            raise ValidationError(f"{self.what} must be a real date, like 27 3 2027", code="invalid") from None
+
+
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
+
+
+class TimeOfDayField(forms.Field):
+    """'13:30', '1:30pm', '9am' or '09.15' all work; the page shows times back as HH:MM."""
+
+    def __init__(self, *, what: str, **kwargs):
+        self.what = what
+        kwargs.setdefault("widget", forms.TextInput(attrs={"class": "govuk-input--width-5", "autocomplete": "off"}))
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault("required", f"Enter {what[0].lower() + what[1:]}")
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return value.strftime("%H:%M") if isinstance(value, time) else value
+
+    def to_python(self, value):
+        if isinstance(value, time) or value is None:
+            return value
+        text = str(value).strip()
+        if not text:
+            return None
+        match = _TIME.match(text) if len(text) <= 10 else None
+        if not match or (match.group(2) is None and match.group(3) is None):
+            raise ValidationError(f"Enter {self.what[0].lower() + self.what[1:]} like 13:30", code="invalid")
+        hour, minute, half = int(match.group(1)), int(match.group(2) or 0), (match.group(3) or "").lower()
+        if half:
+            if not 1 <= hour <= 12:
+                raise ValidationError(f"Enter {self.what[0].lower() + self.what[1:]} like 1:30pm", code="invalid")
+            hour = hour % 12 + (12 if half == "pm" else 0)
+        if hour > 23 or minute > 59:
+            raise ValidationError(f"{self.what} must be a real time, like 13:30", code="invalid")
+        return time(hour, minute)
+
+
+def london_datetime(day: date, at: time) -> datetime:
+    """The aware datetime for a Europe/London wall-clock time; refuses the hour the clocks skip."""
+    zone = timezone.get_default_timezone()
+    naive = datetime.combine(day, at)
+    aware = timezone.make_aware(naive, zone)
+    # (Through UTC: converting to the zone the datetime already has would change nothing.)
+    if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
+        raise ValidationError(
+            f"{at:%H:%M} does not exist on {day:%-d %B %Y} because the clocks go forward", code="no_such_time"
+        )
+    return aware
+
+
+def _text(label: str, *, required_message: str = "", max_length: int | None = None, **kwargs) -> forms.CharField:
+    messages = {"required": required_message or f"Enter {label.lower()}"}
+    if max_length:
+        messages["max_length"] = f"{label} must be {max_length:,} characters or fewer"
+    return forms.CharField(label=label, max_length=max_length, error_messages=messages, **kwargs)
+
+
+# --- The session form ---------------------------------------------------------------------------
+
+_AGENDA_LINE = re.compile(r"^(\S+)\s+(.+)$")
+_BREAK = re.compile(r"\b(break|lunch)\b", re.IGNORECASE)
+_agenda_time = TimeOfDayField(what="The time")
+
+
+def parse_agenda(text: str) -> list[AgendaEntry]:
+    """One item per line, 'HH:MM What happens'. Lines naming a break or lunch are breaks."""
+    items, problems = [], []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        match = _AGENDA_LINE.match(line)
+        try:
+            if not match:
+                raise ValidationError("")
+            at = _agenda_time.to_python(match.group(1))
+        except ValidationError:
+            problems.append(f"Line {number} of the agenda must start with a time, like 13:30 Welcome")
+            continue
+        title = match.group(2).lstrip("-–— ").strip()
+        if len(title) > 200:
+            problems.append(f"Line {number} of the agenda must be 200 characters or fewer")
+            continue
+        items.append(AgendaEntry(starts_at=at, title=title, is_break=bool(_BREAK.search(title))))
+    if problems:
+        raise ValidationError(problems)
+    return sorted(items, key=lambda item: item.starts_at)
+
+
+def agenda_text(session: Session) -> str:
+    return "\n".join(f"{item.starts_at:%H:%M} {item.title}" for item in session.agenda.all())
+
+
+class SessionForm(forms.Form):
+    title = _text("Title", max_length=200, required_message="Enter a title")
+    programme = forms.ModelChoiceField(
+        label="Programme (optional)",
+        queryset=Programme.objects.all(),
+        required=False,
+        empty_label="Not part of a programme",
+        error_messages={"invalid_choice": "Choose a programme from the list"},
+    )
+    venue = forms.ModelChoiceField(
+        label="Venue",
+        queryset=Venue.objects.all(),
+        empty_label="Choose a venue",
+        error_messages={"required": "Choose a venue", "invalid_choice": "Choose a venue from the list"},
+    )
+    date = GovukDateField(what="The date of the session", label="Date", help_text="For example, 27 3 2027")
+    start_time = TimeOfDayField(what="The start time", label="Starts at", help_text="UK time, for example 13:30")
+    end_time = TimeOfDayField(what="The end time", label="Ends at", help_text="UK time, for example 16:30")
+    capacity = forms.IntegerField(
+        label="Number of places",
+        initial=30,
+        min_value=1,
+        max_value=MAX_CAPACITY,
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+        error_messages={
+            "required": "Enter the number of places",
+            "invalid": "Enter the number of places as a whole number, like 30",
+            "min_value": "There must be at least 1 place",
+            "max_value": f"There can be at most {MAX_CAPACITY:,} places",
+        },
+    )
+    signup_opens_date = GovukDateField(
+        what="The date sign-up opens",
+        label="Sign-up opens (optional)",
+        required=False,
+        help_text="Leave empty to open sign-up as soon as the session is published.",
+    )
+    signup_opens_time = TimeOfDayField(
+        what="The time sign-up opens", label="Time sign-up opens (optional)", required=False,
+        help_text="Leave empty for the start of that day.",
+    )  # fmt: skip
+    signup_closes_date = GovukDateField(
+        what="The date sign-up closes",
+        label="Sign-up closes (optional)",
+        required=False,
+        help_text="Leave empty to take sign-ups until the session starts.",
+    )
+    signup_closes_time = TimeOfDayField(
+        what="The time sign-up closes", label="Time sign-up closes (optional)", required=False,
+        help_text="Leave empty for the end of that day.",
+    )  # fmt: skip
+    summary = _text(
+        "What it is for",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="A few sentences in plain English. This is the first thing people read.",
+    )
+    goals = _text(
+        "Goals (optional)",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One goal per line.",
+    )
+    who_comes = _text(
+        "Who comes",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        initial=Session._meta.get_field("who_comes").default,
+    )
+    agenda = _text(
+        "Agenda (optional)",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "true"}),
+        help_text="One item per line: the time, then what happens, like 13:30 Welcome. "
+        "Lines with the word break or lunch are shown as breaks.",
+    )
+
+    # Where a service's message for a model field is shown on this form.
+    SERVICE_FIELDS = {
+        "title": "title",
+        "starts_at": "start_time",
+        "ends_at": "end_time",
+        "capacity": "capacity",
+        "signup_opens_at": "signup_opens_date",
+        "signup_closes_at": "signup_closes_date",
+    }
+
+    def __init__(self, *args, session: Session | None = None, **kwargs):
+        self.session = session
+        if session is not None and not kwargs.get("data"):
+            kwargs["initial"] = {**self.initial_for(session), **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def initial_for(session: Session) -> dict:
+        start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+        opens = timezone.localtime(session.signup_opens_at) if session.signup_opens_at else None
+        closes = timezone.localtime(session.signup_closes_at) if session.signup_closes_at else None
+        return {
+            "title": session.title,
+            "programme": session.programme_id,
+            "venue": session.venue_id,
+            "date": start.date(),
+            "start_time": start.time(),
+            "end_time": end.time(),
+            "capacity": session.capacity,
+            "signup_opens_date": opens.date() if opens else None,
+            "signup_opens_time": opens.time() if opens else None,
+            "signup_closes_date": closes.date() if closes else None,
+            "signup_closes_time": closes.time() if closes else None,
+            "summary": session.summary,
+            "goals": session.goals,
+            "who_comes": session.who_comes,
+            "agenda": agenda_text(session),
+        }
+
+    def clean_agenda(self) -> list[AgendaEntry]:
+        return parse_agenda(self.cleaned_data.get("agenda") or "")
+
+    def _moment(self, date_field: str, time_field: str, default: time) -> datetime | None:
+        day = self.cleaned_data.get(date_field)
+        if day is None:
+            if self.cleaned_data.get(time_field) and date_field not in self.errors:
+                self.add_error(date_field, f"Enter {self.fields[date_field].what.lower()} as well as the time")
+            return None
+        try:
+            return london_datetime(day, self.cleaned_data.get(time_field) or default)
+        except ValidationError as error:
+            self.add_error(time_field, error)
+            return None
+
+    def clean(self):
+        data = super().clean()
+        day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
+        if day is None or start is None or end is None:
+            return data
+        try:
+            data["starts_at"] = london_datetime(day, start)
+        except ValidationError as error:
+            self.add_error("start_time", error)
+        try:
+            data["ends_at"] = london_datetime(day, end)
+        except ValidationError as error:
+            self.add_error("end_time", error)
+        if "starts_at" not in data or "ends_at" not in data:
+            return data
+        if data["ends_at"] <= data["starts_at"]:
+            self.add_error("end_time", "The end time must be after the start time")
+        if self.session is None and data["starts_at"] <= timezone.now():
+            self.add_error("date", "The session must start in the future")
+        data["signup_opens_at"] = self._moment("signup_opens_date", "signup_opens_time", time(0, 0))
+        closes = self._moment("signup_closes_date", "signup_closes_time", time(23, 59))
+        if closes and closes > data["starts_at"]:
+            if data.get("signup_closes_time"):
+                self.add_error("signup_closes_time", "Sign-up must close by the time the session starts")
+            else:  # only a date was given: the day of the session means "until it starts"
+                closes = data["starts_at"]
+        data["signup_closes_at"] = closes
+        for item in data.get("agenda") or []:
+            if not start <= item.starts_at <= end:
+                self.add_error(
+                    "agenda",
+                    f"“{item.starts_at:%H:%M} {item.title}” is outside the session ({start:%H:%M} to {end:%H:%M})",
+                )
+        return data
+
+    def service_fields(self) -> dict:
+        """The keyword arguments for session_create / session_update."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "programme": data.get("programme"),
+            "venue": data["venue"],
+            "starts_at": data["starts_at"],
+            "ends_at": data["ends_at"],
+            "capacity": data["capacity"],
+            "signup_opens_at": data.get("signup_opens_at"),
+            "signup_closes_at": data.get("signup_closes_at"),
+            "summary": data.get("summary", ""),
+            "goals": data.get("goals", ""),
+            "who_comes": data.get("who_comes", ""),
+        }
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, messages in error.message_dict.items():
+            target = self.SERVICE_FIELDS.get(name)
+            for message in messages:
+                self.add_error(target if target in self.fields else None, message)
+
+
+# --- The venue form -----------------------------------------------------------------------------
+
+
+class VenueForm(forms.ModelForm):
+    last_checked = GovukDateField(
+        what="The date the facts were last checked",
+        label="Facts last checked on (optional)",
+        required=False,
+        help_text="When someone last went and checked these facts, for example 4 11 2026.",
+    )
+
+    class Meta:
+        model = Venue
+        fields = [
+            "name", "address", "postcode",
+            "step_free", "step_free_note", "accessible_toilet", "accessible_toilet_note", "hearing_loop",
+            "quiet_space", "quiet_space_note", "seating", "lighting", "nearest_station", "nearest_bus",
+            "parking", "food_and_drink", "other_notes", "last_checked",
+        ]  # fmt: skip
+        labels = {
+            "name": "Name",
+            "address": "Address",
+            "postcode": "Postcode (optional)",
+            "step_free": "Is there a step-free route in?",
+            "step_free_note": "About the route in (optional)",
+            "accessible_toilet": "Is there an accessible toilet?",
+            "accessible_toilet_note": "About the toilet (optional)",
+            "hearing_loop": "Is there a hearing loop?",
+            "quiet_space": "Is there a quiet space to take a break?",
+            "quiet_space_note": "About the quiet space (optional)",
+            "seating": "Seating (optional)",
+            "lighting": "Lighting (optional)",
+            "nearest_station": "Nearest station (optional)",
+            "nearest_bus": "Nearest bus (optional)",
+            "parking": "Parking (optional)",
+            "food_and_drink": "Food and drink (optional)",
+            "other_notes": "Anything else people should know (optional)",
+        }
+        help_texts = {
+            "step_free_note": "For example, where the ramp is, or how wide the doors are.",
+            "seating": "For example, chairs with arms, sofas, space for wheelchairs at tables.",
+            "lighting": "For example, natural light, lights can be dimmed.",
+            "nearest_station": "With the walking time and whether the way is level.",
+            "parking": "Including Blue Badge spaces.",
+            "food_and_drink": "What is provided, and whether dietary needs can be met.",
+        }
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "postcode": forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code"}),
+            "step_free": forms.RadioSelect,
+            "accessible_toilet": forms.RadioSelect,
+            "hearing_loop": forms.RadioSelect,
+            "quiet_space": forms.RadioSelect,
+            "other_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            label = (field.label or name).replace(" (optional)", "")
+            field.error_messages["required"] = (
+                f"Choose an answer for “{label}”"
+                if isinstance(field.widget, forms.RadioSelect)
+                else f"Enter the {label.lower()}"
+            )
+            if isinstance(field.widget, forms.RadioSelect):
+                field.error_messages["invalid_choice"] = f"Choose an answer for “{label}” from the list"
+                field.choices = [(value, text) for value, text in Availability.choices]
+            if getattr(field, "max_length", None):
+                field.error_messages["max_length"] = f"{label} must be {field.max_length:,} characters or fewer"
+
+    def _post_clean(self):
+        # A ModelForm copies the answers onto its instance here; the venue services do that (and
+        # the model's own checks) themselves, and need the instance unchanged to see what changed.
+        pass
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
