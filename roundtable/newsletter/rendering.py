@@ -53,6 +53,8 @@ def markdown_to_html(source: str) -> SafeString:
         attributes={"a": {"href"}},
         url_schemes={"http", "https", "mailto"},
         set_tag_attribute_values=GOVUK_CLASSES,
+        # "/blog/" written in the issue must still work when it is read in an email.
+        url_relative=("rewrite_with_base", settings.SITE_URL + "/"),
     )
     return mark_safe(cleaned)  # noqa: S308 (nh3 output against an allow-list)
 

@@ -122,6 +122,12 @@ def recover_interrupted(issue_id: int, now: datetime | None = None) -> int:
     ).update(status=Delivery.Status.FAILED, error=INTERRUPTED, claimed_until=None)
 
 
+def release_claims(issue_id: int) -> int:
+    return Delivery.objects.filter(
+        issue_id=issue_id, status=Delivery.Status.PENDING, claimed_until__isnull=False
+    ).update(claimed_until=None)
+
+
 def _claim_batch(issue_id: int) -> list[tuple[int, str, str]]:
     now = timezone.now()
     with transaction.atomic():
@@ -150,8 +156,9 @@ def _retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=settings.EMAIL_RETRY_BASE_SECONDS * (2 ** max(attempts - 1, 0)))
 
 
-def send_slice(issue_id: int, *, max_seconds: float = SLICE_SECONDS) -> SliceResult:
-    """Send as much of the issue as fits in `max_seconds`; say whether there is more to do."""
+def send_slice(issue_id: int, *, max_seconds: float | None = None) -> SliceResult:
+    """Send batches until `max_seconds` have passed (at least one batch); say whether there is more to do."""
+    max_seconds = SLICE_SECONDS if max_seconds is None else max_seconds
     result = SliceResult()
     issue = Issue.objects.filter(pk=issue_id, status=Issue.Status.SENDING).first()
     if issue is None:
@@ -162,7 +169,7 @@ def send_slice(issue_id: int, *, max_seconds: float = SLICE_SECONDS) -> SliceRes
     rate = settings.NEWSLETTER_SEND_RATE
     started = time.monotonic()
     paced = 0
-    while time.monotonic() - started < max_seconds:
+    while True:
         rows = _claim_batch(issue_id)
         if not rows:
             break
@@ -180,6 +187,8 @@ def send_slice(issue_id: int, *, max_seconds: float = SLICE_SECONDS) -> SliceRes
             result.again = True
             result.run_again_at = transport_error
             return result
+        if time.monotonic() - started >= max_seconds:
+            break
     return _finish_or_continue(issue_id, result)
 
 

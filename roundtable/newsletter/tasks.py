@@ -31,6 +31,9 @@ def resume_sends(*, force: bool = False) -> list[int]:
     resumed = []
     for issue_id in issues.values_list("id", flat=True):
         sending.recover_interrupted(issue_id)
+        # Claims held by the stopped worker would otherwise wait out their lease. Releasing them
+        # is safe even if a sender is still alive: each email is taken with a compare-and-set.
+        sending.release_claims(issue_id)
         send_issue.enqueue(issue_id)
         resumed.append(issue_id)
     return resumed
