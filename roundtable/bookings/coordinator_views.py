@@ -107,7 +107,7 @@ def booking_cancel_view(request, booking_id: int):
     if booking.status == Booking.Status.CANCELLED:
         messages.info(request, f"{booking.person.name}’s booking was already cancelled.")
         return back
-    form = CancelBookingForm(request.POST or None)
+    form = CancelBookingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             _, promoted = booking_cancel(booking_id=booking.pk, actor=request.user, reason=form.cleaned_data["reason"])

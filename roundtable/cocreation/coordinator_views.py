@@ -60,7 +60,7 @@ def session_create(request):
     initial = {}
     if (venue_id := request.GET.get("venue", "")).isdigit():
         initial["venue"] = venue_id
-    form = SessionForm(request.POST or None, initial=initial)
+    form = SessionForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         publish = request.POST.get("action") == "publish"
         try:
@@ -97,7 +97,7 @@ def session_detail(request, session_id: int):
 @coordinator_required(hide=True)
 def session_edit(request, session_id: int):
     session = _get_session_for_user(request, session_id, for_update=True)
-    form = SessionForm(request.POST or None, session=session)
+    form = SessionForm(request.POST if request.method == "POST" else None, session=session)
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.session_update(
@@ -165,7 +165,7 @@ def _safe_next(request) -> str:
 @require_http_methods(["GET", "POST"])
 @coordinator_required
 def venue_create(request):
-    form = VenueForm(request.POST or None)
+    form = VenueForm(request.POST if request.method == "POST" else None)
     next_url = _safe_next(request)
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,7 +189,7 @@ def venue_create(request):
 @coordinator_required(hide=True)
 def venue_edit(request, venue_id: int):
     venue = _get_venue_for_user(request, venue_id)
-    form = VenueForm(request.POST or None, instance=venue)
+    form = VenueForm(request.POST if request.method == "POST" else None, instance=venue)
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.venue_update(venue=venue, actor=request.user, **form.service_fields())

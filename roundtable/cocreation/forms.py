@@ -251,11 +251,11 @@ class SessionForm(forms.Form):
         "signup_closes_at": "signup_closes_date",
     }
 
-    def __init__(self, *args, session: Session | None = None, **kwargs):
+    def __init__(self, data=None, *args, session: Session | None = None, **kwargs):
         self.session = session
-        if session is not None and not kwargs.get("data"):
+        if session is not None and data is None:
             kwargs["initial"] = {**self.initial_for(session), **kwargs.get("initial", {})}
-        super().__init__(*args, **kwargs)
+        super().__init__(data, *args, **kwargs)
 
     @staticmethod
     def initial_for(session: Session) -> dict:
