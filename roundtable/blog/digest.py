@@ -94,14 +94,22 @@ def stylesheet_text() -> str:
     return Path(path).read_text(encoding="utf-8")
 
 
-def build_pdf(posts: list[Post], title: str) -> bytes:
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+
+
+def build_document(posts: list[Post], title: str):
+    """Lay the digest out (a WeasyPrint Document): what the PDF will hold, page by page."""
     from weasyprint import CSS, HTML
 
     html = render_to_string("blog/digest_document.html", document_context(posts=posts, title=title, for_web=False))
     allowed = {image.pk for post in posts for image in post.images.all()}
     document = HTML(string=html, base_url=settings.SITE_URL + "/", url_fetcher=_storage_fetcher(allowed))
     # PDF/UA-1: tagged structure, /Alt on images, /Lang and the title shown as the window title.
-    return document.write_pdf(pdf_variant="pdf/ua-1", stylesheets=[CSS(string=stylesheet_text())])
+    return document.render(stylesheets=[CSS(string=stylesheet_text())], **PDF_OPTIONS)
+
+
+def build_pdf(posts: list[Post], title: str) -> bytes:
+    return build_document(posts, title).write_pdf(**PDF_OPTIONS)
 
 
 def _storage_fetcher(allowed_image_ids: set[int]):

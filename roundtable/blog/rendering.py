@@ -180,6 +180,16 @@ _URL = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
 _TRAILING = ".,;:!?)]}'\""
 
 
+def _trim_url(url: str) -> str:
+    """Drop punctuation that ends the sentence rather than the address; keep a closing bracket
+    that has its opening one inside the URL (https://en.wikipedia.org/wiki/Play_(activity))."""
+    while url and url[-1] in _TRAILING:
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        url = url[:-1]
+    return url
+
+
 def render_comment(text: str) -> SafeString:
     """Plain text to HTML: everything escaped, paragraphs kept, bare http(s) URLs linked."""
     out: list[str] = []
@@ -189,8 +199,7 @@ def render_comment(text: str) -> SafeString:
         pieces: list[str] = []
         pos = 0
         for match in _URL.finditer(para):
-            url = match.group(0)
-            trimmed = url.rstrip(_TRAILING)
+            trimmed = _trim_url(match.group(0))
             end = match.start() + len(trimmed)
             pieces.append(escape(para[pos : match.start()]))
             pieces.append(f'<a class="govuk-link" href="{escape(trimmed)}" rel="{COMMENT_LINK_REL}">{escape(trimmed)}</a>')
