@@ -131,3 +131,15 @@ def test_session_id_that_is_not_a_number_is_a_422(client):
     response = client.get("/api/sessions/abc")
     assert response.status_code == 422
     assert response.json()["detail"] == [{"field": "session_id", "message": "Session id must be a whole number"}]
+
+
+@pytest.mark.parametrize("agenda_items", [0, 4])
+def test_one_session_costs_two_queries_with_or_without_an_agenda(client, django_assert_num_queries, agenda_items):
+    session = make_session()
+    if agenda_items:
+        add_agenda(session)
+    signup(session, 1)
+    # the session with its venue, programme and counts; then its agenda
+    with django_assert_num_queries(2):
+        response = client.get(f"/api/sessions/{session.pk}")
+    assert len(response.json()["agenda"]) == agenda_items and response.json()["places_left"] == 29
