@@ -136,9 +136,13 @@ def _storage_fetcher(allowed_image_ids: set[int]):
 
 def _mime(name: str) -> str:
     ext = name.rsplit(".", 1)[-1].lower()
-    return {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}.get(
-        ext, "application/octet-stream"
-    )
+    return {
+        "jpg": "image/jpeg",
+        "jpeg": "image/jpeg",
+        "png": "image/png",
+        "gif": "image/gif",
+        "webp": "image/webp",
+    }.get(ext, "application/octet-stream")
 
 
 def generate(digest_id: int) -> str:

@@ -110,7 +110,9 @@ class PostForm(forms.Form):
             self.add_error("publish_day", "The publish date must be a real date, like 27 3 2026")
             return data
         if when <= timezone.now():
-            self.add_error("publish_day", "The publish date and time must be in the future. To publish now, choose Published")
+            self.add_error(
+                "publish_day", "The publish date and time must be in the future. To publish now, choose Published"
+            )
             return data
         data["publish_at"] = when
         return data

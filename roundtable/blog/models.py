@@ -37,9 +37,9 @@ class PostQuerySet(models.QuerySet["Post"]):
         stopped worker can never hold a post back.
         """
         now = timezone.now()
-        return self.filter(
-            status__in=[Post.Status.PUBLISHED, Post.Status.SCHEDULED], publish_at__lte=now
-        ).order_by("-publish_at", "-id")
+        return self.filter(status__in=[Post.Status.PUBLISHED, Post.Status.SCHEDULED], publish_at__lte=now).order_by(
+            "-publish_at", "-id"
+        )
 
     def in_month(self, year: int, month: int) -> PostQuerySet:
         # Months are Europe/London months: a post at 00:30 BST on 1 October belongs to October.

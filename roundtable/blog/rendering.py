@@ -85,7 +85,12 @@ class _PostTree(Treeprocessor):
         # A paragraph holding only an image becomes a figure, so a caption can sit with it.
         for el in root.iter("p"):
             kids = list(el)
-            if len(kids) == 1 and kids[0].tag == "img" and not (el.text or "").strip() and not (kids[0].tail or "").strip():
+            if (
+                len(kids) == 1
+                and kids[0].tag == "img"
+                and not (el.text or "").strip()
+                and not (kids[0].tail or "").strip()
+            ):
                 el.tag = "figure"
                 el.set("class", "rt-blog-figure")
                 caption = kids[0].attrib.pop("data-caption", "")
@@ -202,7 +207,9 @@ def render_comment(text: str) -> SafeString:
             trimmed = _trim_url(match.group(0))
             end = match.start() + len(trimmed)
             pieces.append(escape(para[pos : match.start()]))
-            pieces.append(f'<a class="govuk-link" href="{escape(trimmed)}" rel="{COMMENT_LINK_REL}">{escape(trimmed)}</a>')
+            pieces.append(
+                f'<a class="govuk-link" href="{escape(trimmed)}" rel="{COMMENT_LINK_REL}">{escape(trimmed)}</a>'
+            )
             pos = end
         pieces.append(escape(para[pos:]))
         out.append('<p class="govuk-body">' + "".join(pieces).replace("\n", "<br>") + "</p>")

@@ -229,7 +229,9 @@ def comment_moderate(*, comment: Comment, actor: User, approve: bool) -> Comment
     comment.moderated_at = timezone.now()
     comment.moderated_by = actor
     comment.save(update_fields=["status", "moderated_at", "moderated_by"])
-    audit.log(actor, "blog.comment_approved" if approve else "blog.comment_rejected", comment.post, comment_id=comment.pk)
+    audit.log(
+        actor, "blog.comment_approved" if approve else "blog.comment_rejected", comment.post, comment_id=comment.pk
+    )
     return comment
 
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -80,10 +80,7 @@ def month_archive(request, year: int, month: int):
 
 @require_GET
 def archive(request):
-    months = [
-        {"month": m, "count": n}
-        for m, n in _month_counts()
-    ]
+    months = [{"month": m, "count": n} for m, n in _month_counts()]
     return render(request, "blog/archive.html", {"months": months})
 
 

@@ -101,8 +101,13 @@ def test_digest_is_cached_and_made_again_only_when_a_post_changes(client, month_
 
     post = month_posts[0]
     services.post_update(
-        post=post, actor=coordinator, title=post.title, summary="A changed summary", body_markdown="New words",
-        tags=[], status=Post.Status.PUBLISHED,
+        post=post,
+        actor=coordinator,
+        title=post.title,
+        summary="A changed summary",
+        body_markdown="New words",
+        tags=[],
+        status=Post.Status.PUBLISHED,
     )
     assert client.get(pdf_url).status_code == 202
     run_tasks()

@@ -1,0 +1,178 @@
+"""The blog in a real browser (Chromium): axe-core finds no WCAG 2.2 AA problems, and the reply
+form works by keyboard alone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from roundtable.blog.models import Comment, Post
+from roundtable.blog.tests.factories import add_image, make_post, make_reply
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _sign_in(page, live_server, user) -> None:
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+@pytest.fixture
+def post(coordinator):
+    post = make_post(coordinator, title="What we learned in September", tags=["co-production", "access"])
+    image = add_image(post, coordinator, alt_text="Sticky notes grouped into themes on a wall", caption="Our themes")
+    post.body_markdown = (
+        "## What happened\n\nWe met at the Community Hall.\n\n"
+        f"{image.markdown}\n\n- We agreed three aims\n- We chose [a venue](https://example.org)\n"
+    )
+    post.save()
+    make_reply(post, status=Comment.Status.APPROVED, name="Jo", body="Great session, see https://example.org")
+    return post
+
+
+def test_blog_list_has_no_axe_violations(page, axe, post, coordinator):
+    for n in range(11):
+        make_post(coordinator, title=f"Older post {n}", days_ago=2 + n)
+    page.goto(reverse("blog:list"))
+    assert page.locator("h1").inner_text() == "Blog"
+    assert page.get_by_role("link", name="What we learned in September").is_visible()
+    assert page.locator("nav.govuk-service-navigation").get_by_role("link", name="Blog").is_visible()
+    axe(page)
+
+
+def test_post_page_has_no_axe_violations_and_shows_the_image_with_alt_text(page, axe, post):
+    page.goto(post.get_absolute_url())
+    assert page.locator("h1").count() == 1
+    image = page.get_by_role("img", name="Sticky notes grouped into themes on a wall")
+    assert image.is_visible()
+    assert image.evaluate("img => img.naturalWidth") > 0  # really served
+    axe(page)
+
+
+def test_comment_form_with_errors_has_no_axe_violations(page, axe, post):
+    page.goto(post.get_absolute_url())
+    page.get_by_role("button", name="Send reply").click()
+    page.wait_for_load_state()
+    assert page.title().startswith("Error: ")
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert "Enter your name" in summary.inner_text()
+    axe(page)
+    summary.get_by_role("link", name="Enter your reply").click()
+    assert page.evaluate("document.activeElement.id") == "id_comment"
+
+
+def test_reply_form_works_by_keyboard_alone(page, post):
+    page.goto(post.get_absolute_url())
+    page.locator("#leave-a-reply").scroll_into_view_if_needed()
+    page.focus("#id_name")  # from here on, only the keyboard
+    page.keyboard.type("Robin")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_email"
+    page.keyboard.type("robin@example.org")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_comment"
+    page.keyboard.type("Typed with the keyboard only.")
+    page.keyboard.press("Tab")
+    # The honeypot is skipped: the next stop is the button.
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Send reply"
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert "will appear once a coordinator has checked it" in page.locator(".govuk-notification-banner").inner_text()
+    comment = Comment.objects.get(name="Robin")
+    assert comment.status == Comment.Status.PENDING and comment.email == "robin@example.org"
+
+
+def test_keyboard_user_reaches_the_form_from_the_top_of_the_page(page, post):
+    page.goto(post.get_absolute_url())
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "id_name":
+            break
+    else:
+        pytest.fail("Tabbing through the page never reached the name field")
+
+
+def test_coordinator_editor_has_no_axe_violations_with_and_without_errors(page, axe, live_server, coordinator, post):
+    _sign_in(page, live_server, coordinator)
+    page.goto(reverse("blog:manage_edit", args=[post.pk]))
+    assert page.locator("h1").inner_text() == "Edit the post"
+    axe(page)
+    page.fill("#id_title", "")
+    page.get_by_label("Scheduled: it appears on the date and time you choose").check()
+    page.fill("#id_publish_day", "31")
+    page.fill("#id_publish_month", "2")
+    page.fill("#id_publish_year", str(timezone.now().year + 1))
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_load_state()
+    assert page.title().startswith("Error: ")
+    assert page.locator("#id_publish_day").is_visible()  # the schedule fields are always there, no reveal needed
+    axe(page)
+    page.goto(reverse("blog:manage_create"))
+    axe(page)
+    page.goto(reverse("blog:manage_image_add", args=[post.pk]))
+    page.get_by_role("button", name="Upload the image").click()
+    page.wait_for_load_state()
+    assert page.title().startswith("Error: ")
+    axe(page)
+
+
+def test_moderation_queue_has_no_axe_violations_and_approving_works(page, axe, live_server, coordinator, post):
+    make_reply(post, name="New person", body="My first reply <script>alert(1)</script>", email="new@example.org")
+    make_reply(post, name="Rejected person", body="Spam", status=Comment.Status.REJECTED, email="x@example.org")
+    _sign_in(page, live_server, coordinator)
+    page.goto(reverse("blog:moderation"))
+    axe(page)
+    page.get_by_role("button", name="Approve reply from New person").click()
+    page.wait_for_load_state()
+    assert "is approved" in page.locator(".govuk-notification-banner").inner_text()
+    assert Comment.objects.get(name="New person").status == Comment.Status.APPROVED
+    axe(page)
+    page.goto(reverse("blog:manage_list"))
+    axe(page)
+
+
+def test_digest_pages_have_no_axe_violations(page, axe, post):
+    when = timezone.localtime(post.publish_at)
+    page.goto(reverse("blog:digest_choose"))
+    axe(page)
+    page.goto(reverse("blog:month_digest_pdf", args=[when.year, when.month]))
+    assert page.locator("h1").inner_text() == "Your PDF is being prepared"
+    assert page.get_by_role("button", name="Check again").is_visible()
+    axe(page)
+    page.goto(reverse("blog:month_digest_print", args=[when.year, when.month]))
+    assert page.get_by_role("img", name="Sticky notes grouped into themes on a wall").is_visible()
+    axe(page)
+    page.goto(reverse("blog:month", args=[when.year, when.month]))
+    axe(page)
+    page.goto(reverse("blog:tag", args=["access"]))
+    axe(page)
+
+
+def test_blog_works_at_320px_without_sideways_scrolling(browser, live_server, post):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640})
+    small = context.new_page()
+    try:
+        for url in (reverse("blog:list"), post.get_absolute_url()):
+            small.goto(url)
+            assert small.evaluate("document.documentElement.scrollWidth <= 320"), url
+    finally:
+        context.close()
+
+
+def test_scheduled_post_is_not_in_the_browser_until_due(page, coordinator):
+    make_post(
+        coordinator,
+        status=Post.Status.SCHEDULED,
+        title="Tomorrow's news",
+        publish_at=timezone.now() + timedelta(days=1),
+    )
+    page.goto(reverse("blog:list"))
+    assert "Tomorrow's news" not in page.content()
