@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.urls import reverse_lazy
 
 from roundtable.accounts.forms import NewPasswordForm, PasswordResetRequestForm, SignInForm
@@ -11,10 +12,25 @@ from roundtable.core.ratelimit import allow, client_key
 PASSWORD_RESET_RATE = (5, 3600)
 
 
-class SignInView(auth_views.LoginView):
+class BadInputStatusMixin:
+    """A form shown again with mistakes answers 400, so it is never mistaken for success."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class SignInView(BadInputStatusMixin, auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "throttled"):
+            response.status_code = 429
+        return response
 
 
 class SignOutView(auth_views.LogoutView):
@@ -24,7 +40,7 @@ class SignOutView(auth_views.LogoutView):
         return response
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(BadInputStatusMixin, auth_views.PasswordResetView):
     form_class = PasswordResetRequestForm
     template_name = "accounts/password_reset_form.html"
     success_url = reverse_lazy("accounts:password_reset_done")
@@ -41,7 +57,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(BadInputStatusMixin, auth_views.PasswordResetConfirmView):
     form_class = NewPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")

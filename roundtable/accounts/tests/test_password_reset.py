@@ -57,5 +57,6 @@ def test_new_passwords_that_differ_are_refused_with_a_clear_message(client):
         page.redirect_chain[-1][0], {"new_password1": "a brand new passphrase", "new_password2": "another"}
     )
     html = response.content.decode()
+    assert response.status_code == 400
     assert "<title>Error: " in html
     assert "The two passwords are not the same" in html

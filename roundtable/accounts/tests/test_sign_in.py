@@ -50,7 +50,7 @@ def test_wrong_password_shows_error_summary_and_error_title(client):
     make_coordinator(email="sam@example.org")
     response = client.post(SIGN_IN, {"username": "sam@example.org", "password": "not it"})
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "<title>Error: Sign in" in html
     assert "govuk-error-summary" in html
     assert 'href="#id_username"' in html
@@ -73,7 +73,7 @@ def test_five_wrong_passwords_make_the_sixth_attempt_wait_even_with_the_right_pa
     fifth = client.post(SIGN_IN, {"username": "sam@example.org", "password": "guess 5"})
     assert "Wait 15 minutes" in fifth.content.decode()
     sixth = client.post(SIGN_IN, {"username": "sam@example.org", "password": PASSWORD})
-    assert sixth.status_code == 200
+    assert sixth.status_code == 429
     assert "Wait 15 minutes" in sixth.content.decode()
     assert "_auth_user_id" not in client.session
 
@@ -96,7 +96,7 @@ def test_facilitator_can_sign_in_too(client):
 def test_switched_off_account_cannot_sign_in(client):
     make_coordinator(email="sam@example.org", is_active=False)
     response = client.post(SIGN_IN, {"username": "sam@example.org", "password": PASSWORD})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "_auth_user_id" not in client.session
 
 
