@@ -114,7 +114,8 @@ def booking_cancel_view(request, booking_id: int):
             text = f"{booking.person.name}’s booking is cancelled and they have been emailed."
             if promoted:
                 names = ", ".join(b.person.name for b in promoted)
-                text += f" {names} moved up from the waiting list, now {'has' if len(promoted) == 1 else 'have'} a place and {'has' if len(promoted) == 1 else 'have'} been emailed."
+                verb = "has" if len(promoted) == 1 else "have"
+                text += f" {names} moved up from the waiting list, now {verb} a place and {verb} been emailed."
             messages.success(request, text)
             return back
         return render(request, "coordinator/booking_cancel.html", {"booking": booking, "form": form}, status=400)
