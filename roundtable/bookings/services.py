@@ -17,7 +17,7 @@ from roundtable.cocreation.models import Session
 from roundtable.core import audit
 from roundtable.core.email import queue_email
 from roundtable.people.models import ConsentRecord
-from roundtable.people.services import HEALTH_DATA_WORDING, consent_record, person_upsert
+from roundtable.people.services import HEALTH_DATA_WORDING, consent_record, normalise_email, person_upsert
 
 
 class BookingError(Exception):
@@ -174,16 +174,18 @@ def booking_create(
     if state != "open" and not (taken_by is not None and state in ("open", "not_yet_open", "closed")):
         raise SignupClosed(CLOSED_MESSAGES.get(state, "This session is not taking sign-ups."))
 
-    person = person_upsert(
-        email=email, name=name, phone=phone, pronouns=pronouns, interests=interests, perspectives=perspectives
-    )
-    booking = Booking.objects.filter(session=session, person=person).first()
+    # A repeat sign-up changes nothing: look for it before touching the person's details.
+    booking = Booking.objects.filter(session=session, person__email=normalise_email(email)).select_related("person").first()
     if booking is not None and booking.status != Booking.Status.CANCELLED:
+        person = booking.person
         queue_email(
             to=person.email, template="booking_confirmation", context={"booking_id": booking.pk, "again": True},
             session_id=session.pk, booking_id=booking.pk,
         )
         return SignupResult(booking=booking, created=False, waiting_list_position=booking.waiting_list_position())
+    person = person_upsert(
+        email=email, name=name, phone=phone, pronouns=pronouns, interests=interests, perspectives=perspectives
+    )
 
     now = timezone.now()
     places = _places(session)

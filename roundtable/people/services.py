@@ -22,7 +22,11 @@ def person_upsert(
     interests: str = "",
     perspectives: list[str] | None = None,
 ) -> Person:
-    """Find the person by email or create them; details given now replace the old ones."""
+    """Find the person by email or create them.
+
+    Anyone can type any email address into a sign-up form, so a sign-up never overwrites what an
+    existing person told us: it only fills in what was blank. People change their own details
+    from their private link; coordinators from the coordinator area."""
     valid = {choice for choice, _ in Perspective.choices}
     cleaned = [p for p in dict.fromkeys(perspectives or []) if p in valid]
     if Perspective.PREFER_NOT_TO_SAY in cleaned:
@@ -32,12 +36,14 @@ def person_upsert(
         defaults={"name": name, "phone": phone, "pronouns": pronouns, "interests": interests, "perspectives": cleaned},
     )
     if not created:
-        person.name = name
-        person.phone = phone or person.phone
-        person.pronouns = pronouns or person.pronouns
-        person.interests = interests or person.interests
-        person.perspectives = cleaned or person.perspectives
-        person.save(update_fields=["name", "phone", "pronouns", "interests", "perspectives", "updated_at"])
+        filled = []
+        for field, value in (("name", name), ("phone", phone), ("pronouns", pronouns), ("interests", interests),
+                             ("perspectives", cleaned)):
+            if value and not getattr(person, field):
+                setattr(person, field, value)
+                filled.append(field)
+        if filled:
+            person.save(update_fields=[*filled, "updated_at"])
     return person
 
 

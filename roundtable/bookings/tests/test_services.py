@@ -105,3 +105,12 @@ def test_walk_in_is_added_as_attended_even_when_full():
     signup(session, 1)
     walk_in = booking_walk_in(session_id=session.pk, name="Rowan", actor=None)
     assert walk_in.status == "attended" and walk_in.person.email.endswith("@walk-in.invalid")
+
+
+def test_a_sign_up_with_someone_elses_email_never_changes_their_details():
+    first = signup(make_session(), 1, email="kim@example.org", name="Kim", pronouns="she/her")
+    signup(make_session(), 2, email="kim@example.org", name="Not Kim", pronouns="they/them", interests="art")
+    signup(make_session(), 3, email="KIM@example.org", name="Still not Kim")  # and a repeat on a session
+    person = first.booking.person
+    person.refresh_from_db()
+    assert (person.name, person.pronouns, person.interests) == ("Kim", "she/her", "art")
