@@ -1,0 +1,67 @@
+// The story so far as a presentation: one slide at a time, arrow keys and buttons, full screen.
+// Without this file every slide shows in order on one page, each with previous and next links.
+
+const deck = document.querySelector("[data-rt-slides]");
+if (deck) {
+  const slides = [...deck.querySelectorAll("[data-rt-slide]")];
+  const status = document.querySelector("[data-rt-slide-status]");
+  const controls = document.querySelector("[data-rt-slide-controls]");
+  const previousButton = controls.querySelector("[data-rt-prev]");
+  const nextButton = controls.querySelector("[data-rt-next]");
+  const fullscreenButton = controls.querySelector("[data-rt-fullscreen]");
+  let current = 0;
+
+  function fromHash() {
+    const match = /^#slide-(\d+)$/.exec(window.location.hash);
+    const index = match ? Number(match[1]) - 1 : 0;
+    return Math.min(Math.max(index, 0), slides.length - 1);
+  }
+
+  function show(index, { focus = true } = {}) {
+    current = Math.min(Math.max(index, 0), slides.length - 1);
+    slides.forEach((slide, i) => { slide.hidden = i !== current; });
+    const title = slides[current].querySelector("h2");
+    status.textContent = `Slide ${current + 1} of ${slides.length}: ${title ? title.textContent.trim() : ""}`;
+    previousButton.disabled = current === 0;
+    nextButton.disabled = current === slides.length - 1;
+    history.replaceState(null, "", `#slide-${current + 1}`);
+    // Focus the heading so a screen reader reads the new slide and Tab starts inside it.
+    if (focus && title) title.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }
+
+  deck.classList.add("rt-slides--js");
+  controls.hidden = false;
+  show(fromHash(), { focus: false });
+
+  previousButton.addEventListener("click", () => show(current - 1, { focus: false }));
+  nextButton.addEventListener("click", () => show(current + 1, { focus: false }));
+
+  if (document.fullscreenEnabled) {
+    fullscreenButton.addEventListener("click", () => {
+      if (document.fullscreenElement) document.exitFullscreen();
+      else document.documentElement.requestFullscreen();
+    });
+    document.addEventListener("fullscreenchange", () => {
+      fullscreenButton.textContent = document.fullscreenElement ? "Leave full screen" : "Full screen";
+    });
+  } else {
+    fullscreenButton.hidden = true;
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.target.closest("input, textarea, select, audio, video")) return;
+    const moves = {
+      ArrowRight: current + 1, ArrowDown: current + 1, PageDown: current + 1,
+      ArrowLeft: current - 1, ArrowUp: current - 1, PageUp: current - 1,
+      Home: 0, End: slides.length - 1,
+    };
+    if (event.key in moves) {
+      event.preventDefault();
+      show(moves[event.key]);
+    }
+  });
+
+  window.addEventListener("hashchange", () => show(fromHash()));
+}
