@@ -6,7 +6,7 @@ strict Content-Security-Policy, and the OpenAPI document works in any viewer.
 
 from ninja import NinjaAPI
 
-from roundtable.api import bookings, errors, sessions
+from roundtable.api import bookings, errors, records, sessions
 
 api = NinjaAPI(
     title="Roundtable API",
@@ -22,3 +22,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", sessions.router)
 api.add_router("", bookings.router)
+api.add_router("", records.router)
