@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "roundtable.api",
     "roundtable.blog",
     "roundtable.newsletter",
+    "roundtable.records",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,11 @@ if DEBUG or not env_bool("STATIC_MANIFEST", True):
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# Session outputs (photos, audio): larger uploads are refused with a message next to the field.
+OUTPUT_MAX_UPLOAD_MB = env_int("OUTPUT_MAX_UPLOAD_MB", 15, minimum=1)
+# "What happened" emails wait until a session's actions have been quiet this long, so several
+# updates made in one sitting reach people as one email.
+RECORDS_UPDATE_QUIET_MINUTES = env_int("RECORDS_UPDATE_QUIET_MINUTES", 30, minimum=0)
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")

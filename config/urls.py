@@ -6,6 +6,7 @@ from roundtable.api.api import api
 urlpatterns = [
     path("", include("roundtable.cocreation.urls")),
     path("", include("roundtable.bookings.urls")),
+    path("", include("roundtable.records.urls")),
     path("coordinator/", include("roundtable.bookings.coordinator_urls")),
     path("coordinator/", include("roundtable.bookings.day_urls")),
     path("coordinator/", include("roundtable.core.coordinator_urls")),
