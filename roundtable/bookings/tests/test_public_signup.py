@@ -34,6 +34,11 @@ def html(response) -> str:
     return response.content.decode()
 
 
+def main(response) -> str:
+    """Only the page's own content, without the site-wide header and footer."""
+    return html(response).split('id="main-content"', 1)[1].split("</main>", 1)[0]
+
+
 def manage_path_from(message) -> str:
     return "/booking/" + MANAGE_LINK.search(message.body).group(1) + "/"
 
@@ -155,7 +160,7 @@ def test_unknown_perspective_or_need_is_refused(client):
 
 
 def test_the_form_asks_no_job_title(client):
-    page = html(client.get(form_url(make_session())))
+    page = main(client.get(form_url(make_session())))
     names = set(re.findall(r'<(?:input|textarea|select)[^>]* name="([^"]+)"', page))
     assert names == {
         "csrfmiddlewaretoken", "name", "email", "phone", "pronouns", "interests", "perspectives", "access_needs",
@@ -180,7 +185,7 @@ def test_the_form_asks_no_job_title(client):
 def test_sessions_not_taking_sign_ups_say_why_and_take_no_booking(client, make, message):
     session = make()
     form = client.get(form_url(session))
-    assert message in html(form) and "<form" not in html(form).split('id="main-content"')[1]
+    assert message in main(form) and "<form" not in main(form)
     response = client.post(form_url(session), fill())
     assert response.status_code == 409
     assert message in html(response)
