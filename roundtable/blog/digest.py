@@ -165,8 +165,9 @@ def generate(digest_id: int) -> str:
         Digest.objects.filter(pk=digest_id).update(
             state=Digest.State.READY, file=stored, size=len(pdf), finished_at=timezone.now(), error=""
         )
-        # Older versions of the same month or selection will never be asked for again.
-        old = list(Digest.objects.filter(scope=digest.scope).exclude(pk=digest_id))
+        # Older versions of the same month or selection will never be asked for again. (Only
+        # older ones: a newer request, made while this one was being built, is still wanted.)
+        old = list(Digest.objects.filter(scope=digest.scope, created_at__lte=digest.created_at).exclude(pk=digest_id))
         for stale in old:
             stale.delete()
         names = [d.file.name for d in old if d.file]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from roundtable.blog.models import Comment, Post
@@ -181,3 +183,34 @@ def test_email_for_a_reply_deleted_before_sending_is_dropped(client, post, coord
     Comment.objects.all().delete()
     run_tasks()
     assert mail.outbox == []
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_moderation_queue_costs_the_same_queries_for_any_number_of_replies(
+    coordinator_client, post, coordinator, django_assert_num_queries
+):
+    make_reply(post, name="One")
+    make_reply(post, name="Two", status="approved", email="two@example.org")
+    few = queries_for(coordinator_client, reverse("blog:moderation"))
+    for n in range(15):
+        make_reply(post, name=f"Pending {n}", email=f"p{n}@example.org")
+        make_reply(post, name=f"Done {n}", email=f"d{n}@example.org", status="rejected", moderated_by=coordinator)
+    with django_assert_num_queries(few):
+        coordinator_client.get(reverse("blog:moderation"))
+
+
+def test_coordinator_post_list_costs_the_same_queries_for_any_number_of_posts(
+    coordinator_client, coordinator, django_assert_num_queries
+):
+    make_post(coordinator)
+    few = queries_for(coordinator_client, reverse("blog:manage_list"))
+    for _ in range(10):
+        make_post(coordinator, status=Post.Status.DRAFT)
+    with django_assert_num_queries(few):
+        page = coordinator_client.get(reverse("blog:manage_list"))
+    assert page.content.decode().count("govuk-tag--grey") == 10
