@@ -156,11 +156,27 @@ def test_digest_pages_have_no_axe_violations(page, axe, post):
     axe(page)
 
 
-def test_blog_works_at_320px_without_sideways_scrolling(browser, live_server, post):
+def test_blog_works_at_320px_without_sideways_scrolling(browser, live_server, post, coordinator):
+    make_reply(post, name="Someone with a very long name indeed", body="https://example.org/" + "a" * 120)
+    when = timezone.localtime(post.publish_at)
     context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640})
     small = context.new_page()
     try:
-        for url in (reverse("blog:list"), post.get_absolute_url()):
+        urls = [
+            reverse("blog:list"),
+            post.get_absolute_url(),
+            reverse("blog:digest_choose"),
+            reverse("blog:month_digest_print", args=[when.year, when.month]),
+        ]
+        for url in urls:
+            small.goto(url)
+            assert small.evaluate("document.documentElement.scrollWidth <= 320"), url
+        _sign_in(small, live_server, coordinator)
+        for url in (
+            reverse("blog:manage_edit", args=[post.pk]),
+            reverse("blog:moderation"),
+            reverse("blog:manage_list"),
+        ):
             small.goto(url)
             assert small.evaluate("document.documentElement.scrollWidth <= 320"), url
     finally:
