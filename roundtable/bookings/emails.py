@@ -11,9 +11,7 @@ from roundtable.core.email import EmailNoLongerNeeded, context_builder
 
 
 def _booking_context(context: dict, *, with_link: bool = True, with_calendar: bool = True) -> dict:
-    booking = (
-        Booking.objects.select_related("session__venue", "person").filter(pk=context.get("booking_id")).first()
-    )
+    booking = Booking.objects.select_related("session__venue", "person").filter(pk=context.get("booking_id")).first()
     if booking is None:
         raise EmailNoLongerNeeded("the booking no longer exists")
     session = booking.session

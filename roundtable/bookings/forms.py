@@ -15,8 +15,9 @@ from roundtable.people.services import HEALTH_DATA_WORDING
 PHONE_CHARACTERS = re.compile(r"^[0-9+()\-. ]+$")
 
 
-def _text(label: str, *, what: str, max_length: int, required: bool = False, help_text: str = "",
-          required_message: str = "") -> forms.CharField:
+def _text(
+    label: str, *, what: str, max_length: int, required: bool = False, help_text: str = "", required_message: str = ""
+) -> forms.CharField:
     """A text field whose messages name the thing in plain English ("Pronouns must be …")."""
     return forms.CharField(
         label=label,
@@ -110,12 +111,16 @@ class SignupForm(AccessNeedsFields):
         },
     )
     phone = _text(
-        "Phone number", what="Phone number", max_length=30,
+        "Phone number",
+        what="Phone number",
+        max_length=30,
         help_text="Only if you would like us to be able to call you, for example on the day.",
     )
     pronouns = _text("Pronouns", what="Pronouns", max_length=40, help_text="For example, she/her, he/him or they/them.")
     interests = _text(
-        "What you are interested in", what="Interests", max_length=300,
+        "What you are interested in",
+        what="Interests",
+        max_length=300,
         help_text="A few words for your name badge, for example “mental health, gardening, data”.",
     )
     perspectives = forms.MultipleChoiceField(
@@ -128,15 +133,27 @@ class SignupForm(AccessNeedsFields):
         error_messages={"invalid_choice": "Choose from the list"},
     )
     dietary_needs = _text(
-        "Dietary needs", what="Dietary needs", max_length=500,
+        "Dietary needs",
+        what="Dietary needs",
+        max_length=500,
         help_text="We provide drinks and snacks. Tell us about allergies or food you do not eat.",
     )
     heard_about = _text("How did you hear about this session?", what="How you heard about it", max_length=300)
 
     field_order = [
-        "name", "email", "phone", "pronouns", "interests", "perspectives",
-        "access_needs", "access_details", "access_prefer_not_to_say", "access_consent", "keep_on_file",
-        "dietary_needs", "heard_about",
+        "name",
+        "email",
+        "phone",
+        "pronouns",
+        "interests",
+        "perspectives",
+        "access_needs",
+        "access_details",
+        "access_prefer_not_to_say",
+        "access_consent",
+        "keep_on_file",
+        "dietary_needs",
+        "heard_about",
     ]
 
     def clean_phone(self) -> str:

@@ -24,8 +24,9 @@ def tab_to(page, selector: str, limit: int = 150) -> None:
 
 
 def a_session(**extra):
-    venue = make_venue(name="Riverside Library", seating="Chairs with and without arms",
-                       food_and_drink="Tea, coffee and snacks")
+    venue = make_venue(
+        name="Riverside Library", seating="Chairs with and without arms", food_and_drink="Tea, coffee and snacks"
+    )
     session = make_session(title="Building the Centre together", venue=venue, **extra)
     add_agenda(session)
     return session

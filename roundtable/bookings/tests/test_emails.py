@@ -18,13 +18,13 @@ LONDON = ZoneInfo("Europe/London")
 
 
 def parts(message) -> tuple[str, str]:
-    (html, mimetype), = message.alternatives
+    ((html, mimetype),) = message.alternatives
     assert mimetype == "text/html"
     return message.body, html
 
 
 def ics_of(message) -> Calendar:
-    (filename, content, mimetype), = message.attachments
+    ((filename, content, mimetype),) = message.attachments
     assert filename.endswith(".ics") and mimetype.startswith("text/calendar")
     return Calendar.from_ical(content)
 
@@ -39,11 +39,19 @@ def only_email(**filters):
 @pytest.fixture
 def session():
     venue = make_venue(
-        name="Community Hall", address="1 Example Street\nLondon", postcode="N1C 4AA",
-        step_free="yes", step_free_note="Ramp at the side door", food_and_drink="Tea and biscuits",
+        name="Community Hall",
+        address="1 Example Street\nLondon",
+        postcode="N1C 4AA",
+        step_free="yes",
+        step_free_note="Ramp at the side door",
+        food_and_drink="Tea and biscuits",
     )
-    return make_session(title="Building the Centre together", capacity=1, venue=venue,
-                        starts_at=datetime(2030, 10, 30, 13, 30, tzinfo=LONDON))
+    return make_session(
+        title="Building the Centre together",
+        capacity=1,
+        venue=venue,
+        starts_at=datetime(2030, 10, 30, 13, 30, tzinfo=LONDON),
+    )
 
 
 def test_confirmation_gives_place_date_venue_access_link_calendar_cancel_and_help(session):

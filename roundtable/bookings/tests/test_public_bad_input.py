@@ -24,25 +24,28 @@ ESCAPED_BREAK = "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"
 any_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=120)
 long_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=90, max_size=2500)
 some_text = st.one_of(any_text, long_text, st.just(SCRIPT + ATTRIBUTE_BREAK), st.just(""))
-choices = st.lists(st.one_of(st.sampled_from([c for c, _ in Perspective.choices + AccessNeed.choices]), any_text),
-                   max_size=4)
+choices = st.lists(
+    st.one_of(st.sampled_from([c for c, _ in Perspective.choices + AccessNeed.choices]), any_text), max_size=4
+)
 tick = st.sampled_from(["", "on", "yes", "0", "<b>"])
 
-signup_posts = st.fixed_dictionaries({
-    "name": some_text,
-    "email": st.one_of(any_text, st.emails(), st.just("ruth@example.org"), st.just("  RUTH@example.org ")),
-    "phone": st.one_of(any_text, st.just("07700 900 982")),
-    "pronouns": some_text,
-    "interests": some_text,
-    "perspectives": choices,
-    "access_needs": choices,
-    "access_details": some_text,
-    "access_prefer_not_to_say": tick,
-    "access_consent": tick,
-    "keep_on_file": tick,
-    "dietary_needs": some_text,
-    "heard_about": some_text,
-})
+signup_posts = st.fixed_dictionaries(
+    {
+        "name": some_text,
+        "email": st.one_of(any_text, st.emails(), st.just("ruth@example.org"), st.just("  RUTH@example.org ")),
+        "phone": st.one_of(any_text, st.just("07700 900 982")),
+        "pronouns": some_text,
+        "interests": some_text,
+        "perspectives": choices,
+        "access_needs": choices,
+        "access_details": some_text,
+        "access_prefer_not_to_say": tick,
+        "access_consent": tick,
+        "keep_on_file": tick,
+        "dietary_needs": some_text,
+        "heard_about": some_text,
+    }
+)
 
 
 def counts() -> tuple[int, ...]:
@@ -74,10 +77,17 @@ def test_random_text_in_every_field_is_a_clear_answer_never_a_crash_or_half_a_bo
 
 @pytest.mark.django_db
 @settings(max_examples=30, deadline=None)
-@given(data=st.fixed_dictionaries({
-    "access_needs": choices, "access_details": some_text, "access_prefer_not_to_say": tick,
-    "access_consent": tick, "keep_on_file": tick,
-}))
+@given(
+    data=st.fixed_dictionaries(
+        {
+            "access_needs": choices,
+            "access_details": some_text,
+            "access_prefer_not_to_say": tick,
+            "access_consent": tick,
+            "keep_on_file": tick,
+        }
+    )
+)
 def test_random_access_needs_from_the_private_link_never_crash(data):
     booking = Booking.objects.first()
     if booking is None:
@@ -114,7 +124,7 @@ def test_html_and_script_in_every_field_is_shown_as_text_on_pages_and_in_emails(
     (message,) = mail.outbox
     token = re.search(r"/booking/([A-Za-z0-9_\-]+)/", message.body).group(1)
     manage = client.get(f"/booking/{token}/").content.decode()
-    (email_html, _), = message.alternatives
+    ((email_html, _),) = message.alternatives
 
     for where, page in (("confirmation page", confirmation), ("manage page", manage), ("email HTML", email_html)):
         assert "<script>" not in page, where
@@ -132,9 +142,14 @@ def test_html_and_script_in_every_field_is_shown_as_text_on_pages_and_in_emails(
 @pytest.mark.django_db
 def test_script_in_fields_that_refuse_it_is_escaped_in_the_error_page(client):
     session = make_session()
-    response = client.post(f"/sessions/{session.pk}/sign-up/", {
-        "name": "Ruth", "email": f"{ATTRIBUTE_BREAK}@example.org", "phone": SCRIPT,
-    })
+    response = client.post(
+        f"/sessions/{session.pk}/sign-up/",
+        {
+            "name": "Ruth",
+            "email": f"{ATTRIBUTE_BREAK}@example.org",
+            "phone": SCRIPT,
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "<img" not in page and "<script>alert" not in page

@@ -61,9 +61,15 @@ def test_updating_access_needs_needs_consent_and_is_saved_through_the_link(clien
     assert 'value="large_print" checked' in html(refused)
     assert not AccessNeeds.objects.exists()
 
-    saved = client.post(f"/booking/{token}/", {
-        "access_needs": ["large_print"], "access_details": "Size 18 please", "access_consent": "on", "keep_on_file": "on",
-    })
+    saved = client.post(
+        f"/booking/{token}/",
+        {
+            "access_needs": ["large_print"],
+            "access_details": "Size 18 please",
+            "access_consent": "on",
+            "keep_on_file": "on",
+        },
+    )
     assert saved.status_code == 302 and saved.url == f"/booking/{token}/?updated=1"
     needs = AccessNeeds.objects.get(booking=booking)
     assert needs.needs == ["large_print"] and needs.details == "Size 18 please" and needs.keep_on_file

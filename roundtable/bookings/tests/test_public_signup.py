@@ -52,12 +52,21 @@ def test_whole_journey_sign_up_confirm_manage_and_cancel(client):
     form = client.get(form_url(session))
     assert form.status_code == 200 and "The name you want to be called" in html(form)
 
-    response = client.post(form_url(session), fill(
-        name="Ruth", email="Ruth@Example.org", pronouns="she/her", interests="gardening, data",
-        perspectives=["carer", "community_member"], access_needs=["hearing_loop", "regular_breaks"],
-        access_details="I lip-read, so a seat near the front", access_consent="on",
-        dietary_needs="Vegetarian", heard_about="A poster in the library",
-    ))
+    response = client.post(
+        form_url(session),
+        fill(
+            name="Ruth",
+            email="Ruth@Example.org",
+            pronouns="she/her",
+            interests="gardening, data",
+            perspectives=["carer", "community_member"],
+            access_needs=["hearing_loop", "regular_breaks"],
+            access_details="I lip-read, so a seat near the front",
+            access_consent="on",
+            dietary_needs="Vegetarian",
+            heard_about="A poster in the library",
+        ),
+    )
     assert response.status_code == 302
     reference = response.url.split("/signed-up/")[1].rstrip("/")
     assert signing.loads(reference, salt="bookings.signed-up")["b"] == Booking.objects.get().pk
@@ -163,8 +172,19 @@ def test_the_form_asks_no_job_title(client):
     page = main(client.get(form_url(make_session())))
     names = set(re.findall(r'<(?:input|textarea|select)[^>]* name="([^"]+)"', page))
     assert names == {
-        "csrfmiddlewaretoken", "name", "email", "phone", "pronouns", "interests", "perspectives", "access_needs",
-        "access_details", "access_prefer_not_to_say", "access_consent", "keep_on_file", "dietary_needs",
+        "csrfmiddlewaretoken",
+        "name",
+        "email",
+        "phone",
+        "pronouns",
+        "interests",
+        "perspectives",
+        "access_needs",
+        "access_details",
+        "access_prefer_not_to_say",
+        "access_consent",
+        "keep_on_file",
+        "dietary_needs",
         "heard_about",
     }
     for words in ("job title", "your role", "organisation", "organization"):
@@ -174,9 +194,14 @@ def test_the_form_asks_no_job_title(client):
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda: make_session(status=Session.Status.CANCELLED, cancel_reason="Rail strike"),
-         "This session has been cancelled"),
-        (lambda: make_session(signup_closes_at=timezone.now() - timedelta(minutes=5)), "Sign-up for this session has closed"),
+        (
+            lambda: make_session(status=Session.Status.CANCELLED, cancel_reason="Rail strike"),
+            "This session has been cancelled",
+        ),
+        (
+            lambda: make_session(signup_closes_at=timezone.now() - timedelta(minutes=5)),
+            "Sign-up for this session has closed",
+        ),
         (lambda: make_session(signup_opens_at=timezone.now() + timedelta(days=3)), "Sign-up for this session opens on"),
         (lambda: make_session(starts_at=timezone.now() - timedelta(days=2)), "This session has already happened"),
     ],

@@ -20,8 +20,9 @@ def _html(response) -> str:
 
 def test_session_list_shows_time_in_london_venue_and_places_left(client):
     starts = datetime(2031, 7, 1, 13, 30, tzinfo=LONDON)  # summer: 12:30 UTC
-    session = make_session(title="Planning our evaluation", starts_at=starts, capacity=5,
-                           venue=make_venue(name="Riverside Library"))
+    session = make_session(
+        title="Planning our evaluation", starts_at=starts, capacity=5, venue=make_venue(name="Riverside Library")
+    )
     signup(session, 1)
     html = _html(client.get("/"))
     assert "Planning our evaluation" in html
@@ -99,8 +100,12 @@ def test_session_page_tells_a_participant_everything_they_need(client):
         parking="Two blue badge spaces",
         food_and_drink="Tea, coffee and vegan snacks",
     )
-    session = make_session(title="Building the Centre together", venue=venue, capacity=30,
-                           goals="Think about the big picture\nAgree what evidence to collect")
+    session = make_session(
+        title="Building the Centre together",
+        venue=venue,
+        capacity=30,
+        goals="Think about the big picture\nAgree what evidence to collect",
+    )
     add_agenda(session)
     html = _html(client.get(session.get_absolute_url()))
     assert html.count("<h1") == 1
@@ -114,8 +119,18 @@ def test_session_page_tells_a_participant_everything_they_need(client):
     for who in ("patients", "carers", "researchers", "students", "community members"):
         assert who in html
     # The venue's structured accessibility facts
-    for label in ("Step-free route", "Accessible toilet", "Hearing loop", "Quiet space", "Seating", "Lighting",
-                  "Nearest station", "Nearest bus", "Parking", "Food and drink"):
+    for label in (
+        "Step-free route",
+        "Accessible toilet",
+        "Hearing loop",
+        "Quiet space",
+        "Seating",
+        "Lighting",
+        "Nearest station",
+        "Nearest bus",
+        "Parking",
+        "Food and drink",
+    ):
         assert f'<dt class="govuk-summary-list__key">{label}</dt>' in html
     assert "Ramp at the side door" in html and "Routes 30 and 73" in html and "Two blue badge spaces" in html
     # Help, calendar and the way in
