@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from roundtable.accounts.permissions import coordinator_required
 from roundtable.core import audit
-from roundtable.newsletter import services, sending
+from roundtable.newsletter import sending, services
 from roundtable.newsletter.forms import IssueForm
 from roundtable.newsletter.models import Delivery, Issue, Subscriber
 from roundtable.newsletter.rendering import issue_content
@@ -88,12 +88,17 @@ def subscriber_export(request):
                     csv_cell(email),
                     csv_cell(name),
                     status,
-                    *(timezone.localtime(t).strftime("%Y-%m-%d %H:%M") if t else "" for t in (created, confirmed, unsubscribed)),
+                    *(
+                        timezone.localtime(t).strftime("%Y-%m-%d %H:%M") if t else ""
+                        for t in (created, confirmed, unsubscribed)
+                    ),
                 ]
             )
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="newsletter-subscribers-{timezone.localdate():%Y-%m-%d}.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="newsletter-subscribers-{timezone.localdate():%Y-%m-%d}.csv"'
+    )
     return response
 
 

@@ -100,9 +100,7 @@ class ConfirmationLink(models.Model):
             return None
         oldest = timezone.now() - timedelta(days=CONFIRM_LINK_DAYS)
         return (
-            cls.objects.select_related("subscriber")
-            .filter(token_hash=hash_token(raw), created_at__gte=oldest)
-            .first()
+            cls.objects.select_related("subscriber").filter(token_hash=hash_token(raw), created_at__gte=oldest).first()
         )
 
 

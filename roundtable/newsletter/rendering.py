@@ -21,7 +21,21 @@ from django.utils.safestring import SafeString, mark_safe
 from roundtable.newsletter.models import Issue
 
 ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "a", "ul", "ol", "li", "h2", "h3", "h4", "blockquote", "code", "pre", "hr",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "code",
+    "pre",
+    "hr",
 }
 # GOV.UK Frontend styles only classed elements; adding the classes here keeps the page styled
 # without any inline style (which the CSP forbids). Email clients ignore the classes.

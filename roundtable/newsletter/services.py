@@ -120,9 +120,7 @@ def subscriber_for_unsubscribe_token(raw: str) -> Subscriber | None:
 
 
 @transaction.atomic
-def issue_create(
-    *, actor, subject: str, body_markdown: str, include_sessions: bool, include_posts: bool
-) -> Issue:
+def issue_create(*, actor, subject: str, body_markdown: str, include_sessions: bool, include_posts: bool) -> Issue:
     issue = Issue.objects.create(
         subject=subject.strip(),
         body_markdown=body_markdown,

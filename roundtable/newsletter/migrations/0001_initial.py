@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,85 +14,175 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Subscriber',
+            name="Subscriber",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(help_text='Stored in lower case', max_length=254, unique=True)),
-                ('name', models.CharField(blank=True, max_length=100, verbose_name='name')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for confirmation'), ('active', 'Subscribed'), ('unsubscribed', 'Unsubscribed')], db_index=True, default='pending', max_length=12)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('unsubscribed_at', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(help_text="Stored in lower case", max_length=254, unique=True)),
+                ("name", models.CharField(blank=True, max_length=100, verbose_name="name")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for confirmation"),
+                            ("active", "Subscribed"),
+                            ("unsubscribed", "Unsubscribed"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("unsubscribed_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['email'],
+                "ordering": ["email"],
             },
         ),
         migrations.CreateModel(
-            name='Issue',
+            name="Issue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(max_length=200)),
-                ('body_markdown', models.TextField(blank=True, help_text='Written in Markdown', verbose_name='issue')),
-                ('include_sessions', models.BooleanField(default=True, verbose_name='upcoming sessions')),
-                ('include_posts', models.BooleanField(default=False, verbose_name='recent blog posts')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('sending', 'Sending'), ('sent', 'Sent')], db_index=True, default='draft', max_length=8)),
-                ('content_html', models.TextField(blank=True)),
-                ('content_text', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('send_started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('last_progress_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("subject", models.CharField(max_length=200)),
+                ("body_markdown", models.TextField(blank=True, help_text="Written in Markdown", verbose_name="issue")),
+                ("include_sessions", models.BooleanField(default=True, verbose_name="upcoming sessions")),
+                ("include_posts", models.BooleanField(default=False, verbose_name="recent blog posts")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("sending", "Sending"), ("sent", "Sent")],
+                        db_index=True,
+                        default="draft",
+                        max_length=8,
+                    ),
+                ),
+                ("content_html", models.TextField(blank=True)),
+                ("content_text", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("send_started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("last_progress_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ConfirmationLink',
+            name="ConfirmationLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='confirmation_links', to='newsletter.subscriber')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "subscriber",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="confirmation_links",
+                        to="newsletter.subscriber",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SubscriptionConsent',
+            name="SubscriptionConsent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.CharField(choices=[('signed_up', 'Asked to subscribe'), ('confirmed', 'Confirmed by email'), ('unsubscribed', 'Unsubscribed')], max_length=12)),
-                ('wording', models.TextField(blank=True, help_text='Exactly what the person was shown')),
-                ('source', models.CharField(help_text='footer, page, email link, one-click, coordinator, demo', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='newsletter.subscriber')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "event",
+                    models.CharField(
+                        choices=[
+                            ("signed_up", "Asked to subscribe"),
+                            ("confirmed", "Confirmed by email"),
+                            ("unsubscribed", "Unsubscribed"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("wording", models.TextField(blank=True, help_text="Exactly what the person was shown")),
+                (
+                    "source",
+                    models.CharField(help_text="footer, page, email link, one-click, coordinator, demo", max_length=20),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "subscriber",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="consents", to="newsletter.subscriber"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Waiting'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('skipped', 'Not sent (unsubscribed)')], default='pending', max_length=8)),
-                ('claimed_until', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('attempted_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('error', models.CharField(blank=True, max_length=500)),
-                ('unsubscribe_token_hash', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('issue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='newsletter.issue')),
-                ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='newsletter.subscriber')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                            ("skipped", "Not sent (unsubscribed)"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                ("claimed_until", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("attempted_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("error", models.CharField(blank=True, max_length=500)),
+                ("unsubscribe_token_hash", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                (
+                    "issue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="deliveries", to="newsletter.issue"
+                    ),
+                ),
+                (
+                    "subscriber",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="newsletter.subscriber",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'deliveries',
-                'indexes': [models.Index(fields=['issue', 'status', 'id'], name='newsletter_delivery_queue')],
-                'constraints': [models.UniqueConstraint(fields=('issue', 'subscriber'), name='one_delivery_per_subscriber')],
+                "verbose_name_plural": "deliveries",
+                "indexes": [models.Index(fields=["issue", "status", "id"], name="newsletter_delivery_queue")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("issue", "subscriber"), name="one_delivery_per_subscriber")
+                ],
             },
         ),
     ]

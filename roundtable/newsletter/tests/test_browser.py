@@ -90,7 +90,9 @@ def test_sign_up_works_without_javascript_and_at_320_pixels(page_without_js):
 
 def test_unsubscribe_page_and_archive_pass_axe(page, axe, coordinator):
     make_subscriber("reader@example.org")
-    issue = make_issue(subject="September update", body_markdown="## You said, we did\n\n- Quieter rooms\n- Agendas sent early")
+    issue = make_issue(
+        subject="September update", body_markdown="## You said, we did\n\n- Quieter rooms\n- Agendas sent early"
+    )
     issue_send_start(issue=issue, actor=coordinator)
     run_tasks()
     [message] = mail.outbox

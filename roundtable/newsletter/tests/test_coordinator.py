@@ -68,11 +68,19 @@ def test_recent_blog_posts_can_be_pulled_in(coordinator_client):
     from roundtable.blog.models import Post
 
     Post.objects.create(
-        title="What the sculptures told us", slug="sculptures", summary="Play-Doh and big ideas.",
-        body_markdown="x", status=Post.Status.PUBLISHED, publish_at=timezone.now() - timedelta(days=3),
+        title="What the sculptures told us",
+        slug="sculptures",
+        summary="Play-Doh and big ideas.",
+        body_markdown="x",
+        status=Post.Status.PUBLISHED,
+        publish_at=timezone.now() - timedelta(days=3),
     )
     Post.objects.create(
-        title="A draft", slug="draft", summary="Not yet.", body_markdown="x", status=Post.Status.DRAFT,
+        title="A draft",
+        slug="draft",
+        summary="Not yet.",
+        body_markdown="x",
+        status=Post.Status.DRAFT,
     )
     issue = make_issue(include_posts=True)
     preview = coordinator_client.get(f"/newsletter/coordinator/issues/{issue.pk}/preview/").content.decode()
@@ -147,7 +155,9 @@ def test_the_issue_page_shows_progress_without_javascript(coordinator_client, co
 
 
 @pytest.mark.parametrize("count", [3, 60])
-def test_the_subscriber_list_costs_the_same_however_many_there_are(coordinator_client, django_assert_num_queries, count):
+def test_the_subscriber_list_costs_the_same_however_many_there_are(
+    coordinator_client, django_assert_num_queries, count
+):
     make_subscribers(count)
     coordinator_client.get("/newsletter/coordinator/subscribers/")  # warm the session
     with django_assert_num_queries(5):
@@ -166,7 +176,7 @@ def test_the_issue_list_costs_the_same_however_many_there_are(coordinator_client
 
 def test_the_export_is_safe_to_open_in_a_spreadsheet(coordinator_client):
     make_subscriber("plain@example.org", name="Plain Name")
-    make_subscriber("formula@example.org", name="=HYPERLINK(\"http://evil.example\",\"click\")")
+    make_subscriber("formula@example.org", name='=HYPERLINK("http://evil.example","click")')
     make_subscriber("plus@example.org", name="+44 1234", status=Subscriber.Status.PENDING)
     make_subscriber("at@example.org", name="@SUM(A1)", status=Subscriber.Status.UNSUBSCRIBED)
     make_subscriber("minus@example.org", name="-2+3")

@@ -15,6 +15,9 @@ def test_demo_data_has_subscribers_in_every_state_and_one_sent_issue_and_can_run
     assert statuses == {"active", "pending", "unsubscribed"}
     issue = Issue.objects.get()
     assert issue.status == Issue.Status.SENT
-    assert Delivery.objects.filter(issue=issue, status="sent").count() == Subscriber.objects.exclude(status="pending").count()
+    assert (
+        Delivery.objects.filter(issue=issue, status="sent").count()
+        == Subscriber.objects.exclude(status="pending").count()
+    )
     archive = client.get(f"/newsletter/archive/{issue.pk}/").content.decode()
     assert "You said, we did" in archive

@@ -112,6 +112,7 @@ def test_sending_is_throttled_to_the_configured_rate(settings):
 def test_a_long_send_is_split_into_slices_that_hand_over_to_the_next(monkeypatch):
     monkeypatch.setattr(sending, "BATCH_SIZE", 4)
     monkeypatch.setattr(sending, "SLICE_SECONDS", 0)
+    monkeypatch.setattr(sending, "SENDERS", 1)
     make_subscribers(10)
     issue = make_issue()
     issue_send_start(issue=issue, actor=make_coordinator())
@@ -148,6 +149,7 @@ class CrashingBackend(LocmemBackend):
 
 def _interrupt_then_resume(settings, monkeypatch, *, after_delivery: bool):
     monkeypatch.setattr(sending, "BATCH_SIZE", 5)
+    monkeypatch.setattr(sending, "SENDERS", 1)  # one sender, so "the 12th email" is well defined
     CrashingBackend.count = 0
     CrashingBackend.after_delivery = after_delivery
     settings.EMAIL_BACKEND = f"{__name__}.CrashingBackend"
@@ -190,8 +192,26 @@ def test_an_interrupted_send_resumes_without_sending_anyone_the_issue_twice(sett
     issue.refresh_from_db()
     assert issue.status == Issue.Status.SENT
     assert sending.progress(issue) | {"percent": 100} == {
-        "total": 30, "sent": 29, "failed": 1, "skipped": 0, "waiting": 0, "done": 30, "percent": 100,
+        "total": 30,
+        "sent": 29,
+        "failed": 1,
+        "skipped": 0,
+        "waiting": 0,
+        "done": 30,
+        "percent": 100,
     }
+
+
+def test_parallel_senders_send_each_person_the_issue_exactly_once(monkeypatch):
+    monkeypatch.setattr(sending, "BATCH_SIZE", 7)
+    monkeypatch.setattr(sending, "SENDERS", 3)
+    make_subscribers(100)
+    issue = make_issue()
+    issue_send_start(issue=issue, actor=make_coordinator())
+    result = sending.send_slice(issue.pk)
+    assert result.finished and result.sent == 100
+    assert len(recipients()) == 100 and set(recipients().values()) == {1}
+    assert len({m.extra_headers["Message-ID"] for m in mail.outbox}) == 100
 
 
 def test_resume_leaves_a_healthy_send_alone():

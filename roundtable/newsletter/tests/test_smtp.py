@@ -18,7 +18,9 @@ def test_an_issue_arrives_over_smtp_with_one_click_unsubscribe_and_both_parts(se
         settings.NEWSLETTER_SEND_RATE = 0
         make_subscriber("ruth@example.org")
         make_subscriber("sam@example.org")
-        issue = make_issue(subject="Spring news & plans", body_markdown="We met **twelve** new people.\n\n<script>alert(1)</script>")
+        issue = make_issue(
+            subject="Spring news & plans", body_markdown="We met **twelve** new people.\n\n<script>alert(1)</script>"
+        )
         issue_send_start(issue=issue, actor=make_coordinator())
         run_tasks()
 

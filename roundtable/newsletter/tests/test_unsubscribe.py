@@ -74,7 +74,8 @@ def test_the_visible_manage_link_in_the_email_is_the_same_private_link(received)
 
 def test_a_made_up_unsubscribe_link_is_refused(client, received):
     response = Client(enforce_csrf_checks=True).post(
-        "/newsletter/unsubscribe/made-up-token/", data="List-Unsubscribe=One-Click",
+        "/newsletter/unsubscribe/made-up-token/",
+        data="List-Unsubscribe=One-Click",
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 404
