@@ -1,0 +1,196 @@
+"""The team's records: the audit log (who looked at or changed what) and the outbox (every email,
+whether it went, and a way to send it again). Coordinators only."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from roundtable.accounts.permissions import coordinator_required
+from roundtable.cocreation.models import Session
+from roundtable.core.email import resend
+from roundtable.core.models import AuditEntry, OutboundEmail
+
+PER_PAGE = 50
+
+VERB_LABELS = {
+    "access_needs.viewed": "Looked at access needs",
+    "access_needs.exported": "Downloaded access needs",
+    "access_needs.updated": "Changed their access needs",
+    "access_needs.deleted": "Deleted access needs after the session",
+    "access_arrangement.updated": "Changed an access arrangement",
+    "booking.created": "Booked a place",
+    "booking.cancelled": "Cancelled a booking",
+    "booking.promoted": "Moved up from the waiting list",
+    "booking.moved_to_waiting_list": "Moved to the waiting list",
+    "booking.attended": "Signed in",
+    "booking.no_show": "Marked as did not come",
+    "booking.confirmed": "Sign-in undone",
+    "booking.walk_in": "Added on the day",
+    "session.created": "Created a session",
+    "session.updated": "Changed a session",
+    "session.published": "Published a session",
+    "session.unpublished": "Took a session back to draft",
+    "session.cancelled": "Cancelled a session",
+}
+
+# What an entry's extra data may show. Anything else (a typed reason, a message) stays out of the
+# page, so nothing a person wrote about their health can surface here by accident.
+SAFE_DATA = {
+    "status": "Status",
+    "version": "Version",
+    "format": "Format",
+    "by_hand": "By hand",
+    "need": "Need",
+    "people": "People",
+    "count": "Count",
+}
+
+
+def verb_label(verb: str) -> str:
+    return VERB_LABELS.get(verb, verb.replace("_", " ").replace(".", ": ").capitalize())
+
+
+def _session_choices() -> list[tuple[str, str]]:
+    sessions = Session.objects.order_by("-starts_at", "-id").values_list("pk", "title", "starts_at")
+    return [("", "All sessions")] + [(str(pk), f"{title} ({starts:%d %b %Y})") for pk, title, starts in sessions]
+
+
+def _session_titles(ids) -> dict[int, str]:
+    ids = {i for i in ids if i is not None}
+    return dict(Session.objects.filter(pk__in=ids).values_list("pk", "title")) if ids else {}
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+# --- Audit log ----------------------------------------------------------------------------------
+
+
+class AuditFilterForm(forms.Form):
+    session = forms.ChoiceField(
+        label="Session", required=False, error_messages={"invalid_choice": "Choose a session from the list"}
+    )
+    verb = forms.ChoiceField(
+        label="What happened", required=False, error_messages={"invalid_choice": "Choose what happened from the list"}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].choices = _session_choices()
+        verbs = AuditEntry.objects.order_by("verb").values_list("verb", flat=True).distinct()
+        self.fields["verb"].choices = [("", "Anything")] + [(v, verb_label(v)) for v in verbs]
+
+
+@require_GET
+@coordinator_required
+def audit_log(request):
+    form = AuditFilterForm(request.GET)
+    entries = AuditEntry.objects.select_related("actor").order_by("-created_at", "-id")
+    status = 200
+    if form.is_valid():
+        if form.cleaned_data["session"]:
+            entries = entries.filter(session_id=int(form.cleaned_data["session"]))
+        if form.cleaned_data["verb"]:
+            entries = entries.filter(verb=form.cleaned_data["verb"])
+    else:
+        status = 400
+        entries = entries.none()
+    page = _page(request, entries)
+    titles = _session_titles(entry.session_id for entry in page)
+    rows = [
+        {
+            "entry": entry,
+            "who": (entry.actor.name or entry.actor.email) if entry.actor else (entry.actor_label or "Someone"),
+            "what": verb_label(entry.verb),
+            "session_title": titles.get(entry.session_id, ""),
+            "details": [(SAFE_DATA[k], v) for k, v in entry.data.items() if k in SAFE_DATA],
+        }
+        for entry in page
+    ]
+    return render(request, "team/audit_log.html", {"form": form, "page": page, "rows": rows}, status=status)
+
+
+# --- Outbox -------------------------------------------------------------------------------------
+
+
+class OutboxFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label="State",
+        required=False,
+        choices=[("", "Any state")] + list(OutboundEmail.State.choices),
+        error_messages={"invalid_choice": "Choose a state from the list"},
+    )
+    session = forms.ChoiceField(
+        label="Session", required=False, error_messages={"invalid_choice": "Choose a session from the list"}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].choices = _session_choices()
+
+
+RESENDABLE = (OutboundEmail.State.SENT, OutboundEmail.State.FAILED)
+
+
+def can_send_again(email: OutboundEmail) -> bool:
+    """Queued, sending and retrying emails are still on their way: a copy could arrive twice.
+    Walk-ins without an address have nowhere to send to."""
+    return email.state in RESENDABLE and not email.to.lower().endswith(".invalid")
+
+
+@require_GET
+@coordinator_required
+def outbox(request):
+    form = OutboxFilterForm(request.GET)
+    emails = OutboundEmail.objects.defer("context").order_by("-created_at", "-id")
+    status = 200
+    if form.is_valid():
+        if form.cleaned_data["state"]:
+            emails = emails.filter(state=form.cleaned_data["state"])
+        if form.cleaned_data["session"]:
+            emails = emails.filter(session_id=int(form.cleaned_data["session"]))
+    else:
+        status = 400
+        emails = emails.none()
+    totals = dict(OutboundEmail.objects.order_by().values_list("state").annotate(n=Count("pk")))
+    page = _page(request, emails)
+    titles = _session_titles(email.session_id for email in page)
+    rows = [
+        {
+            "email": email,
+            "what": email.subject or email.template.replace("_", " ").capitalize(),
+            "session_title": titles.get(email.session_id, ""),
+            "can_send_again": can_send_again(email),
+        }
+        for email in page
+    ]
+    states = [(state, label, totals.get(state, 0)) for state, label in OutboundEmail.State.choices]
+    return render(
+        request,
+        "team/outbox.html",
+        {"form": form, "page": page, "rows": rows, "states": states, "here": request.get_full_path()},
+        status=status,
+    )
+
+
+@require_POST
+@coordinator_required(hide=True)
+def outbox_send_again(request, email_id: int):
+    email = get_object_or_404(OutboundEmail.objects.defer("context"), pk=email_id)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = ""
+    if not can_send_again(email):
+        messages.error(request, f"The email to {email.to} is still on its way, so it cannot be sent again yet.")
+    else:
+        copy = resend(email)
+        messages.success(request, f"A new copy of “{email.subject or email.template}” to {copy.to} is queued and will be sent in a moment.")
+    return redirect(back or "team:outbox")
