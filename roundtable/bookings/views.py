@@ -181,14 +181,18 @@ def private_link(view):
     """Load the booking from the link (or explain why the link no longer works); mark the page
     private whatever the outcome."""
 
-    @csrf_exempt  # exempt from the site-wide check only because _PrivatePageCsrf runs instead
-    @wraps(view)
     @_private_page_csrf
-    def wrapper(request, token: str, *args, **kwargs):
+    def load(request, token: str, *args, **kwargs):
         booking = _get_booking_for_link(token)
         if booking is None:
-            return _private(render(request, "bookings/link_not_working.html", status=404))
-        return _private(view(request, booking, token, *args, **kwargs))
+            return render(request, "bookings/link_not_working.html", status=404)
+        return view(request, booking, token, *args, **kwargs)
+
+    @csrf_exempt  # exempt from the site-wide check only because _PrivatePageCsrf runs instead
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        # Outermost, so even a refused (403) response is private.
+        return _private(load(request, *args, **kwargs))
 
     return wrapper
 

@@ -1,6 +1,7 @@
 """Managing a booking from the private link in the email: no account, no password."""
 
 import logging
+import re
 
 import pytest
 from django.core import mail
@@ -47,6 +48,8 @@ def test_every_private_page_is_never_cached_and_never_sent_as_a_referrer(client)
         response = client.get(url)
         assert response["Referrer-Policy"] == "no-referrer", url
         assert "no-store" in response["Cache-Control"], url
+    refused = Client(enforce_csrf_checks=True).post(f"/booking/{token}/cancel/")
+    assert refused.status_code == 403 and refused["Referrer-Policy"] == "no-referrer"
     response = client.post(f"/booking/{token}/cancel/")
     cancelled = client.get(response.url)
     assert cancelled["Referrer-Policy"] == "no-referrer" and "no-store" in cancelled["Cache-Control"]
@@ -147,3 +150,22 @@ def test_private_token_never_reaches_the_logs(client, caplog):
 def test_manage_page_with_nonsense_tokens_is_not_found(client):
     for token in ("x", "a" * 300, "%00", "../admin"):
         assert client.get(f"/booking/{token}/").status_code == 404
+
+
+def test_forms_on_private_pages_work_with_the_null_origin_browsers_send_under_no_referrer():
+    _, booking, token = booked()
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(f"/booking/{token}/cancel/")
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html(page)).group(1)
+
+    other_site = browser.post(
+        f"/booking/{token}/cancel/", {"csrfmiddlewaretoken": csrf}, HTTP_ORIGIN="https://evil.example"
+    )
+    assert other_site.status_code == 403
+    no_token = browser.post(f"/booking/{token}/cancel/", {}, HTTP_ORIGIN="null")
+    assert no_token.status_code == 403
+    assert Booking.objects.get(pk=booking.pk).status == "confirmed"
+
+    ours = browser.post(f"/booking/{token}/cancel/", {"csrfmiddlewaretoken": csrf}, HTTP_ORIGIN="null")
+    assert ours.status_code == 302
+    assert Booking.objects.get(pk=booking.pk).status == "cancelled"
