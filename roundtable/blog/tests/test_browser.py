@@ -192,3 +192,16 @@ def test_scheduled_post_is_not_in_the_browser_until_due(page, coordinator):
     )
     page.goto(reverse("blog:list"))
     assert "Tomorrow's news" not in page.content()
+
+
+def test_waiting_page_says_when_the_pdf_is_ready_without_a_reload(page, post):
+    from roundtable.core.testing import run_tasks
+
+    when = timezone.localtime(post.publish_at)
+    page.goto(reverse("blog:month_digest_pdf", args=[when.year, when.month]))
+    assert page.locator("h1").inner_text() == "Your PDF is being prepared"
+    run_tasks()
+    status = page.locator("#digest-status")
+    status.get_by_role("link", name="Download the PDF").wait_for(timeout=15000)
+    assert status.get_attribute("aria-live") == "polite"
+    assert "Your PDF is ready" in status.inner_text()
