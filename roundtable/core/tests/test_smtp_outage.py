@@ -1,0 +1,150 @@
+"""Nothing lost, nothing sent twice: a real SMTP server (aiosmtpd on a free local port) is stopped
+while someone signs up, and started again later."""
+
+from __future__ import annotations
+
+import socket
+from datetime import timedelta
+from email import message_from_bytes, policy
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from roundtable.core.models import OutboundEmail
+from roundtable.core.testing import make_session, run_tasks, signup
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Mailbox:
+    """What the SMTP server received, message by message."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 Message accepted for delivery"
+
+
+class LocalSMTPServer:
+    def __init__(self, port: int):
+        self.port = port
+        self.mailbox = Mailbox()
+        self._controller = None
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self._controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def accepts_connections(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+
+@pytest.fixture
+def smtp_server(settings):
+    server = LocalSMTPServer(_free_port())
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    server.start()
+    yield server
+    server.stop()
+
+
+def _make_due(email: OutboundEmail) -> None:
+    """Skip the backoff wait: the outbox row and its queued retry task both become due now."""
+    from django_tasks_db.models import DBTaskResult
+
+    past = timezone.now() - timedelta(seconds=1)
+    OutboundEmail.objects.filter(pk=email.pk).update(next_attempt_at=past)
+    retries = DBTaskResult.objects.filter(status="READY", args_kwargs__args=[email.pk])
+    assert retries.count() == 1, "the failed send should have queued exactly one retry"
+    retries.update(run_after=past)
+
+
+def test_sign_up_while_the_mail_server_is_down_is_delivered_once_when_it_returns(smtp_server, coordinator_client):
+    smtp_server.stop()
+    assert not smtp_server.accepts_connections()
+
+    signup(make_session(title="Planning the Centre"), name="Ama Owusu", email="ama@example.org")
+    run_tasks()
+
+    email = OutboundEmail.objects.get(to="ama@example.org")
+    assert email.state == OutboundEmail.State.RETRYING
+    assert email.attempts == 1
+    assert email.last_error  # e.g. "[Errno 111] Connection refused"
+    assert email.next_attempt_at > timezone.now()
+    assert smtp_server.mailbox.messages == []
+
+    outbox = coordinator_client.get(reverse("team:outbox"), {"state": "retrying"}).content.decode()
+    assert "ama@example.org" in outbox and "Waiting to retry" in outbox
+    assert "Last error:" in outbox and email.last_error[:40] in outbox
+
+    # Running the worker again before the retry is due sends nothing and loses nothing.
+    run_tasks()
+    assert OutboundEmail.objects.get(pk=email.pk).state == OutboundEmail.State.RETRYING
+
+    smtp_server.start()
+    _make_due(email)
+    run_tasks()
+
+    email.refresh_from_db()
+    assert email.state == OutboundEmail.State.SENT
+    assert email.attempts == 2 and email.last_error == "" and email.sent_at is not None
+    assert len(smtp_server.mailbox.messages) == 1
+    recipients, message = smtp_server.mailbox.messages[0]
+    assert recipients == ["ama@example.org"]
+    assert message["Subject"] == email.subject and "Planning the Centre" in message.get_body(("plain",)).get_content()
+
+    # Nothing goes twice: another worker run and the outbox safety net leave it at one message.
+    from roundtable.core.tasks import requeue_stalled_email
+
+    OutboundEmail.objects.filter(pk=email.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    requeue_stalled_email.call()
+    run_tasks()
+    assert len(smtp_server.mailbox.messages) == 1
+    sent = coordinator_client.get(reverse("team:outbox"), {"state": "sent"}).content.decode()
+    assert "ama@example.org" in sent and "2 attempts" in sent
+
+
+def test_after_the_last_attempt_fails_the_email_is_failed_and_shown_with_its_error(smtp_server, settings, coordinator_client):
+    settings.EMAIL_MAX_ATTEMPTS = 2
+    smtp_server.stop()
+    signup(make_session(), name="Bo", email="bo@example.org")
+    run_tasks()
+    email = OutboundEmail.objects.get(to="bo@example.org")
+    _make_due(email)
+    run_tasks()
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == (OutboundEmail.State.FAILED, 2)
+    html = coordinator_client.get(reverse("team:outbox"), {"state": "failed"}).content.decode()
+    assert "bo@example.org" in html and "Send again" in html
+
+    # A coordinator sends it again once the server is back: exactly one message arrives.
+    smtp_server.start()
+    coordinator_client.post(reverse("team:outbox_send_again", args=[email.pk]))
+    run_tasks()
+    assert [r for r, _ in smtp_server.mailbox.messages] == [["bo@example.org"]]
+    assert OutboundEmail.objects.filter(to="bo@example.org", state=OutboundEmail.State.SENT).count() == 1
