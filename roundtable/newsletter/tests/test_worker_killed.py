@@ -1,0 +1,84 @@
+"""The real thing: a worker process sending an issue is killed (SIGKILL) half-way; after the
+restart the send finishes and the mail server never receives anyone's issue twice."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import F
+
+from roundtable.core.testing import make_coordinator, run_tasks
+from roundtable.newsletter import sending
+from roundtable.newsletter.models import Delivery, Issue
+from roundtable.newsletter.services import issue_send_start
+from roundtable.newsletter.tests.helpers import make_issue, make_subscribers
+from roundtable.newsletter.tests.smtp_sink import smtp_server
+
+pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the worker process is pointed at the SQLite test file")
+def test_killing_the_worker_mid_send_then_resuming_sends_nobody_the_issue_twice(settings, tmp_path):
+    make_subscribers(80)
+    issue = make_issue()
+    with smtp_server() as (controller, received):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
+        settings.NEWSLETTER_SEND_RATE = 40
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+            "ROUNDTABLE_VAR_DIR": str(tmp_path),
+            "EMAIL_HOST": controller.hostname,
+            "EMAIL_PORT": str(controller.port),
+            "NEWSLETTER_SEND_RATE": "40",
+        }
+        worker = subprocess.Popen(  # noqa: S603
+            [sys.executable, "manage.py", "db_worker", "--interval", "0.1", "--no-startup-delay", "-v0"],
+            cwd=ROOT,
+            env=env,
+        )
+        try:
+            issue_send_start(issue=issue, actor=make_coordinator())
+            deadline = time.monotonic() + 60
+            while len(received.messages) < 25 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=10)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+        before_restart = len(received.messages)
+        assert 25 <= before_restart < 80, "the worker was not killed mid-send"
+
+        # The worker is back: the send resumes, and once the emails that were in flight at the
+        # kill can no longer be in flight, the send is settled.
+        settings.NEWSLETTER_SEND_RATE = 0
+        call_command("resume_newsletter_sends", "--now", stdout=open(os.devnull, "w"))
+        run_tasks()
+        stale = sending.stale_after() + timedelta(seconds=1)
+        Delivery.objects.filter(status=Delivery.Status.SENDING).update(attempted_at=F("attempted_at") - stale)
+        Issue.objects.update(last_progress_at=F("last_progress_at") - stale)
+        call_command("resume_newsletter_sends", stdout=open(os.devnull, "w"))
+        run_tasks()
+
+    per_person = Counter(rcpt for rcpts, _ in received.messages for rcpt in rcpts)
+    assert max(per_person.values()) == 1, "someone got the issue twice"
+    progress = sending.progress(issue)
+    assert progress["waiting"] == 0
+    # At most one email per sender was in flight when the worker died; those are failed, not resent.
+    assert progress["failed"] <= sending.SENDERS
+    assert progress["sent"] + progress["failed"] == 80
+    assert len(per_person) >= progress["sent"]
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENT
