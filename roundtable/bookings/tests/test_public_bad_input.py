@@ -131,7 +131,7 @@ def test_html_and_script_in_every_field_is_shown_as_text_on_pages_and_in_emails(
         assert "<img" not in page, where
         assert ESCAPED_SCRIPT in page, where
     # Every field the person typed comes back, escaped, where it is shown.
-    assert confirmation.count(ESCAPED_BREAK) == 4  # name, interests, dietary needs, how they heard
+    assert confirmation.count(ESCAPED_BREAK) == 2  # dietary needs, how they heard
     assert manage.count(ESCAPED_BREAK) >= 3  # name, interests, dietary needs, and the access details box
     assert "&lt;/textarea&gt;" in manage
     # A plain-text part has no markup to run: it shows exactly what was typed.

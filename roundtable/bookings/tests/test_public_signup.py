@@ -284,3 +284,14 @@ def test_session_closing_while_the_form_is_open_takes_no_booking(client):
     response = client.post(form_url(session), fill())
     assert response.status_code == 409 and not Booking.objects.exists()
     assert OutboundEmail.objects.count() == 0
+
+
+def test_confirmation_shows_nothing_about_whoever_already_uses_that_email(client):
+    earlier = make_session()
+    signup(earlier, 1, email="ruth@example.org", phone="07700 900 982", pronouns="she/her", interests="allotments")
+    session = make_session()
+    response = client.post(form_url(session), fill(name="Not Ruth", email="ruth@example.org"))
+    page = main(client.get(response.url))
+    assert "You have a place" in page
+    for private in ("Person 1", "07700 900 982", "she/her", "allotments"):
+        assert private not in page
