@@ -163,6 +163,8 @@ class ArrangementForm(forms.Form):
         super().__init__(*args, prefix=f"need-{need}", **kwargs)
         self.need = need
         self.fields["status"].label = f"Status: {NEED_LABELS.get(need, need)}"
+        # A browser's maxlength silently cuts text off; the server says what is wrong instead.
+        self.fields["note"].widget.attrs.pop("maxlength", None)
 
 
 def is_known_need(need: str) -> bool:
