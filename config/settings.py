@@ -99,7 +99,9 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock when a transaction begins, so two processes never deadlock
     # upgrading read locks; busy timeout makes the loser wait instead of raising "database is locked".
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections stay open between requests (DB_CONN_MAX_AGE): closing the last connection to a
+    # WAL database checkpoints it, which made every request pay for a checkpoint (bench/: 12 → 6 ms
+    # of CPU per sign-up, 9 → 4 ms per session page).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("SQLITE_TIMEOUT", 30),
