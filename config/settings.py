@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "roundtable.api",
     "roundtable.blog",
     "roundtable.newsletter",
+    "roundtable.evaluation",
     "roundtable.records",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("coordinator/", include("roundtable.bookings.coordinator_urls")),
     path("coordinator/", include("roundtable.bookings.day_urls")),
     path("coordinator/", include("roundtable.core.coordinator_urls")),
+    path("evaluation/", include("roundtable.evaluation.urls")),
     path("blog/", include("roundtable.blog.urls")),
     path("newsletter/", include("roundtable.newsletter.urls")),
     path("accounts/", include("roundtable.accounts.urls")),

@@ -1,0 +1,5 @@
+"""Evaluation models: feedback."""
+
+from django.db import models  # noqa: F401
+
+__all__: list[str] = []

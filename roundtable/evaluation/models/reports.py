@@ -1,0 +1,5 @@
+"""Evaluation models: reports."""
+
+from django.db import models  # noqa: F401
+
+__all__: list[str] = []
