@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -107,6 +109,19 @@ def subscriber_unsubscribe(*, subscriber: Subscriber, source: str) -> bool:
         subscriber=subscriber, event=SubscriptionConsent.Event.UNSUBSCRIBED, wording="", source=source
     )
     return True
+
+
+UNCONFIRMED_KEPT_DAYS = 30
+
+
+@transaction.atomic
+def forget_unconfirmed(*, now=None) -> int:
+    """Delete sign-ups that were never confirmed (and never subscribed before) after 30 days."""
+    cutoff = (now or timezone.now()) - timedelta(days=UNCONFIRMED_KEPT_DAYS)
+    _total, per_model = Subscriber.objects.filter(
+        status=Subscriber.Status.PENDING, confirmed_at__isnull=True, created_at__lt=cutoff
+    ).delete()
+    return per_model.get(Subscriber._meta.label, 0)
 
 
 def subscriber_for_unsubscribe_token(raw: str) -> Subscriber | None:

@@ -163,3 +163,23 @@ def test_one_address_gets_at_most_three_emails_an_hour_however_often_it_is_enter
     run_tasks()
     assert len(emails_to("target@example.org")) == 3
     assert len(mail.outbox) == 3
+
+
+def test_sign_ups_never_confirmed_are_forgotten_after_30_days():
+    from django.utils import timezone
+
+    from roundtable.newsletter.services import forget_unconfirmed
+
+    old = make_subscriber("old@example.org", status=Subscriber.Status.PENDING)
+    Subscriber.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
+    SubscriptionConsent.objects.create(subscriber=old, event="signed_up", wording="…", source="page")
+    make_subscriber("fresh@example.org", status=Subscriber.Status.PENDING)
+    returning = make_subscriber("returning@example.org", status=Subscriber.Status.PENDING, confirmed_at=timezone.now())
+    Subscriber.objects.filter(pk=returning.pk).update(created_at=timezone.now() - timedelta(days=400))
+    make_subscriber("member@example.org")
+    assert forget_unconfirmed() == 1
+    assert sorted(Subscriber.objects.values_list("email", flat=True)) == [
+        "fresh@example.org",
+        "member@example.org",
+        "returning@example.org",
+    ]
