@@ -1,9 +1,9 @@
-"""Run Roundtable the way a small production site runs it: gunicorn plus the task worker.
+"""Run Roundtable the way a small production site runs it: gunicorn, the task worker, the scheduler.
 
     python -m roundtable.core.serve --port 8000
 
-Both processes start together and stop together: one Ctrl-C (or SIGTERM) is passed on to both
-as a graceful SIGTERM, and if either dies on its own the other is stopped too, so the demo
+All three start together and stop together: one Ctrl-C (or SIGTERM) is passed on to each
+as a graceful SIGTERM, and if one dies on its own the others are stopped too, so the demo
 never keeps taking sign-ups whose confirmation emails nobody will send.
 
 The live concurrency test and the benchmark start the site through `server_commands()` so
@@ -53,8 +53,18 @@ def worker_command() -> list[str]:
     return [sys.executable, str(BASE_DIR / "manage.py"), "db_worker", "--no-reload", "--interval", "1", "-v", "1"]
 
 
+def scheduler_command() -> list[str]:
+    return [sys.executable, str(BASE_DIR / "manage.py"), "scheduler"]
+
+
 def server_commands(*, port: int, host: str = "127.0.0.1", workers: int = 2) -> dict[str, list[str]]:
-    return {"web": gunicorn_command(port=port, host=host, workers=workers), "worker": worker_command()}
+    """The web server, the task worker, and the scheduler that enqueues periodic jobs (reminders,
+    released places, deleting access needs after the session) for the worker."""
+    return {
+        "web": gunicorn_command(port=port, host=host, workers=workers),
+        "worker": worker_command(),
+        "scheduler": scheduler_command(),
+    }
 
 
 def _die_with_parent() -> None:
@@ -115,7 +125,10 @@ def run(*, port: int, host: str, workers: int) -> int:
     signal.signal(signal.SIGTERM, on_signal)
 
     procs = start(server_commands(port=port, host=host, workers=workers))
-    print(f"Roundtable is running at http://{host}:{port}/ (gunicorn, {workers} workers, and the task worker).")
+    print(
+        f"Roundtable is running at http://{host}:{port}/ "
+        f"(gunicorn with {workers} workers, the task worker and the scheduler)."
+    )
     print("Emails are written to var/sent-mail/ unless EMAIL_HOST is set. Press Ctrl-C to stop.", flush=True)
 
     exit_code = 0
