@@ -65,6 +65,10 @@ def test_outbox_send_again_shows_a_banner_and_passes_axe(page, live_server, reco
     assert "state=failed" in page.url  # back to the same filtered list
     assert OutboundEmail.objects.filter(to="bo@example.org", state="queued").count() == 1
     axe(page)
+    page.goto(reverse("team:outbox") + "?state=lost")
+    expect(page).to_have_title(re.compile("^Error:"))
+    expect(page.locator("#id_state-error")).to_contain_text("Choose a state from the list")
+    axe(page)
 
 
 def test_team_pages_fit_a_320px_screen(browser, live_server, records):
