@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: demo dev test test-fast lint bench install assets clean-db
+.PHONY: demo dev test test-fast lint bench bench-pretix install assets clean-db
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,3 +44,12 @@ lint: install
 
 bench: assets
 	$(BIN)/python bench/run.py
+
+# pretix side by side, in one sitting: its own harness (../shared/bench/pretix, outside this
+# repository) installs pretix from PyPI into /tmp/anchors and measures it, then our benchmark
+# runs and prints both. About 10 minutes; REPS=1 for a quicker look.
+PRETIX_HARNESS ?= ../shared/bench/pretix
+bench-pretix: assets
+	@test -f $(PRETIX_HARNESS)/pretix_bench.sh || { echo "The pretix harness is not at $(PRETIX_HARNESS) (set PRETIX_HARNESS=...)"; exit 1; }
+	REPS=$${REPS:-3} bash $(PRETIX_HARNESS)/pretix_bench.sh
+	$(BIN)/python bench/run.py --pretix-results "$$(ls -d $${ANCHORS_DIR:-/tmp/anchors}/results/*/ | sort | tail -n 1)"
