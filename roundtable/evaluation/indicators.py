@@ -1,0 +1,508 @@
+"""The indicator engine: monthly series for computed and recorded indicators.
+
+`indicator_series(indicators, start=…, end=…, programme=…)` returns one Series per indicator id.
+It costs a fixed number of queries whatever the volume of data: every figure is aggregated in the
+database (grouped by month), each query is shared by all the metrics that need it, and no query
+returns one row per booking, response or action — at most one row per month and per value of a
+small set (perspective combinations, whole days to done).
+
+Counting rules, decided once here so every report agrees:
+- A session counts in the month it started (Europe/London). Cancelled sessions never count.
+- Attendance counts checked-in bookings (status attended): not cancellations, waiting lists or
+  no-shows. A person who came to two sessions counts twice in attendance, once in people reached.
+- A newcomer is someone at the first session they ever came to (earlier no-shows do not count).
+- Deleting a person anonymises them (evaluation.feedback.person_forget) so these counts stay right.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, Iterable
+
+from django.db import NotSupportedError
+from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from roundtable.bookings.models import Booking
+from roundtable.evaluation.models import CUBE_QUESTIONS, AccessMet, FeedbackResponse, Indicator, IndicatorValue
+from roundtable.records.models import PERSPECTIVE_LABELS, Action, ActionStatus
+
+
+@dataclass(frozen=True)
+class Metric:
+    code: str
+    label: str
+    unit: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Point:
+    period_start: date
+    label: str
+    value: float | None
+
+
+@dataclass
+class Series:
+    points: list[Point]
+    total: float | None
+    summary: str
+    unit: str
+
+
+PERCENT = "%"
+SCORE = "average score out of 5"
+RETURN_WINDOWS = {"returning_3m": (3, 91), "returning_6m": (6, 182), "returning_12m": (12, 365)}
+# "Prefer not to say" is an answer, not a perspective: it never widens the mix.
+BREADTH_CODES = [code for code in PERSPECTIVE_LABELS if code != "prefer_not_to_say"]
+
+_METRICS = [
+    Metric("attendance", "Attendance", "attendances",
+           "How many times people came to a session (checked in). Someone who came to two sessions counts twice. "
+           "Cancellations, the waiting list and people who did not come are not counted."),
+    Metric("people_reached", "Different people who came", "people",
+           "How many different people came to at least one session."),
+    Metric("sessions_held", "Sessions held", "sessions", "Sessions at which at least one person checked in."),
+    Metric("newcomers", "Newcomers", "people", "People coming to a session for the first time."),
+    *[
+        Metric(code, f"Returning rate over {months} months", PERCENT,
+               f"Of the times people came, the share when they had also come to another session in the {months} "
+               "months before.")
+        for code, (months, _days) in RETURN_WINDOWS.items()
+    ],
+    Metric("perspectives_breadth", "Breadth of perspectives", "perspectives",
+           f"How many of the {len(BREADTH_CODES)} perspectives were among the people who came (people may give "
+           "more than one; 'prefer not to say' is not counted)."),
+    Metric("perspectives_diversity", "Diversity of perspectives (Simpson's index)", "index from 0 to 1",
+           "The Gini-Simpson index, 1 minus the sum of the squared shares of each perspective among the people who "
+           "came: the chance that two perspectives picked at random are different. 0 means one perspective only; "
+           "it rises as the mix grows broader and more even."),
+    Metric("access_needs_met", "Access needs met", PERCENT,
+           "Of the feedback answers to 'were your access needs met?', the share that said yes (partly and no count "
+           "against; 'I did not need anything' and blank answers are left out)."),
+    Metric("actions_done", "Actions done", PERCENT,
+           "Of the actions from decisions made at sessions in the period, the share now done."),
+    Metric("actions_days_to_done", "Median days from session to action done", "days",
+           "For actions marked done in the period: the median number of days from the session that decided them."),
+    *[
+        Metric(f"cube_{name}", f"Cube: {question}", SCORE,
+               f"The average answer to '{question}' in feedback, from 1 (not at all) to 5 (completely). One of the "
+               "four dimensions of the Cube (Gibson, Britten and Lynch).")
+        for name, question, _short in CUBE_QUESTIONS
+    ],
+    Metric("feeling", "How people felt afterwards", SCORE,
+           "The average answer to 'how do you feel after today?', from 1 (very low or upset) to 5 (very good)."),
+    Metric("feedback_responses", "Feedback responses", "responses", "Feedback forms returned, online and on paper."),
+]
+METRICS: dict[str, Metric] = {m.code: m for m in _METRICS}
+
+
+def metric_choices() -> list[tuple[str, str]]:
+    return [(m.code, m.label) for m in _METRICS]
+
+
+# --- Periods ----------------------------------------------------------------------------------
+
+
+def months_between(start: date, end: date) -> list[date]:
+    first, last = start.replace(day=1), end.replace(day=1)
+    months = []
+    while first <= last:
+        months.append(first)
+        first = (first + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def month_label(month: date) -> str:
+    return month.strftime("%b %Y")
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(datetime.combine(start, time.min), tz),
+        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz),
+    )
+
+
+def _month_key(value: Any) -> date:
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return value.date().replace(day=1)
+    return value.replace(day=1)
+
+
+class DaysBetween(Func):
+    """Whole days from one timestamp to another, worked out in the database."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        start, end = self.get_source_expressions()
+        start_sql, start_params = compiler.compile(start)
+        end_sql, end_params = compiler.compile(end)
+        if connection.vendor == "sqlite":
+            sql = f"CAST(julianday({end_sql}) - julianday({start_sql}) AS INTEGER)"
+        elif connection.vendor == "postgresql":
+            sql = f"CAST(FLOOR(EXTRACT(EPOCH FROM ({end_sql} - {start_sql})) / 86400) AS INTEGER)"
+        else:  # pragma: no cover - Roundtable runs on SQLite and PostgreSQL only
+            raise NotSupportedError(f"DaysBetween is not written for {connection.vendor}")
+        return sql, (*start_params, *end_params)
+
+
+# --- The queries, one per group of metrics ----------------------------------------------------
+
+
+class _Data:
+    """Runs each query at most once per call, however many indicators need it."""
+
+    def __init__(self, *, start: date, end: date, programme, windows: tuple[str, ...] = ()) -> None:
+        self.start, self.end, self.programme = start, end, programme
+        # Every returning window any indicator asks for goes into the one attendance query.
+        self.windows = windows
+        self.lo, self.hi = _bounds(start, end)
+        self._cache: dict[str, Any] = {}
+
+    def _once(self, key: str, compute) -> Any:
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def _sessions(self, prefix: str) -> Q:
+        q = Q(**{f"{prefix}starts_at__gte": self.lo, f"{prefix}starts_at__lt": self.hi}) & ~Q(**{f"{prefix}status": "cancelled"})
+        if self.programme is not None:
+            q &= Q(**{f"{prefix}programme": self.programme})
+        return q
+
+    def attended(self) -> QuerySet[Booking]:
+        return Booking.objects.filter(self._sessions("session__"), status=Booking.Status.ATTENDED)
+
+    def attendance(self) -> dict[date, dict[str, int]]:
+        """Per month: attendances, sessions, newcomers and returning counts for the windows asked for.
+        One query, whichever windows: each window is one correlated EXISTS."""
+        windows = self.windows
+
+        def compute():
+            came = Booking.objects.filter(person_id=OuterRef("person_id"), status=Booking.Status.ATTENDED).exclude(
+                session__status="cancelled"
+            )
+            before = came.filter(session__starts_at__lt=OuterRef("session__starts_at"))
+            qs = self.attended().annotate(came_before=Exists(before))
+            counts: dict[str, Any] = {
+                "n": Count("id"),
+                "sessions": Count("session_id", distinct=True),
+                "newcomers": Count("id", filter=Q(came_before=False)),
+            }
+            for code in windows:
+                days = RETURN_WINDOWS[code][1]
+                qs = qs.annotate(**{code: Exists(before.filter(
+                    session__starts_at__gte=OuterRef("session__starts_at") - timedelta(days=days)
+                ))})
+                counts[code] = Count("id", filter=Q(**{code: True}))
+            rows = qs.annotate(month=TruncMonth("session__starts_at")).values("month").annotate(**counts).order_by()
+            return {_month_key(row.pop("month")): row for row in rows}
+
+        return self._once("attendance", compute)
+
+    def people(self) -> tuple[dict[date, int], int]:
+        """Different people per month, and over the whole period (not the sum: people come back)."""
+
+        def compute():
+            qs = self.attended()
+            monthly = qs.annotate(month=TruncMonth("session__starts_at")).values("month").annotate(
+                n=Count("person_id", distinct=True)
+            ).order_by()
+            total = qs.aggregate(n=Count("person_id", distinct=True))["n"]
+            return {_month_key(r["month"]): r["n"] for r in monthly}, total
+
+        return self._once("people", compute)
+
+    def perspectives(self) -> dict[date, Counter[str]]:
+        """Perspective mentions per month among attendances. Grouped by the stored list, so rows
+        are bounded by months times the combinations people chose, not by people."""
+
+        def compute():
+            rows = self.attended().annotate(month=TruncMonth("session__starts_at")).values(
+                "month", "person__perspectives"
+            ).annotate(n=Count("id")).order_by()
+            out: dict[date, Counter[str]] = defaultdict(Counter)
+            for row in rows:
+                for code in set(row["person__perspectives"] or []):
+                    if code in BREADTH_CODES:
+                        out[_month_key(row["month"])][code] += row["n"]
+            return out
+
+        return self._once("perspectives", compute)
+
+    def feedback(self) -> dict[date, dict[str, int]]:
+        """Sums and counts per month for every feedback score, so averages over any span are exact."""
+
+        def compute():
+            answered = [AccessMet.YES, AccessMet.PARTLY, AccessMet.NO]
+            sums: dict[str, Any] = {
+                "responses": Count("id"),
+                "access_yes": Count("id", filter=Q(access_met=AccessMet.YES)),
+                "access_answered": Count("id", filter=Q(access_met__in=answered)),
+            }
+            for name in [n for n, _q, _s in CUBE_QUESTIONS] + ["feeling"]:
+                sums[f"{name}_sum"] = Sum(name)
+                sums[f"{name}_n"] = Count(name)
+            rows = (
+                FeedbackResponse.objects.filter(self._sessions("session__"))
+                .annotate(month=TruncMonth("session__starts_at")).values("month").annotate(**sums).order_by()
+            )
+            return {_month_key(row.pop("month")): row for row in rows}
+
+        return self._once("feedback", compute)
+
+    def actions(self) -> dict[date, dict[str, int]]:
+        def compute():
+            rows = (
+                Action.objects.filter(self._sessions("decision__session__"))
+                .annotate(month=TruncMonth("decision__session__starts_at")).values("month")
+                .annotate(n=Count("id"), done=Count("id", filter=Q(status=ActionStatus.DONE))).order_by()
+            )
+            return {_month_key(row.pop("month")): row for row in rows}
+
+        return self._once("actions", compute)
+
+    def days_to_done(self) -> dict[date, Counter[int]]:
+        """A histogram per month of whole days from session to done: rows are bounded by the
+        number of distinct day counts, and the median comes from the histogram."""
+
+        def compute():
+            qs = Action.objects.filter(
+                status=ActionStatus.DONE, status_changed_at__gte=self.lo, status_changed_at__lt=self.hi
+            ).exclude(decision__session__status="cancelled")
+            if self.programme is not None:
+                qs = qs.filter(decision__session__programme=self.programme)
+            rows = (
+                qs.annotate(month=TruncMonth("status_changed_at"), days=DaysBetween("decision__session__starts_at", "status_changed_at"))
+                .values("month", "days").annotate(n=Count("id")).order_by()
+            )
+            out: dict[date, Counter[int]] = defaultdict(Counter)
+            for row in rows:
+                out[_month_key(row["month"])][max(int(row["days"] or 0), 0)] += row["n"]
+            return out
+
+        return self._once("days_to_done", compute)
+
+    def recorded(self, indicator_ids: list[int]) -> dict[int, list[IndicatorValue]]:
+        def compute():
+            out: dict[int, list[IndicatorValue]] = defaultdict(list)
+            for value in IndicatorValue.objects.filter(
+                indicator_id__in=indicator_ids, recorded_on__gte=self.start, recorded_on__lte=self.end
+            ).order_by("recorded_on", "id"):
+                out[value.indicator_id].append(value)
+            return out
+
+        return self._once("recorded", compute)
+
+
+# --- Turning query results into series --------------------------------------------------------
+
+
+def _ratio(part: float, whole: float, scale: float = 100.0) -> float | None:
+    return round(scale * part / whole, 1) if whole else None
+
+
+def _avg(total: float | None, n: int) -> float | None:
+    return round(total / n, 2) if n else None
+
+
+def simpson_index(counts: Counter[str] | dict[str, int]) -> float | None:
+    """Gini-Simpson diversity: 1 - sum(p_i^2). None when nothing was counted."""
+    n = sum(counts.values())
+    if not n:
+        return None
+    return round(1 - sum((c / n) ** 2 for c in counts.values()), 3)
+
+
+def median_from_histogram(hist: Counter[int]) -> float | None:
+    n = sum(hist.values())
+    if not n:
+        return None
+    wanted = [(n - 1) // 2, n // 2]  # the middle one, or the middle two for an even count
+    found, seen = [], 0
+    for value in sorted(hist):
+        while len(found) < 2 and wanted[len(found)] < seen + hist[value]:
+            found.append(value)
+        seen += hist[value]
+    return (found[0] + found[1]) / 2
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "no data"
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    if unit == PERCENT:
+        return f"{text}%"
+    if unit == SCORE:
+        return f"{text} out of 5"
+    return f"{text} {unit}" if unit else text
+
+
+def _trend(points: list[Point], unit: str) -> str:
+    known = [p for p in points if p.value is not None]
+    if len(known) < 2:
+        return ""
+    first, last = known[0], known[-1]
+    if first.value == last.value:
+        return f" It was {_fmt(last.value, unit)} in both {first.label} and {last.label}."
+    word = "rose" if last.value > first.value else "fell"
+    return f" It {word} from {_fmt(first.value, unit)} in {first.label} to {_fmt(last.value, unit)} in {last.label}."
+
+
+def _computed(code: str, data: _Data, months: list[date]) -> tuple[list[float | None], float | None, str]:
+    """The monthly values, the total for the period and the sentence's opening for one metric."""
+    span = f"between {_long(data.start)} and {_long(data.end)}"
+    if code in ("attendance", "sessions_held", "newcomers") or code in RETURN_WINDOWS:
+        rows = data.attendance()
+        if code in RETURN_WINDOWS:
+            values = [_ratio(rows[m][code], rows[m]["n"]) if m in rows else None for m in months]
+            part, whole = (sum(rows[m][k] for m in rows) for k in (code, "n"))
+            total = _ratio(part, whole)
+            return values, total, (
+                f"Of {whole:,} times people came {span}, {_fmt(total, PERCENT)} were by people who had come to another "
+                f"session in the {RETURN_WINDOWS[code][0]} months before." if whole else f"Nobody came to a session {span}."
+            )
+        key = {"attendance": "n", "sessions_held": "sessions", "newcomers": "newcomers"}[code]
+        values = [float(rows[m][key]) if m in rows else 0.0 for m in months]
+        total = float(sum(values))
+        opening = {
+            "attendance": f"People came to sessions {total:,.0f} times {span}",
+            "sessions_held": f"{total:,.0f} sessions were held {span}",
+            "newcomers": f"{total:,.0f} people came to a session for the first time {span}",
+        }[code]
+        sessions = sum(rows[m]["sessions"] for m in rows)
+        if code == "attendance" and sessions:
+            opening += f", across {sessions:,} sessions"
+        return values, total, opening + "."
+    if code == "people_reached":
+        monthly, total = data.people()
+        return [float(monthly.get(m, 0)) for m in months], float(total), f"{total:,} different people came to sessions {span}."
+    if code in ("perspectives_breadth", "perspectives_diversity"):
+        mix = data.perspectives()
+        overall: Counter[str] = Counter()
+        for counter in mix.values():
+            overall.update(counter)
+        if code == "perspectives_breadth":
+            values = [float(len(mix[m])) if m in mix else None for m in months]
+            total = float(len(overall))
+        else:
+            values = [simpson_index(mix[m]) if m in mix else None for m in months]
+            total = simpson_index(overall)
+        biggest = ", ".join(f"{PERSPECTIVE_LABELS[c].lower()} ({n:,})" for c, n in overall.most_common(3))
+        opening = (
+            f"{len(overall)} of {len(BREADTH_CODES)} perspectives were among the people who came {span}"
+            + (f"; Simpson's diversity index was {_fmt(total, '')}" if code == "perspectives_diversity" else "")
+            + (f". The most often given: {biggest}." if biggest else ".")
+        )
+        return values, total, opening
+    if code == "access_needs_met":
+        rows = data.feedback()
+        values = [_ratio(rows[m]["access_yes"], rows[m]["access_answered"]) if m in rows else None for m in months]
+        yes, answered = (sum(r[k] for r in rows.values()) for k in ("access_yes", "access_answered"))
+        total = _ratio(yes, answered)
+        return values, total, (
+            f"{yes:,} of {answered:,} people who answered said their access needs were met ({_fmt(total, PERCENT)}) "
+            f"in feedback on sessions {span}." if answered else f"No feedback about access needs on sessions {span}."
+        )
+    if code == "actions_done":
+        rows = data.actions()
+        values = [_ratio(rows[m]["done"], rows[m]["n"]) if m in rows else None for m in months]
+        done, n = (sum(r[k] for r in rows.values()) for k in ("done", "n"))
+        total = _ratio(done, n)
+        return values, total, (
+            f"{done:,} of {n:,} actions from sessions {span} are done ({_fmt(total, PERCENT)})."
+            if n else f"No actions came from sessions {span}."
+        )
+    if code == "actions_days_to_done":
+        hist = data.days_to_done()
+        values = [median_from_histogram(hist[m]) if m in hist else None for m in months]
+        overall_hist: Counter[int] = Counter()
+        for counter in hist.values():
+            overall_hist.update(counter)
+        total = median_from_histogram(overall_hist)
+        n = sum(overall_hist.values())
+        return values, total, (
+            f"{n:,} actions were done {span}; the median time from the session to done was {_fmt(total, 'days')}."
+            if n else f"No actions were marked done {span}."
+        )
+    if code == "feedback_responses":
+        rows = data.feedback()
+        values = [float(rows[m]["responses"]) if m in rows else 0.0 for m in months]
+        total = float(sum(values))
+        return values, total, f"{total:,.0f} feedback forms were returned about sessions {span}."
+    # The Cube questions and the feelings scale: averages from sums and counts.
+    name = code.removeprefix("cube_")
+    rows = data.feedback()
+    values = [_avg(rows[m][f"{name}_sum"], rows[m][f"{name}_n"]) if m in rows else None for m in months]
+    total_sum = sum(r[f"{name}_sum"] or 0 for r in rows.values())
+    n = sum(r[f"{name}_n"] for r in rows.values())
+    total = _avg(total_sum, n)
+    label = METRICS[code].label.removeprefix("Cube: ")
+    return values, total, (
+        f"The average answer to '{label}' was {_fmt(total, SCORE)}, from {n:,} answers about sessions {span}."
+        if n else f"Nobody answered '{label}' about sessions {span}."
+    )
+
+
+def _recorded(indicator: Indicator, values: list[IndicatorValue], months: list[date], data: _Data) -> Series:
+    """Recorded values are snapshots ("pilot projects funded: 4"): a month shows its latest value,
+    and the period's figure is the latest of all."""
+    unit = indicator.unit
+    latest: dict[date, float] = {}
+    for value in values:  # in date order, so later ones win
+        latest[value.recorded_on.replace(day=1)] = float(value.value)
+    points = [Point(m, month_label(m), latest.get(m)) for m in months]
+    if not values:
+        return Series(points, None, f"Nothing was recorded between {_long(data.start)} and {_long(data.end)}.", unit)
+    last = values[-1]
+    summary = (
+        f"The latest figure is {_fmt(float(last.value), unit)}, recorded on {_long(last.recorded_on)}"
+        + (f" (source: {last.source})" if last.source else "")
+        + f". {len(values)} {'value was' if len(values) == 1 else 'values were'} recorded in the period."
+        + _trend(points, unit)
+    )
+    return Series(points, float(last.value), summary, unit)
+
+
+def indicator_series(
+    indicators: Iterable[Indicator], *, start: date, end: date, programme=None
+) -> dict[int, Series]:
+    """Monthly series for each indicator, keyed by indicator id. `programme` (a Programme or its
+    id) narrows computed indicators to its sessions; recorded values are the team's own figures
+    and are not narrowed."""
+    if end < start:
+        raise ValueError("The end of the period is before its start")
+    indicators = list(indicators)
+    windows = tuple(sorted({i.metric for i in indicators if i.kind == Indicator.Kind.COMPUTED} & set(RETURN_WINDOWS)))
+    data = _Data(start=start, end=end, programme=programme, windows=windows)
+    months = months_between(start, end)
+    recorded_ids = [i.pk for i in indicators if i.kind == Indicator.Kind.RECORDED]
+    recorded = data.recorded(recorded_ids) if recorded_ids else {}
+    out: dict[int, Series] = {}
+    for indicator in indicators:
+        if indicator.kind == Indicator.Kind.RECORDED:
+            out[indicator.pk] = _recorded(indicator, recorded.get(indicator.pk, []), months, data)
+            continue
+        metric = METRICS.get(indicator.metric)
+        if metric is None:
+            out[indicator.pk] = Series(
+                [Point(m, month_label(m), None) for m in months], None,
+                "This indicator's measure is no longer available; choose another.", "",
+            )
+            continue
+        values, total, opening = _computed(metric.code, data, months)
+        points = [Point(m, month_label(m), v) for m, v in zip(months, values)]
+        out[indicator.pk] = Series(points, total, opening + _trend(points, metric.unit), metric.unit)
+    return out
