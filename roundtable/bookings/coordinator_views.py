@@ -1,5 +1,5 @@
-"""The coordinator's view of one session's bookings, cancelling on someone's behalf, and the
-separate, audited page of access needs."""
+"""The coordinator's view of one session's bookings, the actions on each row (cancel, move to the
+waiting list, give a place, mark who came), and the separate, audited page of access needs."""
 
 from __future__ import annotations
 
@@ -10,13 +10,22 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roundtable.accounts.permissions import coordinator_required
-from roundtable.bookings.models import AccessNeed, Booking
-from roundtable.bookings.services import booking_cancel
+from roundtable.bookings.models import AccessNeed, Booking, ReservedPlaces
+from roundtable.bookings.services import (
+    BookingStateError,
+    booking_cancel,
+    booking_mark_attendance,
+    booking_move_to_waiting_list,
+    booking_promote,
+)
 from roundtable.cocreation.models import Session
 from roundtable.core import audit
+from roundtable.people.models import Perspective
 
 
 def _get_session_for_user(request: HttpRequest, session_id: int) -> Session:
@@ -75,17 +84,145 @@ def group_bookings(session: Session, query: str = "") -> tuple[BookingGroups, Bo
     return everyone, shown
 
 
+@dataclass
+class Mix:
+    """Who has a place, as counts only: never next to a name."""
+
+    newcomers: int
+    returning: int
+    perspectives: list[tuple[str, int]]
+    not_said: int
+
+
+def _mix(session: Session, groups: BookingGroups) -> Mix:
+    """A newcomer has no attended booking on an earlier session. One query, whatever the numbers."""
+    with_place = groups.confirmed + groups.attended + groups.no_show
+    returning_ids = set(
+        Booking.objects.filter(
+            status=Booking.Status.ATTENDED,
+            session__starts_at__lt=session.starts_at,
+            person_id__in=Booking.objects.filter(session=session).values("person_id"),
+        ).values_list("person_id", flat=True)
+    )
+    counts = Counter(p for b in with_place for p in dict.fromkeys(b.person.perspectives))
+    labels = dict(Perspective.choices)
+    returning = sum(1 for b in with_place if b.person_id in returning_ids)
+    return Mix(
+        newcomers=len(with_place) - returning,
+        returning=returning,
+        perspectives=[(labels[code], counts[code]) for code, _ in Perspective.choices if counts[code]],
+        not_said=sum(1 for b in with_place if not b.person.perspectives),
+    )
+
+
 @require_GET
 @coordinator_required(hide=True)
 def session_bookings(request, session_id: int):
     session = _get_session_for_user(request, session_id)
     query = request.GET.get("q", "")[:200].strip()
     everyone, shown = group_bookings(session, query)
+    pools = list(ReservedPlaces.objects.filter(session=session).order_by("id"))
+    used = Counter(b.reserved_place_id for b in everyone.confirmed + everyone.attended + everyone.no_show)
+    held = [(pool, used[pool.pk]) for pool in pools]
+    on_the_day = timezone.localdate() >= timezone.localtime(session.starts_at).date()
     return render(
         request,
         "coordinator/bookings.html",
-        {"session": session, "everyone": everyone, "shown": shown, "query": query},
-    )
+        {
+            "session": session, "everyone": everyone, "shown": shown, "query": query, "mix": _mix(session, everyone),
+            "held": held, "on_the_day": on_the_day, "here": request.get_full_path(),
+            "can_change": session.status != Session.Status.CANCELLED,
+        },
+    )  # fmt: skip
+
+
+# --- Actions on one booking (POST only, each says what happened and goes back where it came from)
+
+
+def _back_to_bookings(request, booking: Booking):
+    """Back to the list the coordinator was looking at (with their search), never anywhere else."""
+    target = request.POST.get("next", "")
+    bookings_url = reverse("coordinator:session_bookings", args=[booking.session_id])
+    if target == bookings_url or target.startswith(bookings_url + "?"):
+        return redirect(target)
+    return redirect(bookings_url)
+
+
+def _refuse_if_cancelled(request, booking: Booking) -> bool:
+    if booking.session.status == Session.Status.CANCELLED:
+        messages.error(request, "This session is cancelled, so its bookings cannot be changed.")
+        return True
+    return False
+
+
+def _promoted_text(promoted: list[Booking]) -> str:
+    if not promoted:
+        return ""
+    names = ", ".join(b.person.name for b in promoted)
+    verb = "has" if len(promoted) == 1 else "have"
+    return f" {names} moved up from the waiting list, now {verb} a place and {verb} been emailed."
+
+
+@require_POST
+@coordinator_required(hide=True)
+def booking_move_view(request, booking_id: int):
+    booking = _get_booking_for_user(request, booking_id)
+    if _refuse_if_cancelled(request, booking):
+        return _back_to_bookings(request, booking)
+    try:
+        moved, promoted = booking_move_to_waiting_list(booking_id=booking.pk, actor=request.user)
+    except BookingStateError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"{moved.person.name} is now at the end of the waiting list (number {moved.waiting_list_position()}). "
+            "We have not emailed them about this, so let them know." + _promoted_text(promoted),
+        )
+    return _back_to_bookings(request, booking)
+
+
+@require_POST
+@coordinator_required(hide=True)
+def booking_promote_view(request, booking_id: int):
+    booking = _get_booking_for_user(request, booking_id)
+    if _refuse_if_cancelled(request, booking):
+        return _back_to_bookings(request, booking)
+    try:
+        promoted = booking_promote(booking_id=booking.pk, actor=request.user)
+    except BookingStateError as error:
+        messages.error(request, f"{booking.person.name} is still on the waiting list. {error.message}")
+    else:
+        messages.success(request, f"{promoted.person.name} now has a place and has been emailed.")
+    return _back_to_bookings(request, booking)
+
+
+ATTENDANCE = {"attended": True, "no_show": False, "undo": None}
+ATTENDANCE_TEXT = {
+    True: "{name} is marked as came.",
+    False: "{name} is marked as did not come.",
+    None: "{name} is back to booked, not marked either way.",
+}
+
+
+@require_POST
+@coordinator_required(hide=True)
+def booking_attendance_view(request, booking_id: int):
+    booking = _get_booking_for_user(request, booking_id)
+    choice = request.POST.get("attendance", "")
+    if choice not in ATTENDANCE:
+        messages.error(request, "Choose whether they came, did not come, or undo.")
+        return _back_to_bookings(request, booking)
+    try:
+        marked = booking_mark_attendance(booking_id=booking.pk, attended=ATTENDANCE[choice], actor=request.user)
+    except BookingStateError as error:
+        messages.error(request, error.message)
+    else:
+        text = ATTENDANCE_TEXT[ATTENDANCE[choice]].format(name=marked.person.name)
+        if choice != "undo":
+            text += " If that was a mistake, use Undo next to their name."
+        messages.success(request, text)
+    return _back_to_bookings(request, booking)
 
 
 class CancelBookingForm(forms.Form):

@@ -8,13 +8,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roundtable.accounts.permissions import coordinator_required, team_required
+from roundtable.bookings.notifications import session_cancel
 from roundtable.cocreation import services
+from roundtable.cocreation.coordinator_forms import CancelSessionForm, DuplicateSessionForm, ProgrammeForm
 from roundtable.cocreation.forms import SessionForm, VenueForm
-from roundtable.cocreation.models import AgendaItem, Session, Venue
+from roundtable.cocreation.models import AgendaItem, Programme, Session, Venue
 
 
 def _get_session_for_user(request: HttpRequest, session_id: int, *, for_update: bool = False) -> Session:
@@ -27,6 +30,10 @@ def _get_session_for_user(request: HttpRequest, session_id: int, *, for_update: 
 
 def _get_venue_for_user(request: HttpRequest, venue_id: int) -> Venue:
     return get_object_or_404(Venue, pk=venue_id)
+
+
+def _get_programme_for_user(request: HttpRequest, programme_id: int) -> Programme:
+    return get_object_or_404(Programme, pk=programme_id)
 
 
 def _invalid(request, template: str, context: dict):
@@ -88,9 +95,13 @@ def session_create(request):
 @require_GET
 @coordinator_required(hide=True)
 def session_detail(request, session_id: int):
+    from roundtable.bookings.models import ReservedPlaces
+
     session = _get_session_for_user(request, session_id)
     agenda = AgendaItem.objects.filter(session=session).order_by("starts_at", "id")
-    return render(request, "coordinator/session_detail.html", {"session": session, "agenda": agenda})
+    held = ReservedPlaces.objects.filter(session=session).order_by("id")
+    context = {"session": session, "agenda": agenda, "held": held, "session_is_over": session.ends_at <= timezone.now()}
+    return render(request, "coordinator/session_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -143,6 +154,110 @@ def session_unpublish(request, session_id: int):
     else:
         messages.success(request, f"“{session.title}” is back to draft. It is no longer on the public list.")
     return redirect("coordinator:session_detail", session_id=session.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@coordinator_required(hide=True)
+def session_duplicate(request, session_id: int):
+    """Run this again: the coordinator picks the new date; the copy starts as a draft."""
+    session = _get_session_for_user(request, session_id)
+    form = DuplicateSessionForm(request.POST if request.method == "POST" else None, initial={"title": session.title})
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = services.session_duplicate(
+                session=session, starts_on=form.cleaned_data["starts_on"], title=form.cleaned_data["title"],
+                actor=request.user,
+            )  # fmt: skip
+        except ValidationError as error:
+            for message in error.message_dict.get("starts_on", error.messages):
+                form.add_error("starts_on", message)
+        else:
+            messages.success(
+                request,
+                f"“{copy.title}” is saved as a draft with the same agenda, places and held places. "
+                "Check the details, then publish it.",
+            )
+            return redirect("coordinator:session_detail", session_id=copy.pk)
+    context = {"form": form, "session": session}
+    if request.method == "POST":
+        return _invalid(request, "coordinator/session_duplicate.html", context)
+    return render(request, "coordinator/session_duplicate.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@coordinator_required(hide=True)
+def session_cancel_view(request, session_id: int):
+    """Asks first, with the reason everyone will be sent; cancelling cannot be undone."""
+    session = _get_session_for_user(request, session_id)
+    back = redirect("coordinator:session_detail", session_id=session.pk)
+    if session.status == Session.Status.CANCELLED:
+        messages.info(request, f"“{session.title}” was already cancelled.")
+        return back
+    if session.ends_at <= timezone.now():
+        messages.error(request, f"“{session.title}” has already happened, so it cannot be cancelled.")
+        return back
+    form = CancelSessionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        told = session_cancel(session_id=session.pk, reason=form.cleaned_data["reason"], actor=request.user)
+        if told:
+            people = "person who was" if told == 1 else "people who were"
+            messages.success(request, f"“{session.title}” is cancelled. We are emailing the {told} {people} "
+                                      "booked or waiting, with your reason.")  # fmt: skip
+        else:
+            messages.success(request, f"“{session.title}” is cancelled. Nobody was booked or waiting, "
+                                      "so nobody needed to be told.")  # fmt: skip
+        return back
+    context = {"form": form, "session": session}
+    if request.method == "POST":
+        return _invalid(request, "coordinator/session_cancel.html", context)
+    return render(request, "coordinator/session_cancel.html", context)
+
+
+# --- Programmes ---------------------------------------------------------------------------------
+
+
+@require_GET
+@coordinator_required
+def programme_list(request):
+    programmes = Programme.objects.annotate(session_count=Count("sessions")).order_by("name", "id")
+    return render(request, "coordinator/programme_list.html", {"programmes": programmes})
+
+
+@require_http_methods(["GET", "POST"])
+@coordinator_required
+def programme_create(request):
+    form = ProgrammeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_create(actor=request.user, **form.service_fields())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"“{programme.name}” is added to your programmes.")
+            return redirect("coordinator:programme_list")
+    if request.method == "POST":
+        return _invalid(request, "coordinator/programme_form.html", {"form": form})
+    return render(request, "coordinator/programme_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@coordinator_required(hide=True)
+def programme_edit(request, programme_id: int):
+    programme = _get_programme_for_user(request, programme_id)
+    form = ProgrammeForm(request.POST if request.method == "POST" else None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.programme_update(programme=programme, actor=request.user, **form.service_fields())
+        except ValidationError as error:
+            programme.refresh_from_db()
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"“{programme.name}” is updated." if changed else "Nothing was changed.")
+            return redirect("coordinator:programme_list")
+    context = {"form": form, "programme": programme}
+    if request.method == "POST":
+        return _invalid(request, "coordinator/programme_form.html", context)
+    return render(request, "coordinator/programme_form.html", context)
 
 
 # --- Venues -------------------------------------------------------------------------------------

@@ -13,8 +13,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from roundtable.cocreation.held_places import held_places_formset
 from roundtable.cocreation.models import Availability, Programme, Session, Venue
-from roundtable.cocreation.services import MAX_CAPACITY, AgendaEntry
+from roundtable.cocreation.services import MAX_CAPACITY, MAX_REMINDER_DAYS, AgendaEntry
 
 # --- GOV.UK date input (day, month, year) and a forgiving time-of-day field -------------------
 
@@ -232,6 +233,14 @@ class SessionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         initial=Session._meta.get_field("who_comes").default,
     )
+    reminder_days = _text(
+        "Reminder emails (optional)",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
+        help_text="How many days before the session to remind everyone with a place, separated by commas, "
+        "like 7, 1. Leave empty for the usual reminders 7 days and 1 day before.",
+    )
     agenda = _text(
         "Agenda (optional)",
         max_length=5000,
@@ -256,6 +265,25 @@ class SessionForm(forms.Form):
         if session is not None and data is None:
             kwargs["initial"] = {**self.initial_for(session), **kwargs.get("initial", {})}
         super().__init__(data, *args, **kwargs)
+        # The held places rows. A post without them (a script, an old page) leaves them as they are.
+        self.held = (
+            held_places_formset(data, session=session) if data is None or "held-TOTAL_FORMS" in data else None
+        )
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        if self.held is None:
+            return valid
+        held_valid = self.held.is_valid()
+        if valid and held_valid:
+            self.held.check_against(capacity=self.cleaned_data.get("capacity"),
+                                    starts_at=self.cleaned_data.get("starts_at"))  # fmt: skip
+        return valid and self.held.is_valid()
+
+    @property
+    def has_errors(self) -> bool:
+        """Any mistake on the page, in the session's own fields or in the held places rows."""
+        return bool(self.errors) or (self.held is not None and self.held.is_bound and not self.held.is_valid())
 
     @staticmethod
     def initial_for(session: Session) -> dict:
@@ -278,7 +306,20 @@ class SessionForm(forms.Form):
             "goals": session.goals,
             "who_comes": session.who_comes,
             "agenda": agenda_text(session),
+            "reminder_days": ", ".join(str(d) for d in session.reminder_days or []),
         }
+
+    def clean_reminder_days(self) -> list[int] | None:
+        text = (self.cleaned_data.get("reminder_days") or "").strip()
+        parts = [p for p in re.split(r"[,\s]+|\band\b", text) if p]
+        if not all(p.isdigit() for p in parts):
+            raise ValidationError("Enter reminder days as numbers separated by commas, like 7, 1")
+        days = sorted({int(p) for p in parts}, reverse=True)
+        if any(d > MAX_REMINDER_DAYS for d in days):
+            raise ValidationError(f"Reminders can go at most {MAX_REMINDER_DAYS} days before the session")
+        if len(days) > 5:
+            raise ValidationError("Choose at most 5 reminders")
+        return days
 
     def clean_agenda(self) -> list[AgendaEntry]:
         return parse_agenda(self.cleaned_data.get("agenda") or "")
@@ -345,6 +386,8 @@ class SessionForm(forms.Form):
             "summary": data.get("summary", ""),
             "goals": data.get("goals", ""),
             "who_comes": data.get("who_comes", ""),
+            "reminder_days": data.get("reminder_days") or [],
+            "reserved_places": self.held.entries() if self.held is not None else None,
         }
 
     def add_service_errors(self, error: ValidationError) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from roundtable.cocreation.models import AgendaItem, Programme, Session, Venue
 from roundtable.core import audit
@@ -16,6 +17,97 @@ from roundtable.core import audit
 # --- Creating a session (used by the API; the coordinator area may call it too) ---------------
 
 MAX_CAPACITY = 10_000
+MAX_REMINDER_DAYS = 60
+
+
+def _reminder_days(days: Iterable[int]) -> list[int]:
+    """Days before the session to remind people, largest first; empty means the default (7 and 1)."""
+    return sorted({int(d) for d in days if 0 <= int(d) <= MAX_REMINDER_DAYS}, reverse=True)
+
+
+def shift_days(moment: datetime, days: int, *, strict: bool = False) -> datetime:
+    """The same Europe/London wall-clock time `days` later (or earlier), so a move across the
+    clock change keeps 13:30 at 13:30. `strict` refuses a time the clocks skip that day."""
+    zone = timezone.get_default_timezone()
+    naive = timezone.localtime(moment, zone).replace(tzinfo=None) + timedelta(days=days)
+    aware = timezone.make_aware(naive, zone)
+    # Through UTC: converting to the zone the datetime already has would change nothing.
+    if strict and aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
+        raise ValidationError(f"{naive:%H:%M} does not exist on {naive:%-d %B %Y} because the clocks go forward")
+    return aware
+
+
+# --- Balanced places: places held back for newcomers or chosen perspectives -------------------
+
+HELD_PERSPECTIVES = ("lived_experience", "carer", "researcher", "student", "community_member", "other")
+
+
+@dataclass(frozen=True)
+class HeldPlaces:
+    """One group of held places as the coordinator describes it. `id` names an existing group
+    (so bookings that took a place from it stay linked to it) or is None for a new one."""
+
+    places: int
+    release_days_before: int
+    for_newcomers: bool = False
+    perspectives: tuple[str, ...] = ()
+    id: int | None = None
+
+    def release_at(self, starts_at: datetime) -> datetime:
+        return shift_days(starts_at, -self.release_days_before)
+
+
+def _held_places_errors(groups: list[HeldPlaces], *, capacity: int) -> dict[str, str]:
+    for group in groups:
+        if group.places < 1:
+            return {"reserved_places": "Each group of held places must hold at least 1 place"}
+        if not group.for_newcomers and not set(group.perspectives) & set(HELD_PERSPECTIVES):
+            return {"reserved_places": "Choose who each group of held places is for"}
+        if not 0 <= group.release_days_before <= 365:
+            return {"reserved_places": "Release held places between 0 and 365 days before the session"}
+    held = sum(group.places for group in groups)
+    if held > capacity:
+        return {
+            "reserved_places": f"The held places add up to {held}, more than the {capacity} places on the session"
+        }
+    return {}
+
+
+def _held_places_state(session: Session) -> list[tuple]:
+    from roundtable.bookings.models import ReservedPlaces
+
+    return [
+        (p.pk, p.places, p.for_newcomers, tuple(p.perspectives), p.release_at)
+        for p in ReservedPlaces.objects.filter(session=session).order_by("id")
+    ]
+
+
+def _held_places_replace(session: Session, groups: list[HeldPlaces]) -> bool:
+    """Make the session's held places match `groups`; returns whether anything changed. Groups
+    are updated in place, never deleted and re-made, so a booking keeps the group it came from."""
+    from roundtable.bookings.models import ReservedPlaces
+
+    before = _held_places_state(session)
+    existing = {p.pk: p for p in ReservedPlaces.objects.filter(session=session)}
+    kept: set[int] = set()
+    for group in groups:
+        values = {
+            "places": group.places,
+            "for_newcomers": group.for_newcomers,
+            "perspectives": [p for p in HELD_PERSPECTIVES if p in group.perspectives],
+            "release_at": group.release_at(session.starts_at),
+        }
+        pool = existing.get(group.id) if group.id is not None else None
+        if pool is None:
+            pool = ReservedPlaces.objects.create(session=session, **values)
+        else:
+            for name, value in values.items():
+                setattr(pool, name, value)
+            pool.save()
+        kept.add(pool.pk)
+    ReservedPlaces.objects.filter(session=session).exclude(pk__in=kept).delete()
+    return before != _held_places_state(session)
+
 
 
 def _goals_text(goals: Iterable[str] | str) -> str:
@@ -72,8 +164,10 @@ def session_create(
     signup_opens_at: datetime | None = None,
     signup_closes_at: datetime | None = None,
     who_comes: str | None = None,
+    reminder_days: Iterable[int] = (),
+    reserved_places: Iterable[HeldPlaces] | None = (),
 ) -> Session:
-    """Create a session (published unless `publish=False`).
+    """Create a session (published unless `publish=False`), with any balanced places.
 
     Raises django.core.exceptions.ValidationError with a message per field when the times or
     the number of places do not make sense, before anything is written.
@@ -88,6 +182,8 @@ def session_create(
     )
     if not title:
         errors["title"] = "Enter a title"
+    reserved_places = list(reserved_places or [])
+    errors.update(_held_places_errors(reserved_places, capacity=capacity))
     if errors:
         raise ValidationError(errors)
     extra = {"who_comes": who_comes.strip()} if who_comes and who_comes.strip() else {}
@@ -103,9 +199,11 @@ def session_create(
         signup_opens_at=signup_opens_at,
         signup_closes_at=signup_closes_at,
         status=Session.Status.PUBLISHED if publish else Session.Status.DRAFT,
+        reminder_days=_reminder_days(reminder_days),
         created_by=created_by,
         **extra,
     )
+    _held_places_replace(session, reserved_places)
     audit.log(created_by, "session.created", session, published=publish)
     return session
 
@@ -170,15 +268,19 @@ def session_update(
     signup_opens_at: datetime | None = None,
     signup_closes_at: datetime | None = None,
     agenda: Iterable[AgendaEntry] | None = None,
+    reminder_days: Iterable[int] | None = None,
+    reserved_places: Iterable[HeldPlaces] | None = None,
 ) -> list[str]:
-    """Change a session's details; returns the names of the fields that changed.
+    """Change a session's details; returns the names of the fields that changed. `agenda`,
+    `reminder_days` and `reserved_places` left as None stay as they are.
 
-    More places fill from the waiting list at once; fewer than are already taken is refused.
-    People booked on a published session are told when its time or venue changes.
+    More places (or fewer held back) fill from the waiting list at once; fewer places than are
+    already taken, or than are held back, is refused. People booked on a published session are
+    told when its time or venue changes.
     """
     from roundtable.bookings.models import Booking
     from roundtable.bookings.notifications import notify_session_changed
-    from roundtable.bookings.services import _promote_waiting
+    from roundtable.bookings.services import promote_waiting_list
 
     # Lock first, so the place count below cannot change under us (same lock as sign-ups).
     locked = Session.objects.select_for_update().get(pk=session.pk)
@@ -198,6 +300,13 @@ def session_update(
             f"{taken} people already have a place, so there must be at least {taken} places. "
             "Cancel bookings first if you need fewer."
         )
+    if reserved_places is not None:
+        reserved_places = list(reserved_places)
+        errors.update(_held_places_errors(reserved_places, capacity=capacity))
+    elif "capacity" not in errors:
+        held = sum(places for _, places, *_ in _held_places_state(locked))
+        if capacity < held:
+            errors["capacity"] = f"{held} places are held back, so there must be at least {held} places"
     if errors:
         raise ValidationError(errors)
 
@@ -214,11 +323,15 @@ def session_update(
         "signup_opens_at": signup_opens_at,
         "signup_closes_at": signup_closes_at,
     }
-    changed = [name for name in EDITABLE_FIELDS if getattr(locked, name) != new[name]]
+    if reminder_days is not None:
+        new["reminder_days"] = _reminder_days(reminder_days)
+    changed = [name for name in new if getattr(locked, name) != new[name]]
     for name in changed:
         setattr(locked, name, new[name])
     if changed:
         locked.save(update_fields=[*changed, "updated_at"])
+    if reserved_places is not None and _held_places_replace(locked, reserved_places):
+        changed.append("reserved_places")
     if agenda is not None:
         before = list(AgendaItem.objects.filter(session=locked).values_list("starts_at", "title", "is_break"))
         _agenda_replace(locked, agenda)
@@ -229,13 +342,13 @@ def session_update(
         return []
 
     audit.log(actor, "session.updated", locked, changed=changed)
-    if "capacity" in changed and locked.status == Session.Status.PUBLISHED:
-        _promote_waiting(locked, actor=None)
+    if {"capacity", "reserved_places"} & set(changed) and locked.status == Session.Status.PUBLISHED:
+        promote_waiting_list(session_id=locked.pk)
     notices = sorted({NOTIFY_WHEN_CHANGED[name] for name in changed if name in NOTIFY_WHEN_CHANGED})
     if notices and locked.status == Session.Status.PUBLISHED and locked.ends_at > timezone.now():
         notify_session_changed(session=locked, changes=notices, actor=actor)
     # Keep the caller's object in step with what was saved.
-    for name in EDITABLE_FIELDS:
+    for name in (*EDITABLE_FIELDS, "reminder_days"):
         setattr(session, name, getattr(locked, name))
     session.sequence = locked.sequence
     return changed
@@ -278,6 +391,82 @@ def session_unpublish(*, session: Session, actor) -> Session:
     locked.save(update_fields=["status", "updated_at"])
     audit.log(actor, "session.unpublished", locked)
     return locked
+
+
+@transaction.atomic
+def session_duplicate(*, session: Session, starts_on: date, actor, title: str = "") -> Session:
+    """Run this again: a draft copy on another day, with the same times, agenda, places, held
+    places and reminders. The sign-up window and release dates move by the same number of days."""
+    from roundtable.bookings.models import ReservedPlaces
+
+    days = (starts_on - timezone.localtime(session.starts_at).date()).days
+    try:
+        starts_at = shift_days(session.starts_at, days, strict=True)
+        ends_at = shift_days(session.ends_at, days, strict=True)
+    except ValidationError as error:
+        raise ValidationError({"starts_on": error.messages}) from None
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_on": "The new date must be in the future"})
+    copy = Session.objects.create(
+        title=(title or session.title).strip(),
+        summary=session.summary,
+        goals=session.goals,
+        who_comes=session.who_comes,
+        programme=session.programme,
+        venue=session.venue,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=session.capacity,
+        signup_opens_at=shift_days(session.signup_opens_at, days) if session.signup_opens_at else None,
+        signup_closes_at=shift_days(session.signup_closes_at, days) if session.signup_closes_at else None,
+        reminder_days=list(session.reminder_days or []),
+        status=Session.Status.DRAFT,
+        created_by=actor,
+    )
+    AgendaItem.objects.bulk_create(
+        AgendaItem(session=copy, starts_at=item.starts_at, title=item.title, description=item.description,
+                   is_break=item.is_break)
+        for item in AgendaItem.objects.filter(session=session).order_by("starts_at", "id")
+    )  # fmt: skip
+    ReservedPlaces.objects.bulk_create(
+        ReservedPlaces(session=copy, places=pool.places, for_newcomers=pool.for_newcomers,
+                       perspectives=list(pool.perspectives), release_at=shift_days(pool.release_at, days))
+        for pool in ReservedPlaces.objects.filter(session=session).order_by("id")
+    )  # fmt: skip
+    audit.log(actor, "session.duplicated", copy, copied_from=session.pk)
+    return copy
+
+
+# --- Programmes ---------------------------------------------------------------------------------
+
+
+def _programme_values(name: str, slug: str, summary: str) -> dict:
+    name = " ".join(name.split())
+    return {"name": name, "slug": (slug.strip() or slugify(name))[:50], "summary": summary.strip()}
+
+
+@transaction.atomic
+def programme_create(*, actor, name: str, slug: str = "", summary: str = "") -> Programme:
+    """Add a programme. An empty slug is made from the name. Raises ValidationError (per field)."""
+    programme = Programme(**_programme_values(name, slug, summary))
+    programme.full_clean()
+    programme.save()
+    audit.log(actor, "programme.created", programme)
+    return programme
+
+
+@transaction.atomic
+def programme_update(*, programme: Programme, actor, name: str, slug: str = "", summary: str = "") -> list[str]:
+    """Change a programme's name, web address or summary; returns the names of what changed."""
+    values = _programme_values(name, slug, summary)
+    changed = [field for field, value in values.items() if getattr(programme, field) != value]
+    for field in changed:
+        setattr(programme, field, values[field])
+    programme.full_clean()
+    if changed:
+        programme.save(update_fields=changed)
+        audit.log(actor, "programme.updated", programme, changed=changed)
+    return changed
 
 
 VENUE_FIELDS = (

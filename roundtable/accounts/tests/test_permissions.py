@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from roundtable.bookings.models import AccessNeeds, Booking, ManageLink
 from roundtable.bookings.services import AccessNeedsAnswer
-from roundtable.core.models import AuditEntry
-from roundtable.core.testing import make_facilitator, make_session, signup
+from roundtable.cocreation.models import Programme, Session
+from roundtable.core.models import AuditEntry, OutboundEmail
+from roundtable.core.testing import make_facilitator, make_programme, make_session, signup
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +26,13 @@ def world():
         access_needs=AccessNeedsAnswer(details=SECRET_NEED, consent=True),
     ).booking
     assert AccessNeeds.objects.filter(booking=booking).exists()
-    return {"session": session, "booking": booking, "venue": session.venue}
+    return {"session": session, "booking": booking, "venue": session.venue, "programme": make_programme()}
 
 
 def list_urls(w):
     return [reverse("coordinator:home"), reverse("coordinator:session_create"), reverse("coordinator:venue_list"),
-            reverse("coordinator:venue_create")]  # fmt: skip
+            reverse("coordinator:venue_create"), reverse("coordinator:programme_list"),
+            reverse("coordinator:programme_create")]  # fmt: skip
 
 
 def object_urls(w):
@@ -42,6 +44,12 @@ def object_urls(w):
         reverse("coordinator:session_access_needs", args=[s]),
         reverse("coordinator:booking_cancel", args=[b]),
         reverse("coordinator:venue_edit", args=[v]),
+        reverse("coordinator:session_duplicate", args=[s]),
+        reverse("coordinator:session_cancel", args=[s]),
+        reverse("coordinator:session_message", args=[s]),
+        reverse("coordinator:booking_add", args=[s]),
+        reverse("coordinator:bookings_export", args=[s]),
+        reverse("coordinator:programme_edit", args=[w["programme"].pk]),
     ]
 
 
@@ -52,7 +60,36 @@ def post_urls(w):
         reverse("coordinator:session_unpublish", args=[s]),
         reverse("coordinator:booking_cancel", args=[b]),
         reverse("coordinator:session_edit", args=[s]),
+        reverse("coordinator:booking_move", args=[b]),
+        reverse("coordinator:booking_promote", args=[b]),
+        reverse("coordinator:booking_attendance", args=[b]),
+        reverse("coordinator:session_duplicate", args=[s]),
+        reverse("coordinator:session_cancel", args=[s]),
+        reverse("coordinator:session_message", args=[s]),
+        reverse("coordinator:booking_add", args=[s]),
+        reverse("coordinator:bookings_export", args=[s]),
+        reverse("coordinator:programme_create"),
+        reverse("coordinator:programme_edit", args=[w["programme"].pk]),
     ]
+
+
+# What a hostile post would need to do harm on each of those pages.
+HOSTILE = {
+    "title": "Hijacked", "reason": "Hijacked", "name": "Hijacked", "email": "hijack@example.org",
+    "audience": "everyone", "subject": "Hijacked", "body": "Hijacked", "action": "send", "attendance": "no_show",
+    "file_format": "csv", "include_access_needs": "on", "starts_on_day": "1", "starts_on_month": "1",
+    "starts_on_year": "2040", "slug": "hijacked",
+}  # fmt: skip
+
+
+def assert_nothing_changed(w):
+    w["session"].refresh_from_db()
+    assert w["session"].status == "published" and w["session"].title == "Private planning"
+    assert Booking.objects.get(pk=w["booking"].pk).status == "confirmed"
+    assert Session.objects.count() == 1 and Booking.objects.count() == 1
+    assert not Programme.objects.filter(slug="hijacked").exists()
+    assert not OutboundEmail.objects.exclude(template="booking_confirmation").exists()
+    assert not AuditEntry.objects.filter(verb__in=["access_needs.exported", "bookings.exported"]).exists()
 
 
 def assert_no_data(response):
@@ -76,10 +113,10 @@ def test_stranger_gets_not_found_for_anything_naming_a_session_booking_or_venue(
 
 def test_stranger_cannot_change_anything(client, world):
     for url in post_urls(world):
-        assert client.post(url, {"title": "Hijacked"}).status_code in (302, 404), url
-    world["session"].refresh_from_db()
-    assert world["session"].status == "published" and world["session"].title == "Private planning"
-    assert Booking.objects.get(pk=world["booking"].pk).status == "confirmed"
+        response = client.post(url, HOSTILE)
+        assert response.status_code in (302, 404), url
+        assert_no_data(response)
+    assert_nothing_changed(world)
 
 
 def test_facilitator_is_refused_every_coordinator_only_page(client, world):
@@ -89,8 +126,10 @@ def test_facilitator_is_refused_every_coordinator_only_page(client, world):
         assert response.status_code == 403, url
         assert_no_data(response)
     for url in post_urls(world):
-        assert client.post(url).status_code == 403, url
-    assert Booking.objects.get(pk=world["booking"].pk).status == "confirmed"
+        response = client.post(url, HOSTILE)
+        assert response.status_code == 403, url
+        assert_no_data(response)
+    assert_nothing_changed(world)
 
 
 def test_facilitator_home_lists_sessions_without_bookings_or_tools(client, world):
@@ -120,8 +159,10 @@ def test_participant_with_a_manage_link_opens_nothing_here(client, world):
         assert response.status_code in (302, 404), url
         assert_no_data(response)
     for url in post_urls(world):
-        assert client.post(url + f"?token={raw}", {"token": raw}).status_code in (302, 404), url
-    assert Booking.objects.get(pk=world["booking"].pk).status == "confirmed"
+        response = client.post(url + f"?token={raw}", {**HOSTILE, "token": raw})
+        assert response.status_code in (302, 404), url
+        assert_no_data(response)
+    assert_nothing_changed(world)
 
 
 def test_switched_off_coordinator_loses_access_at_once(client, world, coordinator):
