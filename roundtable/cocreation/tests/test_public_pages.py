@@ -79,7 +79,7 @@ def test_session_page_costs_the_same_queries_with_3_or_30_bookings(client, djang
     add_agenda(session)
     for n in range(how_many):
         signup(session, n)
-    with django_assert_num_queries(2):  # the session with its counts, then its agenda
+    with django_assert_num_queries(3):  # the session with its counts, its agenda, how its places are given out
         response = client.get(session.get_absolute_url())
     html = _html(response)
     assert ("Full – waiting list open" in html) == (how_many >= 10)
