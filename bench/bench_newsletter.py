@@ -81,7 +81,7 @@ def _rss_mb() -> float:
 # --- The benchmark ---------------------------------------------------------------------------------
 
 
-def main(subscribers: int = 20_000, database_url: str | None = None) -> dict:
+def main(subscribers: int = 20_000, database_url: str | None = None, senders: int | None = None) -> dict:
     workdir = tempfile.mkdtemp(prefix="rt-bench-newsletter-")
     port = _free_port()
     sink = subprocess.Popen(  # noqa: S603
@@ -112,6 +112,8 @@ def main(subscribers: int = 20_000, database_url: str | None = None) -> dict:
     from roundtable.newsletter.models import Delivery, Issue, Subscriber
     from roundtable.newsletter.services import issue_send_start
 
+    if senders:
+        sending.SENDERS = senders
     call_command("migrate", verbosity=0)
     coordinator = User.objects.create_user(email="bench@example.org", password=None, name="Bench")
     for start in range(0, subscribers, 5000):
@@ -167,6 +169,7 @@ def main(subscribers: int = 20_000, database_url: str | None = None) -> dict:
         "send_seconds": round(seconds, 1),
         "emails_per_second": round(sent / seconds, 1),
         "slices": slices,
+        "smtp_connections_at_once": sending.SENDERS,
         "peak_rss_mb_after_first_slice": round(rss_after_first, 1),
         "peak_rss_mb_at_end": round(_rss_mb(), 1),
         "python_peak_mb_during_one_slice": round(traced_peak, 2) if slices > 1 else None,
@@ -186,8 +189,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--subscribers", type=int, default=20_000)
     parser.add_argument("--database-url", default=None, help="an EMPTY scratch database (default: temporary SQLite)")
+    parser.add_argument("--senders", type=int, default=None, help="SMTP connections at once (default: the code's)")
     args = parser.parse_args()
-    figures = main(args.subscribers, args.database_url)
+    figures = main(args.subscribers, args.database_url, args.senders)
     print(json.dumps(figures, indent=2))
     print(
         f"\nNewsletter send: {figures['sent']:,} emails in {figures['send_seconds']} s = "

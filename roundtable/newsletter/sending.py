@@ -41,7 +41,7 @@ logger = logging.getLogger("roundtable.newsletter")
 BATCH_SIZE = 50
 SLICE_SECONDS = 20
 # SMTP connections open at once during a send, each working its own batches.
-SENDERS = 2
+SENDERS = 4
 # Letters, digits and hyphens only, so HTML escaping leaves it untouched and a plain replace works.
 PLACEHOLDER = "RT-NEWSLETTER-UNSUBSCRIBE-URL-7f3c9a"
 INTERRUPTED = "The worker stopped while sending this email, so it may not have arrived. Not sent again, so nobody gets the issue twice."
