@@ -102,7 +102,10 @@ def main(argv: list[str] | None = None) -> dict:
 
     # The coordinator's per-session bookings page when it exists; the sign-in list otherwise.
     try:
-        bookings_url, bookings_page = reverse("coordinator:session_bookings", args=[session.pk]), "coordinator:session_bookings"
+        bookings_url, bookings_page = (
+            reverse("coordinator:session_bookings", args=[session.pk]),
+            "coordinator:session_bookings",
+        )
     except NoReverseMatch:
         bookings_url, bookings_page = reverse("day:check_in", args=[session.pk]), "day:check_in"
 
@@ -148,11 +151,15 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"\nOn the day, {args.bookings} bookings ({result['database']}, load average {result['load_average']:.1f})")
     print(f"{'page':32} {'median':>9} {'p95':>9} {'CPU':>9} {'peak heap':>10} {'size':>9}")
     for name, figures in result["pages"].items():
-        print(f"{name:32} {figures['median_ms']:>6} ms {figures['p95_ms']:>6} ms {figures['median_cpu_ms']:>6} ms"
-              f" {figures['peak_heap_mb']:>7} MB {figures['bytes'] // 1024:>6} KB")
+        print(
+            f"{name:32} {figures['median_ms']:>6} ms {figures['p95_ms']:>6} ms {figures['median_cpu_ms']:>6} ms"
+            f" {figures['peak_heap_mb']:>7} MB {figures['bytes'] // 1024:>6} KB"
+        )
     pdf = result["badges_pdf"]
-    print(f"{'day:badges_pdf':32} {pdf['median_s']:>7} s  {'':>9} {pdf['median_cpu_s']:>7} s"
-          f" {pdf['peak_heap_mb']:>7} MB {pdf['bytes'] // 1024:>6} KB   ({pdf['badges']} badges, {pdf['pages']} pages)")
+    print(
+        f"{'day:badges_pdf':32} {pdf['median_s']:>7} s  {'':>9} {pdf['median_cpu_s']:>7} s"
+        f" {pdf['peak_heap_mb']:>7} MB {pdf['bytes'] // 1024:>6} KB   ({pdf['badges']} badges, {pdf['pages']} pages)"
+    )
     print(f"peak resident memory of the process: {result['peak_rss_mb']} MB")
     for target, met in result["targets"].items():
         print(f"  {'met   ' if met else 'MISSED'} {target}")

@@ -117,8 +117,13 @@ def briefing_answers(session: Session) -> list[Answer]:
         _counted_bookings(session)
         .select_related("person", "access_needs")
         .only(
-            "status", "dietary_needs", "person__name", "person__pronouns",
-            "access_needs__needs", "access_needs__details", "access_needs__prefer_not_to_say",
+            "status",
+            "dietary_needs",
+            "person__name",
+            "person__pronouns",
+            "access_needs__needs",
+            "access_needs__details",
+            "access_needs__prefer_not_to_say",
         )
         .order_by("person__name", "pk")
     )
@@ -147,7 +152,10 @@ class ArrangementForm(forms.Form):
         label="Status",
         choices=AccessArrangement.Status.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose to do, arranged or can't arrange", "invalid_choice": "Choose to do, arranged or can't arrange"},
+        error_messages={
+            "required": "Choose to do, arranged or can't arrange",
+            "invalid_choice": "Choose to do, arranged or can't arrange",
+        },
     )
     note = forms.CharField(
         label="Note (optional)",

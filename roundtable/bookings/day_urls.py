@@ -9,7 +9,11 @@ urlpatterns = [
     path("sessions/<int:session_id>/access/", views.access_briefing, name="access_briefing"),
     path("sessions/<int:session_id>/access/for-the-venue/", views.access_summary, name="access_summary"),
     path("sessions/<int:session_id>/access/for-the-venue.pdf", views.access_summary_pdf, name="access_summary_pdf"),
-    path("sessions/<int:session_id>/access/arrangements/<slug:need>/", views.arrangement_update, name="arrangement_update"),
+    path(
+        "sessions/<int:session_id>/access/arrangements/<slug:need>/",
+        views.arrangement_update,
+        name="arrangement_update",
+    ),
     path("sessions/<int:session_id>/check-in/", views.check_in, name="check_in"),
     path("sessions/<int:session_id>/check-in/walk-in/", views.walk_in, name="walk_in"),
     path("sessions/<int:session_id>/check-in/no-shows/", views.check_in_no_shows, name="check_in_no_shows"),

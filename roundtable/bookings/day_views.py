@@ -97,7 +97,11 @@ def arrangement_update(request, session_id: int, need: str):
     if not form.is_valid():
         return _render_briefing(request, session, {need: form}, status=400)
     briefing.arrangement_update(
-        session=session, need=need, status=form.cleaned_data["status"], note=form.cleaned_data["note"], actor=request.user
+        session=session,
+        need=need,
+        status=form.cleaned_data["status"],
+        note=form.cleaned_data["note"],
+        actor=request.user,
     )
     label = briefing.NEED_LABELS[need]
     messages.success(request, f"Saved: {label} – {dict(form.fields['status'].choices)[form.cleaned_data['status']]}.")

@@ -192,5 +192,8 @@ def outbox_send_again(request, email_id: int):
         messages.error(request, f"The email to {email.to} is still on its way, so it cannot be sent again yet.")
     else:
         copy = resend(email)
-        messages.success(request, f"A new copy of “{email.subject or email.template}” to {copy.to} is queued and will be sent in a moment.")
+        messages.success(
+            request,
+            f"A new copy of “{email.subject or email.template}” to {copy.to} is queued and will be sent in a moment.",
+        )
     return redirect(back or "team:outbox")

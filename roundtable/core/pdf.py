@@ -24,7 +24,9 @@ def _fetcher():
     return URLFetcher(allowed_protocols=["data"], fail_on_errors=False)
 
 
-def render_pdf(template_name: str, context: dict[str, Any] | None = None, *, request: HttpRequest | None = None) -> bytes:
+def render_pdf(
+    template_name: str, context: dict[str, Any] | None = None, *, request: HttpRequest | None = None
+) -> bytes:
     """Render `template_name` with `context` and return the PDF as bytes."""
     # Imported here: WeasyPrint loads Pango and fonts, which only PDF requests should pay for.
     from weasyprint import HTML

@@ -21,7 +21,9 @@ NEEDS_CYCLE = [
 ]
 
 
-def crowd(session: Session, n: int, *, status: str = Booking.Status.CONFIRMED, with_needs: bool = True) -> list[Booking]:
+def crowd(
+    session: Session, n: int, *, status: str = Booking.Status.CONFIRMED, with_needs: bool = True
+) -> list[Booking]:
     """n people booked on `session`, every other one with access needs and every third with a
     dietary need. Names sort alphabetically in creation order."""
     batch = next(_batch)

@@ -26,7 +26,12 @@ def session():
 def answered(session):
     """Four people coming with different answers, one cancelled and one waiting (not counted)."""
     signup(session, name="Ama Owusu", access_needs=_needs(AccessNeed.STEP_FREE, AccessNeed.BSL), dietary_needs="Halal")
-    signup(session, name="Bo Chen", pronouns="he/him", access_needs=_needs(AccessNeed.STEP_FREE, details="I get tired after an hour"))
+    signup(
+        session,
+        name="Bo Chen",
+        pronouns="he/him",
+        access_needs=_needs(AccessNeed.STEP_FREE, details="I get tired after an hour"),
+    )
     signup(session, name="Cat <b>Bold</b>", access_needs=_needs(details="<script>alert(1)</script> please"))
     signup(session, name="Dee Private", access_needs=_needs(prefer_not_to_say=True))
     gone = signup(session, name="Ed Cancelled", access_needs=_needs(AccessNeed.HEARING_LOOP)).booking
@@ -55,7 +60,9 @@ def test_people_already_signed_in_still_count_but_no_shows_do_not(session):
     assert {row.need: row.count for row in briefing_counts(session).rows} == {"captions": 1}
 
 
-def test_coordinator_sees_names_and_their_words_escaped_and_the_look_is_audited(coordinator_client, coordinator, answered):
+def test_coordinator_sees_names_and_their_words_escaped_and_the_look_is_audited(
+    coordinator_client, coordinator, answered
+):
     response = coordinator_client.get(reverse("day:access_briefing", args=[answered.pk]))
     html = response.content.decode()
     assert response.status_code == 200
@@ -95,14 +102,24 @@ def test_facilitator_cannot_change_an_arrangement(client, answered):
     assert not AccessArrangement.objects.exists()
 
 
-def test_coordinator_marks_a_need_arranged_with_a_note_and_it_reaches_the_venue_version(coordinator_client, coordinator, answered):
+def test_coordinator_marks_a_need_arranged_with_a_note_and_it_reaches_the_venue_version(
+    coordinator_client, coordinator, answered
+):
     url = reverse("day:arrangement_update", args=[answered.pk, "bsl"])
-    response = coordinator_client.post(url, {"need-bsl-status": "arranged", "need-bsl-note": "Interpreter booked for 13:00"})
+    response = coordinator_client.post(
+        url, {"need-bsl-status": "arranged", "need-bsl-note": "Interpreter booked for 13:00"}
+    )
     assert response.status_code == 302
     assert response["Location"].endswith(reverse("day:access_briefing", args=[answered.pk]) + "#need-bsl")
     arrangement = AccessArrangement.objects.get(session=answered, need="bsl")
-    assert (arrangement.status, arrangement.note, arrangement.updated_by) == ("arranged", "Interpreter booked for 13:00", coordinator)
-    assert AuditEntry.objects.filter(verb="access_arrangement.updated", session_id=answered.pk, actor=coordinator).exists()
+    assert (arrangement.status, arrangement.note, arrangement.updated_by) == (
+        "arranged",
+        "Interpreter booked for 13:00",
+        coordinator,
+    )
+    assert AuditEntry.objects.filter(
+        verb="access_arrangement.updated", session_id=answered.pk, actor=coordinator
+    ).exists()
     summary = coordinator_client.get(reverse("day:access_summary", args=[answered.pk])).content.decode()
     assert "Interpreter booked for 13:00" in summary and "Arranged" in summary
     assert briefing_counts(answered).still_to_do == 3

@@ -33,8 +33,13 @@ def _sign_in(context, user, live_server):
 def session():
     session = make_session(title="Building the Centre together")
     add_agenda(session)
-    signup(session, name="Zainab Ali", pronouns="she/her", interests="Gardening, radio",
-           access_needs=AccessNeedsAnswer(needs=[AccessNeed.STEP_FREE], details="Ramp please", consent=True))
+    signup(
+        session,
+        name="Zainab Ali",
+        pronouns="she/her",
+        interests="Gardening, radio",
+        access_needs=AccessNeedsAnswer(needs=[AccessNeed.STEP_FREE], details="Ramp please", consent=True),
+    )
     signup(session, name="Ben Okafor", dietary_needs="Vegan")
     signup(session, name="Chloe Davies", pronouns="they/them")
     return session
@@ -133,7 +138,9 @@ def test_badges_download_as_a_pdf_with_the_names_in_it(page, live_server, sessio
 
 def test_every_on_the_day_page_passes_axe_for_a_coordinator_including_errors(page, live_server, session, axe):
     now = timezone.now()
-    Session.objects.filter(pk=session.pk).update(starts_at=now - timedelta(minutes=30), ends_at=now + timedelta(hours=2))
+    Session.objects.filter(pk=session.pk).update(
+        starts_at=now - timedelta(minutes=30), ends_at=now + timedelta(hours=2)
+    )
     _sign_in(page.context, make_coordinator(), live_server)
     for name in ("access_briefing", "access_summary", "agenda", "check_in", "printables"):
         page.goto(reverse(f"day:{name}", args=[session.pk]))
@@ -146,7 +153,9 @@ def test_every_on_the_day_page_passes_axe_for_a_coordinator_including_errors(pag
     section.get_by_label("Arranged").check()
     section.get_by_label("Note (optional)").fill("Ramp at the side door is booked")
     section.get_by_role("button", name="Save Step-free access or a wheelchair space").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Saved: Step-free access or a wheelchair space – Arranged.")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Saved: Step-free access or a wheelchair space – Arranged."
+    )
     axe(page)
     section = page.locator("#need-dietary")
     section.get_by_label("Note (optional)").fill("x" * 1001)

@@ -58,7 +58,7 @@ def test_one_tap_signs_someone_in_and_returns_to_their_row(facilitator_client, s
     assert AuditEntry.objects.filter(verb="booking.attended", target_id=str(adam.pk)).exists()
     page = facilitator_client.get(response["Location"]).content.decode()
     assert "Adam First is signed in." in page
-    assert "Undo<span class=\"govuk-visually-hidden\"> sign-in for Adam First</span>" in page
+    assert 'Undo<span class="govuk-visually-hidden"> sign-in for Adam First</span>' in page
 
 
 def test_undo_puts_them_back_as_not_signed_in(facilitator_client, session):
@@ -128,7 +128,7 @@ def test_walk_in_without_a_name_shows_the_error_next_to_the_field(facilitator_cl
     assert "<title>Error:" in html
     assert 'href="#id_walk-in-name"' in html and "Enter the name they want to be called" in html
     assert 'id="id_walk-in-email-error"' in html
-    assert "<details class=\"govuk-details\" open>" in html
+    assert '<details class="govuk-details" open>' in html
     assert Booking.objects.count() == before
 
 

@@ -109,7 +109,10 @@ def test_a_facilitator_can_sign_people_in_and_add_walk_ins(client, session):
     booking = Booking.objects.get(session=session)
     client.post(reverse("day:check_in_mark", args=[session.pk, booking.pk]), {"action": "attended"})
     client.post(reverse("day:walk_in", args=[session.pk]), {"walk-in-name": "Wes"})
-    assert dict(Booking.objects.values_list("person__name", "status")) == {"Pat Participant": "attended", "Wes": "attended"}
+    assert dict(Booking.objects.values_list("person__name", "status")) == {
+        "Pat Participant": "attended",
+        "Wes": "attended",
+    }
 
 
 def test_an_inactive_coordinator_is_treated_as_a_stranger(client, coordinator, session):

@@ -38,7 +38,11 @@ def session():
 
 
 def test_interests_are_split_and_at_most_three_are_kept():
-    assert split_interests("Gardening, community radio; research, music") == ["Gardening", "community radio", "research"]
+    assert split_interests("Gardening, community radio; research, music") == [
+        "Gardening",
+        "community radio",
+        "research",
+    ]
     assert split_interests("  ") == []
     assert split_interests("art\nfilm") == ["art", "film"]
 
@@ -63,7 +67,9 @@ def test_eight_badges_fit_on_a_sheet_and_large_print_puts_four(coordinator_clien
     session = make_session()
     for n in range(9):
         signup(session, n=900 + n, name=f"Person {n:02d}")
-    standard = pdf_pages(coordinator_client.get(reverse("day:badges_pdf", args=[session.pk]), {"size": "standard"}).content)
+    standard = pdf_pages(
+        coordinator_client.get(reverse("day:badges_pdf", args=[session.pk]), {"size": "standard"}).content
+    )
     large = pdf_pages(coordinator_client.get(reverse("day:badges_pdf", args=[session.pk]), {"size": "large"}).content)
     assert len(standard) == 2 and "Person 07" in standard[0] and "Person 08" in standard[1]
     assert len(large) == 3 and "Person 03" in large[0] and "Person 04" in large[1]

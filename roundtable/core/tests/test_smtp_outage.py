@@ -129,7 +129,9 @@ def test_sign_up_while_the_mail_server_is_down_is_delivered_once_when_it_returns
     assert "ama@example.org" in sent and "2 attempts" in sent
 
 
-def test_after_the_last_attempt_fails_the_email_is_failed_and_shown_with_its_error(smtp_server, settings, coordinator_client):
+def test_after_the_last_attempt_fails_the_email_is_failed_and_shown_with_its_error(
+    smtp_server, settings, coordinator_client
+):
     settings.EMAIL_MAX_ATTEMPTS = 2
     smtp_server.stop()
     signup(make_session(), name="Bo", email="bo@example.org")

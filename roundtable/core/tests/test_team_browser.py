@@ -29,8 +29,13 @@ def records():
     signup(session, name="Ama Owusu", email="ama@example.org")
     audit.log(coordinator, "access_needs.viewed", session, version="with names")
     OutboundEmail.objects.create(
-        to="bo@example.org", template="booking_promoted", subject="A place for you", state="failed",
-        attempts=8, last_error="[Errno 111] Connection refused", session_id=session.pk,
+        to="bo@example.org",
+        template="booking_promoted",
+        subject="A place for you",
+        state="failed",
+        attempts=8,
+        last_error="[Errno 111] Connection refused",
+        session_id=session.pk,
     )
     return coordinator, session
 
@@ -61,7 +66,9 @@ def test_outbox_send_again_shows_a_banner_and_passes_axe(page, live_server, reco
     row = page.locator("tbody tr", has_text="bo@example.org")
     expect(row).to_contain_text("Connection refused")
     row.get_by_role("button", name="Send again to bo@example.org").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("A new copy of “A place for you” to bo@example.org is queued")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "A new copy of “A place for you” to bo@example.org is queued"
+    )
     assert "state=failed" in page.url  # back to the same filtered list
     assert OutboundEmail.objects.filter(to="bo@example.org", state="queued").count() == 1
     axe(page)

@@ -19,8 +19,12 @@ OUTBOX = reverse("team:outbox")
 
 def _email(state, *, to="ama@example.org", subject="You have a place", session=None, **extra):
     return OutboundEmail.objects.create(
-        to=to, template="booking_confirmation", subject=subject, state=state,
-        session_id=session.pk if session else None, **extra,
+        to=to,
+        template="booking_confirmation",
+        subject=subject,
+        state=state,
+        session_id=session.pk if session else None,
+        **extra,
     )
 
 
@@ -117,12 +121,22 @@ def test_audit_log_pages_through_entries_and_costs_the_same_queries_for_20_or_30
 
 def test_outbox_shows_each_emails_state_attempts_and_last_error(coordinator_client):
     _email("sent", to="sent@example.org", attempts=1, sent_at=timezone.now())
-    _email("retrying", to="later@example.org", attempts=2, last_error="Connection refused", next_attempt_at=timezone.now())
+    _email(
+        "retrying", to="later@example.org", attempts=2, last_error="Connection refused", next_attempt_at=timezone.now()
+    )
     _email("failed", to="bounced@example.org", attempts=8, last_error="550 mailbox unavailable")
     _email("queued", to="queued@example.org", subject="")
     html = coordinator_client.get(OUTBOX).content.decode()
-    for text in ("Waiting to retry", "Connection refused", "550 mailbox unavailable", "2 attempts", "8 attempts",
-                 "Booking confirmation", "queued@example.org", "Next try"):
+    for text in (
+        "Waiting to retry",
+        "Connection refused",
+        "550 mailbox unavailable",
+        "2 attempts",
+        "8 attempts",
+        "Booking confirmation",
+        "queued@example.org",
+        "Next try",
+    ):
         assert text in html, text
 
 
@@ -145,7 +159,12 @@ def test_send_again_queues_a_copy_and_says_so(coordinator_client):
     assert response.redirect_chain[-1][0] == f"{OUTBOX}?state=failed"
     assert "A new copy of “You have a place” to ama@example.org is queued" in response.content.decode()
     copy = OutboundEmail.objects.exclude(pk=failed.pk).get()
-    assert (copy.to, copy.template, copy.state, copy.session_id) == ("ama@example.org", "booking_confirmation", "queued", session.pk)
+    assert (copy.to, copy.template, copy.state, copy.session_id) == (
+        "ama@example.org",
+        "booking_confirmation",
+        "queued",
+        session.pk,
+    )
 
 
 def test_an_email_still_on_its_way_is_not_sent_again(coordinator_client):
@@ -158,7 +177,9 @@ def test_an_email_still_on_its_way_is_not_sent_again(coordinator_client):
 
 def test_send_again_never_redirects_to_another_site(coordinator_client):
     email = _email("sent")
-    response = coordinator_client.post(reverse("team:outbox_send_again", args=[email.pk]), {"next": "https://evil.example/"})
+    response = coordinator_client.post(
+        reverse("team:outbox_send_again", args=[email.pk]), {"next": "https://evil.example/"}
+    )
     assert response["Location"] == OUTBOX
 
 
