@@ -357,3 +357,47 @@ def test_html_in_a_programme_is_escaped(coordinator_client):
     make_programme(name="<script>alert(1)</script>", summary="<b>bold</b>")
     html = coordinator_client.get(reverse("coordinator:programme_list")).content.decode()
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+# --- The session page leads to everything for the session ---------------------------------------
+
+
+def test_session_page_links_to_the_tools_the_day_pages_and_the_records(coordinator_client):
+    session = make_session()
+    html = coordinator_client.get(reverse("coordinator:session_detail", args=[session.pk])).content.decode()
+    for url in [
+        reverse("coordinator:session_bookings", args=[session.pk]),
+        reverse("coordinator:booking_add", args=[session.pk]),
+        reverse("coordinator:session_message", args=[session.pk]),
+        reverse("coordinator:bookings_export", args=[session.pk]),
+        reverse("coordinator:session_duplicate", args=[session.pk]),
+        reverse("coordinator:session_cancel", args=[session.pk]),
+        reverse("day:check_in", args=[session.pk]),
+        reverse("day:agenda", args=[session.pk]),
+        reverse("day:printables", args=[session.pk]),
+        reverse("day:access_briefing", args=[session.pk]),
+        reverse("day:access_summary", args=[session.pk]),
+        f"{reverse('team:outbox')}?session={session.pk}",
+        f"{reverse('team:audit_log')}?session={session.pk}",
+    ]:
+        assert f'href="{url}"' in html, url
+
+
+def test_a_cancelled_session_offers_no_cancel_message_or_new_booking(coordinator_client):
+    session = make_session(status="cancelled", cancel_reason="Snow")
+    html = coordinator_client.get(reverse("coordinator:session_detail", args=[session.pk])).content.decode()
+    assert "Snow" in html
+    for name in ("session_cancel", "session_message", "booking_add"):
+        assert reverse(f"coordinator:{name}", args=[session.pk]) not in html
+    assert reverse("coordinator:session_duplicate", args=[session.pk]) in html
+
+
+def test_facilitator_home_leads_to_the_day_pages_only(client):
+    from roundtable.core.testing import make_facilitator
+
+    session = make_session(title="Tuesday")
+    client.force_login(make_facilitator())
+    html = client.get(reverse("coordinator:home")).content.decode()
+    assert reverse("day:agenda", args=[session.pk]) in html and reverse("day:check_in", args=[session.pk]) in html
+    assert f'href="{reverse("coordinator:session_detail", args=[session.pk])}"' not in html
+    assert reverse("team:outbox") not in html and reverse("coordinator:programme_list") not in html
