@@ -17,9 +17,10 @@ Counting rules, decided once here so every report agrees:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from django.db import NotSupportedError
 from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, QuerySet, Sum
@@ -503,6 +504,6 @@ def indicator_series(
             )
             continue
         values, total, opening = _computed(metric.code, data, months)
-        points = [Point(m, month_label(m), v) for m, v in zip(months, values)]
+        points = [Point(m, month_label(m), v) for m, v in zip(months, values, strict=True)]
         out[indicator.pk] = Series(points, total, opening + _trend(points, metric.unit), metric.unit)
     return out

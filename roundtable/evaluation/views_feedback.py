@@ -1,0 +1,194 @@
+"""Feedback pages: the participant's form behind a private link, and the coordinators' summaries,
+paper entry and exports."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from roundtable.accounts.permissions import coordinator_required
+from roundtable.bookings.views import _private, _private_page_csrf
+from roundtable.cocreation.models import Session
+from roundtable.evaluation import exports, feedback
+from roundtable.evaluation.forms_feedback import FeedbackForm, PaperFeedbackForm
+from roundtable.evaluation.models import AccessMet, FeedbackLink, FeedbackRequest, FeedbackResponse
+
+# --- Keeping the private link's token out of logs ---------------------------------------------
+
+PRIVATE_PATH = re.compile(r"(/feedback/give/)[^/\s?#\"']+")
+LOGGERS = ("django.request", "django.security.csrf", "django.server", "django.security", "gunicorn.access")
+
+
+class RedactFeedbackLinks(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed record is not ours to fix
+            return True
+        cleaned = PRIVATE_PATH.sub(r"\1[private]", message)
+        path = getattr(getattr(record, "request", None), "path", "") or ""
+        if cleaned != message or PRIVATE_PATH.search(path):
+            record.msg, record.args, record.request = cleaned, (), None
+        return True
+
+
+def install_log_redaction() -> None:
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactFeedbackLinks) for f in logger.filters):
+            logger.addFilter(RedactFeedbackLinks())
+
+
+# --- The participant's form -------------------------------------------------------------------
+
+
+def _get_request_for_link(token: str) -> FeedbackRequest | None:
+    return FeedbackLink.request_for(token)
+
+
+@csrf_exempt  # the private-page CSRF check below runs instead (it accepts "Origin: null")
+@require_http_methods(["GET", "POST"])
+def give(request: HttpRequest, token: str) -> HttpResponse:
+    return _private(_private_page_csrf(_give)(request, token))
+
+
+def _give(request: HttpRequest, token: str) -> HttpResponse:
+    feedback_request = _get_request_for_link(token)
+    if feedback_request is None:
+        return render(request, "evaluation/feedback/link_not_working.html", status=404)
+    session = feedback_request.session
+    if feedback_request.answered:
+        return render(request, "evaluation/feedback/already_given.html", {"session": session})
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            feedback.feedback_submit(request=feedback_request, answers=form.answers(), anonymous=form.is_anonymous)
+        except feedback.FeedbackAlreadyGiven:
+            return render(request, "evaluation/feedback/already_given.html", {"session": session})
+        except ValidationError as error:
+            _put_errors(form, error)
+        else:
+            return redirect("evaluation:feedback_thanks")
+    return render(request, "evaluation/feedback/give.html", {
+        "form": form, "session": session, "person": feedback_request.booking.person,
+    }, status=400 if form.errors else 200)
+
+
+def thanks(request: HttpRequest) -> HttpResponse:
+    return _private(render(request, "evaluation/feedback/thanks.html"))
+
+
+def _put_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors[0])
+    else:
+        form.add_error(None, error.messages[0])
+
+
+# --- Coordinators -----------------------------------------------------------------------------
+
+
+def _get_session_for_user(request: HttpRequest, session_id: int) -> Session:
+    session = Session.objects.select_related("programme", "venue").filter(pk=session_id).first()
+    if session is None:
+        raise Http404("No such session")
+    return session
+
+
+def _get_response_for_user(request: HttpRequest, response_id: int) -> FeedbackResponse:
+    response = FeedbackResponse.objects.select_related("session").filter(pk=response_id).first()
+    if response is None:
+        raise Http404("No such feedback")
+    return response
+
+
+def _count(model, **lookups):
+    """A correlated count, so several counts on one row never multiply each other as joins would."""
+    qs = model.objects.filter(session=OuterRef("pk"), **lookups).order_by().values("session").annotate(n=Count("pk"))
+    return Coalesce(Subquery(qs.values("n"), output_field=IntegerField()), Value(0))
+
+
+@coordinator_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Past sessions, newest first, with how many were asked, answered and raised access concerns."""
+    sessions = (
+        Session.objects.exclude(status=Session.Status.DRAFT).filter(starts_at__lt=timezone.now())
+        .annotate(
+            asked=_count(FeedbackRequest),
+            responses=_count(FeedbackResponse),
+            concerns=_count(FeedbackResponse, access_met__in=[AccessMet.PARTLY, AccessMet.NO]),
+        )
+        .select_related("programme")
+        .order_by("-starts_at", "-id")[:100]
+    )
+    return render(request, "evaluation/feedback/index.html", {"sessions": list(sessions)})
+
+
+@coordinator_required(hide=True)
+def session_summary(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _get_session_for_user(request, session_id)
+    return render(request, "evaluation/feedback/session.html", {
+        "session": session,
+        "summary": feedback.session_feedback(session),
+        "access": feedback.access_feedback(session, actor=request.user),
+    })
+
+
+@coordinator_required(hide=True)
+def paper_add(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _get_session_for_user(request, session_id)
+    form = PaperFeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            feedback.paper_feedback_enter(session=session, answers=form.answers(), actor=request.user)
+        except ValidationError as error:
+            _put_errors(form, error)
+        else:
+            messages.success(request, "Added the paper feedback form.")
+            if "another" in request.POST:
+                return redirect("evaluation:feedback_paper_add", session_id=session.pk)
+            return redirect("evaluation:feedback_session", session_id=session.pk)
+    return render(request, "evaluation/feedback/paper_form.html", {"session": session, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@coordinator_required(hide=True)
+def paper_delete(request: HttpRequest, response_id: int) -> HttpResponse:
+    response = _get_response_for_user(request, response_id)
+    if response.source != FeedbackResponse.Source.PAPER:
+        raise Http404("Only paper forms can be deleted")
+    back = reverse("evaluation:feedback_session", args=[response.session_id])
+    if request.method == "POST":
+        feedback.paper_feedback_delete(response=response, actor=request.user)
+        messages.success(request, "Deleted the paper feedback form.")
+        return redirect(back)
+    return render(request, "evaluation/framework/confirm_delete.html", {
+        "thing": f"the paper form typed in on {response.submitted_on:%-d %B %Y}",
+        "caption": response.session.title,
+        "warning": "Its answers leave every report. This cannot be undone.", "cancel_url": back,
+    })
+
+
+@coordinator_required
+@require_http_methods(["GET"])
+def export_csv(request: HttpRequest) -> HttpResponse:
+    session_id = request.GET.get("session", "")
+    session = None
+    if session_id:
+        if not session_id.isdigit() or len(session_id) > 18:
+            raise Http404("No such session")
+        session = _get_session_for_user(request, int(session_id))
+    return exports.feedback_csv(session=session, actor=request.user)
+
