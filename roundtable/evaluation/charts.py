@@ -49,7 +49,7 @@ def _matplotlib():
     matplotlib.rcParams.update({
         "svg.fonttype": "none",  # text stays text: selectable, smaller, readable by assistive tech
         "svg.hashsalt": "roundtable",  # stable ids, so the same chart is the same bytes
-        "font.size": 10,
+        "font.size": 11,
         "text.color": INK,
         "axes.labelcolor": INK,
         "xtick.color": INK,
@@ -76,7 +76,7 @@ def _tidy_axes(ax) -> None:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -114,7 +114,8 @@ def _grouped_bars_svg(
     Figure, _ = _matplotlib()
     rows = len(categories)
     fig = Figure(figsize=(6.4, 0.55 * rows * max(len(series), 1) ** 0.5 + 1.1))
-    ax = fig.add_axes((0.3, 0.18 if len(series) > 1 else 0.1, 0.66, 0.78 if len(series) > 1 else 0.86))
+    # Room on the left for the standards' names and on the right for the last scale word.
+    ax = fig.add_axes((0.27, 0.18 if len(series) > 1 else 0.1, 0.62, 0.78 if len(series) > 1 else 0.86))
     height = 0.8 / max(len(series), 1)
     for n, (name, values) in enumerate(series):
         ys = [r + (n - (len(series) - 1) / 2) * height for r in range(rows)]
@@ -205,11 +206,12 @@ def grouped_bar_chart(
     return _accessible(svg, chart_id=_clean_id(chart_id), title=title, description=description or title)
 
 
-def format_value(value: float | None, unit: str = "") -> str:
-    """How a figure reads in tables and summaries: '12', '48.5%', 'No data'."""
+def format_value(value: float | None, unit: str = "", *, with_unit: bool = False) -> str:
+    """How a figure reads in tables ('12', '48.5%', 'No data') and, with_unit, in sentences
+    ('12 attendances')."""
     if value is None:
         return "No data"
     text = _fmt(value)
     if unit == "%":
         return f"{text}%"
-    return f"{text} {unit}".strip() if unit and unit not in {"count", "people"} else text
+    return f"{text} {unit}" if with_unit and unit else text
