@@ -64,6 +64,7 @@ def sign_up(request: HttpRequest, session_id: int, payload: SignupIn):
             ),
             dietary_needs=payload.dietary_needs,
             heard_about=payload.heard_about,
+            wants_updates=payload.wants_updates,
             source=Booking.Source.API,
         )
     except SignupClosed as exc:

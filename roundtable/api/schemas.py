@@ -171,6 +171,7 @@ class SignupIn(Input):
     )
     dietary_needs: Text(500) = ""
     heard_about: Text(300) = ""
+    wants_updates: bool = Field(False, description="Opt in to emails about what happens as a result (you said, we did)")
 
     @field_validator("access_needs", mode="before")
     @classmethod

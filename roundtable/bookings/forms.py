@@ -139,6 +139,10 @@ class SignupForm(AccessNeedsFields):
         help_text="We provide drinks and snacks. Tell us about allergies or food you do not eat.",
     )
     heard_about = _text("How did you hear about this session?", what="How you heard about it", max_length=300)
+    wants_updates = forms.BooleanField(
+        label="Email me what happens as a result of the sessions I come to (“you said, we did”)",
+        required=False,
+    )
 
     field_order = [
         "name",
@@ -154,6 +158,7 @@ class SignupForm(AccessNeedsFields):
         "keep_on_file",
         "dietary_needs",
         "heard_about",
+        "wants_updates",
     ]
 
     def clean_phone(self) -> str:
@@ -174,6 +179,7 @@ class SignupForm(AccessNeedsFields):
             "access_needs": self.access_needs_answer(),
             "dietary_needs": data.get("dietary_needs", ""),
             "heard_about": data.get("heard_about", ""),
+            "wants_updates": bool(data.get("wants_updates")),
         }
 
 

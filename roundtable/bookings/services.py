@@ -161,6 +161,7 @@ def booking_create(
     access_needs: AccessNeedsAnswer | None = None,
     dietary_needs: str = "",
     heard_about: str = "",
+    wants_updates: bool = False,
     source: str = Booking.Source.WEB,
     taken_by=None,
 ) -> SignupResult:
@@ -186,6 +187,10 @@ def booking_create(
     person = person_upsert(
         email=email, name=name, phone=phone, pronouns=pronouns, interests=interests, perspectives=perspectives
     )
+    if wants_updates and not person.wants_updates:
+        # Opting in only: a form can never quietly opt someone out.
+        person.wants_updates = True
+        person.save(update_fields=["wants_updates", "updated_at"])
 
     now = timezone.now()
     places = _places(session)

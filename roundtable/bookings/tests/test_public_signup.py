@@ -186,6 +186,7 @@ def test_the_form_asks_no_job_title(client):
         "keep_on_file",
         "dietary_needs",
         "heard_about",
+        "wants_updates",
     }
     for words in ("job title", "your role", "organisation", "organization"):
         assert words not in page.lower()

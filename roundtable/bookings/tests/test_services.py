@@ -114,3 +114,10 @@ def test_a_sign_up_with_someone_elses_email_never_changes_their_details():
     person = first.booking.person
     person.refresh_from_db()
     assert (person.name, person.pronouns, person.interests) == ("Kim", "she/her", "art")
+
+
+def test_opting_in_to_updates_is_remembered_and_never_undone_by_a_later_sign_up():
+    booking = signup(make_session(), 1, email="ola@example.org", wants_updates=True).booking
+    signup(make_session(), 2, email="ola@example.org", wants_updates=False)
+    booking.person.refresh_from_db()
+    assert booking.person.wants_updates is True
