@@ -67,13 +67,24 @@ def server_commands(*, port: int, host: str = "127.0.0.1", workers: int = 2) -> 
     }
 
 
-def _die_with_parent() -> None:
-    """In the child: get SIGTERM if this runner is killed outright, so nothing is left behind."""
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
+# Background work yields the CPU to requests: in a rush for places the sign-ups are answered
+# first and their confirmation emails follow seconds later. With nothing else to do, a niced
+# process runs at full speed, so outside a rush this changes nothing.
+NICENESS = {"worker": 10, "scheduler": 10}
+
+
+def _child_setup(niceness: int):
+    def setup() -> None:
+        if niceness:
+            os.nice(niceness)
+        if sys.platform.startswith("linux"):
+            # Get SIGTERM if this runner is killed outright, so nothing is left behind.
+            try:
+                ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+            except OSError:
+                pass
+
+    return setup
 
 
 def child_env(overrides: dict[str, str] | None = None) -> dict[str, str]:
@@ -96,7 +107,7 @@ def start(commands: dict[str, list[str]], **popen_kwargs) -> dict[str, subproces
             cwd=BASE_DIR,
             env=env,
             start_new_session=True,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            preexec_fn=_child_setup(NICENESS.get(name, 0)),
             **popen_kwargs,
         )
     return procs
