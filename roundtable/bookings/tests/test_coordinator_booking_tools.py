@@ -132,7 +132,7 @@ def test_marking_who_came_and_undoing_it(coordinator_client, coordinator):
     ada = Booking.objects.create(session=session, person=ada.person, status="confirmed")
     url = reverse("coordinator:booking_attendance", args=[ada.pk])
     page = coordinator_client.get(bookings_url(session)).content.decode()
-    assert "Came<span class=\"govuk-visually-hidden\">: Ada</span>" in page
+    assert "Came<span class=\"govuk-visually-hidden\"> – Ada</span>" in page
 
     response = coordinator_client.post(url, {"attendance": "attended"}, follow=True)
     assert "Ada is marked as came. If that was a mistake, use Undo next to their name." in response.content.decode()

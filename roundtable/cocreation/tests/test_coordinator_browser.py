@@ -191,5 +191,6 @@ def test_password_reset_pages_and_facilitator_home_pass_axe(page, axe):
     page.locator("main").get_by_role("button", name="Sign in").click()
     axe(page)  # sign-in with errors
     sign_in(page, email="facilitator@example.org")
-    assert page.get_by_role("link", name="Tuesday session").is_visible()
+    assert page.get_by_role("link", name="Tuesday session", exact=True).is_visible()
+    assert page.get_by_role("link", name="Sign-in list for Tuesday session").is_visible()
     axe(page)
