@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,8 +33,10 @@ SEARCH_MAX = 100
 
 
 def _get_session_for_user(request: HttpRequest, session_id: int) -> Session:
-    # Facilitators run any session the centre holds; there is no per-session assignment yet.
-    return get_object_or_404(Session.objects.select_related("venue"), pk=session_id)
+    session = get_object_or_404(Session.objects.select_related("venue"), pk=session_id)
+    if not _is_coordinator(request) and not session.is_run_by(request.user):
+        raise Http404
+    return session
 
 
 def _get_booking_for_user(request: HttpRequest, session: Session, booking_id: int) -> Booking:
@@ -71,6 +73,7 @@ def _render_briefing(request, session: Session, forms_by_need: dict | None = Non
             "answers": briefing.briefing_answers(session),
             "form": failed,  # so the page <title> starts with "Error:" when a row's form failed
             "failed_form": failed,
+            "can_edit": _is_coordinator(request),
         },
         status=status,
     )
@@ -82,7 +85,7 @@ def access_briefing(request, session_id: int):
     """Coordinators: counts, arrangements and each person's answers. Facilitators get the version
     without names instead."""
     session = _get_session_for_user(request, session_id)
-    if not _is_coordinator(request):
+    if not _is_coordinator(request) and not session.share_access_details:
         return redirect("day:access_summary", session_id=session.pk)
     return _render_briefing(request, session)
 

@@ -131,6 +131,14 @@ class Session(models.Model):
         help_text="Days before the session to send reminders; empty means the default (7 and 1)",
     )
     sequence = models.PositiveIntegerField(default=0, help_text="Bumped when time or place changes (calendar files)")
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="facilitated_sessions",
+        help_text="Facilitators who run this session: only they see its day pages",
+    )
+    share_access_details = models.BooleanField(
+        "share access needs details with facilitators", default=False,
+        help_text="Let this session's facilitators read what people wrote about their access needs",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -168,6 +176,12 @@ class Session(models.Model):
         return [line.strip(" -•\t") for line in self.goals.splitlines() if line.strip(" -•\t")]
 
     DEFAULT_REMINDER_DAYS = (7, 1)
+
+    def is_run_by(self, user) -> bool:
+        """A facilitator runs a session they are assigned to; a session with nobody assigned is
+        open to every facilitator (small teams share the work)."""
+        assigned = {u.pk for u in self.facilitators.all()}
+        return not assigned or user.pk in assigned
 
     @property
     def reminder_schedule(self) -> list[int]:

@@ -181,3 +181,33 @@ def test_briefing_pages_cost_the_same_queries_with_10_or_500_bookings(coordinato
     # sign-in session + user, the session, needs, head count, arrangements, the audit entry;
     # and, with names, one more for each person's answers.
     assert counts == ([8, 8] if name == "access_briefing" else [7, 7])
+
+
+def test_a_session_with_facilitators_assigned_is_hidden_from_other_facilitators(client):
+    from roundtable.core.testing import make_facilitator
+
+    session = make_session()
+    runner = make_facilitator("runner@example.org")
+    other = make_facilitator("other@example.org")
+    session.facilitators.add(runner)
+    client.force_login(other)
+    assert client.get(reverse("day:check_in", args=[session.pk])).status_code == 404
+    client.force_login(runner)
+    assert client.get(reverse("day:check_in", args=[session.pk])).status_code == 200
+
+
+def test_facilitators_read_access_details_only_when_a_coordinator_shares_them(client, answered):
+    from roundtable.core.models import AuditEntry
+    from roundtable.core.testing import make_facilitator
+
+    facilitator = make_facilitator("runner@example.org")
+    answered.facilitators.add(facilitator)
+    client.force_login(facilitator)
+    url = reverse("day:access_briefing", args=[answered.pk])
+    assert client.get(url).status_code == 302
+    answered.share_access_details = True
+    answered.save()
+    response = client.get(url)
+    assert response.status_code == 200 and "What people told us" in response.content.decode()
+    assert reverse("day:arrangement_update", args=[answered.pk, "step_free"]) not in response.content.decode()
+    assert AuditEntry.objects.filter(verb="access_needs.viewed", actor=facilitator).exists()
