@@ -27,6 +27,8 @@ class DuplicateSessionForm(forms.Form):
         day = self.cleaned_data["starts_on"]
         if day < timezone.localdate():
             raise ValidationError("The date of the new session must be today or in the future")
+        if day.year > timezone.localdate().year + 5:
+            raise ValidationError("The date of the new session must be within the next 5 years")
         return day
 
 

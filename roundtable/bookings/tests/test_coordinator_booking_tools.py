@@ -415,3 +415,15 @@ def test_marking_attendance_through_the_service_shows_in_the_download(coordinato
     booking_mark_attendance(booking_id=ada.pk, attended=False, actor=coordinator)
     rows = list(csv.reader(io.StringIO(download(coordinator_client, session, file_format="csv").content.decode("utf-8-sig"))))
     assert rows[1][5] == "Did not come"
+
+
+def test_html_typed_by_a_coordinator_is_escaped_in_banners_and_previews(coordinator_client, full_session):
+    response = coordinator_client.post(reverse("coordinator:booking_add", args=[full_session.pk]),
+                                       phone_booking(name="<script>x()</script>"), follow=True)  # fmt: skip
+    html = response.content.decode()
+    assert "<script>x()" not in html and "&lt;script&gt;x()&lt;/script&gt;" in html
+    preview = coordinator_client.post(reverse("coordinator:session_message", args=[full_session.pk]),
+                                      {"audience": "everyone", "subject": "<b>Hi</b>", "body": "<img src=x>",
+                                       "action": "preview"}).content.decode()  # fmt: skip
+    assert "<img src=x>" not in preview and "<b>Hi</b>" not in preview
+    assert "&lt;img src=x&gt;" in preview and 'value="&lt;img src=x&gt;"' in preview

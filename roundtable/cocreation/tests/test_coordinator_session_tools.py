@@ -401,3 +401,51 @@ def test_facilitator_home_leads_to_the_day_pages_only(client):
     assert reverse("day:agenda", args=[session.pk]) in html and reverse("day:check_in", args=[session.pk]) in html
     assert f'href="{reverse("coordinator:session_detail", args=[session.pk])}"' not in html
     assert reverse("team:outbox") not in html and reverse("coordinator:programme_list") not in html
+
+
+# --- Hostile and odd input: a 400 with a message, never a 500, never half a session -------------
+
+
+@pytest.mark.parametrize(
+    "tampered",
+    [{"held-TOTAL_FORMS": "lots"}, {"held-TOTAL_FORMS": "500"}, {"held-0-id": "abc"},
+     {"held-0-release_days_before": "-3"}, {"held-0-places": "0"}, {"held-0-who": "<script>x()</script>"}],
+)  # fmt: skip
+def test_tampered_held_places_are_refused_without_a_500(coordinator_client, tampered):
+    data = session_data(make_venue(), held=[{"places": "3", "who": ["carer"], "release_days_before": "7"}])
+    data.update(tampered)
+    response = coordinator_client.post(CREATE, data)
+    assert response.status_code == 400
+    assert "<title>Error: " in response.content.decode() and "<script>x()" not in response.content.decode()
+    assert not Session.objects.exists() and not ReservedPlaces.objects.exists()
+
+
+def test_a_held_group_from_another_session_cannot_be_taken_over(coordinator_client):
+    other = make_session(title="Other")
+    theirs = ReservedPlaces.objects.create(session=other, places=2, perspectives=["carer"],
+                                           release_at=other.starts_at - timedelta(days=7))  # fmt: skip
+    mine = make_session(title="Mine")
+    held = [{"id": str(theirs.pk), "places": "5", "who": ["student"], "release_days_before": "3"}]
+    assert coordinator_client.post(reverse("coordinator:session_edit", args=[mine.pk]),
+                                   edit_data(mine, held=held)).status_code == 302  # fmt: skip
+    theirs.refresh_from_db()
+    assert (theirs.session_id, theirs.places, theirs.perspectives) == (other.pk, 2, ["carer"])
+    assert ReservedPlaces.objects.get(session=mine).places == 5
+
+
+def test_running_again_far_in_the_future_is_refused(coordinator_client):
+    session = make_session()
+    response = coordinator_client.post(reverse("coordinator:session_duplicate", args=[session.pk]),
+                                       {"title": "Far", "starts_on_day": "31", "starts_on_month": "12",
+                                        "starts_on_year": "9999"})  # fmt: skip
+    assert response.status_code == 400 and "must be within the next 5 years" in response.content.decode()
+
+
+def test_html_typed_into_a_cancel_reason_is_shown_escaped(coordinator_client):
+    session = make_session(title="<i>Italic</i>")
+    response = coordinator_client.post(reverse("coordinator:session_cancel", args=[session.pk]),
+                                       {"reason": "<script>alert(1)</script>"}, follow=True)  # fmt: skip
+    html = response.content.decode()
+    assert "<i>Italic" not in html and "&lt;i&gt;Italic&lt;/i&gt;" in html
+    public = coordinator_client.get(session.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in public and "&lt;script&gt;alert(1)&lt;/script&gt;" in public
