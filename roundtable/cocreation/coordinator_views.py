@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from roundtable.accounts.permissions import coordinator_required, team_required
 from roundtable.bookings.notifications import session_cancel
+from roundtable.cocreation import programmes as programme_services
 from roundtable.cocreation import services
 from roundtable.cocreation.coordinator_forms import CancelSessionForm, DuplicateSessionForm, ProgrammeForm
 from roundtable.cocreation.forms import SessionForm, VenueForm
@@ -229,7 +230,7 @@ def programme_create(request):
     form = ProgrammeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            programme = services.programme_create(actor=request.user, **form.service_fields())
+            programme = programme_services.programme_create(actor=request.user, **form.service_fields())
         except ValidationError as error:
             form.add_service_errors(error)
         else:
@@ -247,7 +248,7 @@ def programme_edit(request, programme_id: int):
     form = ProgrammeForm(request.POST if request.method == "POST" else None, instance=programme)
     if request.method == "POST" and form.is_valid():
         try:
-            changed = services.programme_update(programme=programme, actor=request.user, **form.service_fields())
+            changed = programme_services.programme_update(programme=programme, actor=request.user, **form.service_fields())
         except ValidationError as error:
             programme.refresh_from_db()
             form.add_service_errors(error)

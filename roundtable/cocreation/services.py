@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from roundtable.cocreation.models import AgendaItem, Programme, Session, Venue
 from roundtable.core import audit
@@ -435,38 +434,6 @@ def session_duplicate(*, session: Session, starts_on: date, actor, title: str = 
     )  # fmt: skip
     audit.log(actor, "session.duplicated", copy, copied_from=session.pk)
     return copy
-
-
-# --- Programmes ---------------------------------------------------------------------------------
-
-
-def _programme_values(name: str, slug: str, summary: str) -> dict:
-    name = " ".join(name.split())
-    return {"name": name, "slug": (slug.strip() or slugify(name))[:50], "summary": summary.strip()}
-
-
-@transaction.atomic
-def programme_create(*, actor, name: str, slug: str = "", summary: str = "") -> Programme:
-    """Add a programme. An empty slug is made from the name. Raises ValidationError (per field)."""
-    programme = Programme(**_programme_values(name, slug, summary))
-    programme.full_clean()
-    programme.save()
-    audit.log(actor, "programme.created", programme)
-    return programme
-
-
-@transaction.atomic
-def programme_update(*, programme: Programme, actor, name: str, slug: str = "", summary: str = "") -> list[str]:
-    """Change a programme's name, web address or summary; returns the names of what changed."""
-    values = _programme_values(name, slug, summary)
-    changed = [field for field, value in values.items() if getattr(programme, field) != value]
-    for field in changed:
-        setattr(programme, field, values[field])
-    programme.full_clean()
-    if changed:
-        programme.save(update_fields=changed)
-        audit.log(actor, "programme.updated", programme, changed=changed)
-    return changed
 
 
 VENUE_FIELDS = (
