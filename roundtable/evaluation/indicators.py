@@ -348,11 +348,19 @@ def _fmt(value: float | None, unit: str) -> str:
         return f"{text}%"
     if unit == SCORE:
         return f"{text} out of 5"
-    return f"{text} {unit}" if unit else text
+    if not unit or unit.startswith("index"):
+        return text
+    if value == 1:  # "1 project", "1 person"
+        unit = "person" if unit == "people" else unit.removesuffix("s")
+    return f"{text} {unit}"
 
 
 def _trend(points: list[Point], unit: str) -> str:
+    """From the first month with something in it to the last: counts are 0 before anything
+    happened, and "it rose from 0" would only say the centre had not started yet."""
     known = [p for p in points if p.value is not None]
+    while known and known[0].value == 0:
+        known.pop(0)
     if len(known) < 2:
         return ""
     first, last = known[0], known[-1]

@@ -14,6 +14,7 @@ from roundtable.cocreation.models import Session
 from roundtable.core.testing import make_coordinator, make_programme, make_session, make_venue
 from roundtable.evaluation.indicators import (
     METRICS,
+    SCORE,
     Series,
     indicator_series,
     median_from_histogram,
@@ -297,3 +298,12 @@ def test_indicator_series_costs_the_same_queries_whatever_the_volume(world, djan
     by_code = {i.metric: i.pk for i in indicators if i.metric}
     assert after[by_code["attendance"]].total > before[by_code["attendance"]].total
     assert set(after) == {i.pk for i in indicators}
+
+
+def test_sentences_read_naturally():
+    from roundtable.evaluation.indicators import Point, _fmt, _trend
+
+    assert _fmt(1, "projects") == "1 project" and _fmt(1, "people") == "1 person" and _fmt(2, "people") == "2 people"
+    assert _fmt(0.81, "index from 0 to 1") == "0.81" and _fmt(45.0, "%") == "45%" and _fmt(4.25, SCORE) == "4.25 out of 5"
+    months = [Point(date(2026, m, 1), f"M{m}", v) for m, v in ((1, 0.0), (2, 3.0), (3, None), (4, 5.0))]
+    assert _trend(months, "people") == " It rose from 3 people in M2 to 5 people in M4."
