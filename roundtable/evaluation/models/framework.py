@@ -115,6 +115,15 @@ class IndicatorValue(models.Model):
         return f"{self.indicator}: {self.value} on {self.recorded_on}"
 
 
+class EvidenceQuerySet(models.QuerySet["Evidence"]):
+    def for_reports(self) -> EvidenceQuerySet:
+        """What may go into a report for funders or the public: chosen for reports, and never an
+        output whose consent has since been changed to private."""
+        from roundtable.records.models import PUBLIC_CONSENTS
+
+        return self.filter(in_reports=True).filter(Q(output__isnull=True) | Q(output__consent__in=PUBLIC_CONSENTS))
+
+
 class Evidence(models.Model):
     """Anything that shows what difference the work makes, linked to one or more aims."""
 
@@ -143,6 +152,8 @@ class Evidence(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-happened_on", "-id"]

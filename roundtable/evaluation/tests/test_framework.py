@@ -234,3 +234,16 @@ def test_indicator_values_export_is_formula_safe(coordinator_client, aim):
     assert recorded[1].startswith("'=cmd") and recorded[6] == "'+danger" and recorded[4] == "4"
     assert [r[3] for r in rows if r[2] == "Computed"] == ["2026-01", "2026-02", "2026-03"]
     assert coordinator_client.get("/evaluation/indicators/export.csv?start=nonsense").status_code == 404
+
+
+def test_evidence_for_reports_leaves_out_team_only_items_and_outputs_made_private_later(coordinator):
+    session = past_session()
+    photo = add_image(session, coordinator, caption="Clay figures")
+    shown = Evidence.objects.create(source="output", output=photo, title="Clay", level="individual", kind="artefact")
+    kept = Evidence.objects.create(source="story", title="Team only", body="x", level="individual", kind="story",
+                                   in_reports=False)
+    assert list(Evidence.objects.for_reports()) == [shown]
+    photo.consent = "private"
+    photo.save()
+    assert not Evidence.objects.for_reports().exists()
+    assert kept in Evidence.objects.all()
