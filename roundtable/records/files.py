@@ -110,6 +110,32 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
     return out.getvalue()
 
 
+def precheck(kind: str, upload) -> None:
+    """The quick checks (size, type, pixel count) without decoding, so a form can report a bad
+    file beside its other errors; storing runs every check again and decodes in full."""
+    _check_size(upload)
+    upload.seek(0)
+    if kind == "audio":
+        if _audio_kind(upload.read(16)) is None:
+            raise UploadRefused("The selected file must be a recording saved as MP3, M4A, OGG, WAV, FLAC or WebM")
+        upload.seek(0)
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(upload) as image:
+                if image.format not in IMAGE_FORMATS:
+                    raise UploadRefused("The selected file must be a photo saved as JPG, PNG or WebP")
+                if image.size[0] * image.size[1] > MAX_PIXELS:
+                    raise UploadRefused("The selected photo has too many pixels; save a smaller copy and try again")
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise UploadRefused("The selected photo has too many pixels; save a smaller copy and try again") from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+            raise UploadRefused("The selected file must be a photo saved as JPG, PNG or WebP") from None
+        finally:
+            upload.seek(0)
+
+
 def store_image(upload) -> StoredFiles:
     _check_size(upload)
     image = _open_image(upload)

@@ -11,6 +11,7 @@ from django.conf import settings
 
 from roundtable.accounts.models import User
 from roundtable.people.models import Perspective
+from roundtable.records.files import UploadRefused, precheck
 from roundtable.records.models import PERSPECTIVE_LABELS, ActionStatus, Consent, Method, Output
 from roundtable.records.services import MAX_COUNT, MAX_VOTE_ROWS
 
@@ -96,6 +97,16 @@ class OutputForm(forms.Form):
                 self.fields["upload"].error_messages["required"] = (
                     "Select a photo" if kind == Output.Kind.IMAGE else "Select a recording"
                 )
+
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            try:
+                precheck(self.kind, upload)
+            except UploadRefused as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return upload
 
 
 _VOTE_LINE = re.compile(r"^(?P<option>.+?)\s*[:=–-]\s*(?P<count>\d{1,6})\s*$")

@@ -198,3 +198,21 @@ def test_replacing_a_photo_deletes_the_old_files(coordinator_client, coordinator
     assert output.caption == "New caption" and output.consent == "private" and output.content_type == "image/png"
     assert not any(default_storage.exists(name) for name in old)
     assert default_storage.exists(output.thumb.name)
+
+
+@pytest.mark.parametrize("content", [
+    b"These are notes, not a photo.\n" * 10,
+    _png_header_claiming(100_000, 100_000),
+    image_bytes("GIF"),
+])
+def test_the_service_refuses_bad_images_by_itself(content, coordinator):
+    # The form checks first, but the service is the rule: the API or a script gets the same answer.
+    from django.core.exceptions import ValidationError
+
+    from roundtable.records import services
+
+    with pytest.raises(ValidationError) as refused:
+        services.output_create(session=past_session(), actor=coordinator, kind="image", caption="X", alt_text="Y",
+                               consent="private", upload=upload("x.jpg", content))
+    assert list(refused.value.message_dict) == ["upload"]
+    assert Output.objects.count() == 0 and _stored_files() == []
