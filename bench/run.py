@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import secrets
 import shutil
 import socket
@@ -54,23 +55,28 @@ def pretix_measured(directory: Path) -> dict:
     repetitions), so `make bench-pretix` puts both side by side from one sitting."""
     import statistics
 
-    def runs(pattern: str) -> list[dict]:
-        return [json.loads(f.read_text()) for f in sorted(directory.glob(pattern))]
+    def runs(prefix: str, suffix: str = ".json") -> list[dict]:
+        # get_pretix_1.json, not get_pretix_1.cpu.json
+        files = [
+            f for f in sorted(directory.glob(f"{prefix}_*{suffix}")) if re.fullmatch(rf"{prefix}_\d+{suffix}", f.name)
+        ]
+        return [json.loads(f.read_text()) for f in files]
 
     def median(values: list) -> float | None:
         values = [v for v in values if v is not None]
         return round(statistics.median(values), 1) if values else None
 
-    pages, floors, orders = runs("get_pretix_[0-9]*.json"), runs("get_floor_[0-9]*.json"), runs("orders_[0-9]*.json")
+    pages, floors, orders = runs("get_pretix"), runs("get_floor"), runs("orders")
     if not (pages and floors and orders):
         raise SystemExit(f"no pretix results in {directory}")
     page_rps, floor_rps = median([r["rps"] for r in pages]), median([r["rps"] for r in floors])
-    created = [json.loads(f.read_text()).get("positions_live") for f in sorted(directory.glob("orders_*.db.json"))]
+    created = [r.get("positions_live") for r in runs("orders", ".db.json")]
     return {
         "page_rps": page_rps,
         "floor_rps": floor_rps,
         "page_pct_of_floor": round(100 * page_rps / floor_rps, 1),
         "attempts_per_s": median([r["rps"] for r in orders]),
+        "p50_ms": median([r["lat_ms"]["p50"] for r in orders]),
         "p99_ms": median([r["lat_ms"]["p99"] for r in orders]),
         "orders_created": created,
         "errors": sum(sum(v for k, v in r["status"].items() if not k.startswith("2") and k != "400") for r in orders),
@@ -374,7 +380,7 @@ def report(results: dict) -> str:
         _row("framework floor, req/s (c=16)", *[floor for _ in per], px["floor_rps"], ""),
         _row("session page as % of floor", *[f"{100 * p['session_page']['rps'] / floor:.1f} %" for p in per], f"{px['page_pct_of_floor']} %", f">= {TARGET_PAGE_PCT:.0f} %"),
         _row(f"sign-up attempts/s ({per[0]['signups']['attempts']} at c={per[0]['signups']['concurrency']})", *[p["signups"]["rps"] for p in per], px["attempts_per_s"], f">= {target_attempts:.0f}"),
-        _row("sign-up p50 / p99 ms", *[f"{p['signups']['p50_ms']} / {p['signups']['p99_ms']}" for p in per], f"? / {px['p99_ms']:.0f}", ""),
+        _row("sign-up p50 / p99 ms", *[f"{p['signups']['p50_ms']} / {p['signups']['p99_ms']}" for p in per], f"{px.get('p50_ms', '?')} / {px['p99_ms']:.0f}", ""),
         _row("confirmed (told / in database)", *[f"{p['signups']['confirmed_told']} / {p['signups']['confirmed_in_db']}" for p in per], "30", "30 / 30"),
         _row("waitlisted (told / in database)", *[f"{p['signups']['waitlisted_told']} / {p['signups']['waitlisted_in_db']}" for p in per], "n/a", ""),
         _row("errors (non-201, client errors)", *[p["signups"]["errors"] for p in per], "0 (PostgreSQL); 4-6 % 500s on SQLite", "0"),
@@ -391,8 +397,14 @@ def report(results: dict) -> str:
             "zero errors": p["signups"]["errors"] == 0 and p["signups"]["tracebacks"] == 0,
             "exact counts and waiting-list positions 1..n": p["signups"]["exact_counts"],
             f"session page >= {TARGET_PAGE_PCT:.0f} % of floor ({pct:.1f} %)": pct >= TARGET_PAGE_PCT,
-            f"attempts/s >= {target_attempts:.0f} ({p['signups']['rps']})": p["signups"]["rps"] >= target_attempts,
+            f"attempts/s >= 4 x pretix = {target_attempts:.0f} ({p['signups']['rps']})": p["signups"]["rps"]
+            >= target_attempts,
         }
+        if px is not PRETIX:  # measured now; the published figure is the standing target
+            published = 4 * PRETIX["attempts_per_s"]
+            checks[f"attempts/s >= 4 x published pretix = {published:.0f} ({p['signups']['rps']})"] = (
+                p["signups"]["rps"] >= published
+            )
         for name, ok in checks.items():
             lines.append(f"- {db}: {'met' if ok else 'MISSED'}: {name}")
     lines += ["", f"pretix figures: {px['source']}."]
