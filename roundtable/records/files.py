@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import io
 import secrets
+import threading
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 IMAGE_FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
 # Longest side of each stored variant. "file" is the full copy, capped so a 50-megapixel phone
@@ -33,6 +35,9 @@ AUDIO_SIGNATURES = (
     (0, b"\x1a\x45\xdf\xa3", "audio/webm", "webm"),
     (4, b"ftyp", "audio/mp4", "m4a"),
 )
+
+
+_decoding_lock = threading.Lock()
 
 
 class UploadRefused(Exception):
@@ -76,7 +81,8 @@ def _open_image(upload) -> Image.Image:
             width, height = image.size
             if width < 1 or height < 1 or width * height > MAX_PIXELS:
                 raise UploadRefused("The selected photo has too many pixels; save a smaller copy and try again")
-            image.load()
+            with _strict_decoding():
+                image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise UploadRefused("The selected photo has too many pixels; save a smaller copy and try again") from None
         except UploadRefused:
@@ -84,6 +90,19 @@ def _open_image(upload) -> Image.Image:
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
             raise not_an_image from None
     return image
+
+
+@contextmanager
+def _strict_decoding():
+    """WeasyPrint switches Pillow's LOAD_TRUNCATED_IMAGES on for the whole process when it is
+    imported; a cut-off upload must still be refused, so decoding here runs with it off."""
+    with _decoding_lock:
+        was = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = was
 
 
 def _clean_copy(image: Image.Image) -> Image.Image:

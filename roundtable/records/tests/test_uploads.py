@@ -127,6 +127,8 @@ def test_upload_over_the_size_limit_is_refused(coordinator_client, settings):
 
 
 def test_truncated_photo_is_refused(coordinator_client):
+    import weasyprint  # noqa: F401  (it tolerates truncated images process-wide; uploads must not)
+
     session = past_session()
     whole = image_bytes("JPEG", (800, 600))
     response = _post_photo(coordinator_client, session, upload("cut.jpg", whole[: len(whole) // 3]))
