@@ -17,8 +17,9 @@ from roundtable.bookings.notifications import session_cancel
 from roundtable.cocreation import programmes as programme_services
 from roundtable.cocreation import services
 from roundtable.cocreation.coordinator_forms import CancelSessionForm, DuplicateSessionForm, ProgrammeForm
-from roundtable.cocreation.forms import SessionForm, VenueForm
+from roundtable.cocreation.forms import SessionForm
 from roundtable.cocreation.models import AgendaItem, Programme, Session, Venue
+from roundtable.cocreation.venue_forms import VenueForm
 
 
 def _get_session_for_user(request: HttpRequest, session_id: int, *, for_update: bool = False) -> Session:
@@ -49,8 +50,13 @@ def _invalid(request, template: str, context: dict):
 @team_required
 def home(request):
     sessions = Session.objects.select_related("venue", "programme").with_place_counts()
+    if request.user.is_coordinator:
+        upcoming = list(sessions.upcoming())
+    else:
+        # A facilitator sees the sessions they run (or that nobody in particular runs).
+        upcoming = [s for s in sessions.upcoming().prefetch_related("facilitators") if s.is_run_by(request.user)]
     context = {
-        "upcoming": list(sessions.upcoming()),
+        "upcoming": upcoming,
         "past": list(sessions.past()[:20]),
         "past_count": Session.objects.past().count(),
         "has_venues": Venue.objects.exists(),

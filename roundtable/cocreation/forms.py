@@ -13,8 +13,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from roundtable.accounts.models import User
 from roundtable.cocreation.held_places import held_places_formset
-from roundtable.cocreation.models import Availability, Programme, Session, Venue
+from roundtable.cocreation.models import Programme, Session, Venue
 from roundtable.cocreation.services import MAX_CAPACITY, MAX_REMINDER_DAYS, AgendaEntry
 
 # --- GOV.UK date input (day, month, year) and a forgiving time-of-day field -------------------
@@ -161,6 +162,11 @@ def agenda_text(session: Session) -> str:
     return "\n".join(f"{item.starts_at:%H:%M} {item.title}" for item in session.agenda.all())
 
 
+class FacilitatorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name or obj.email
+
+
 class SessionForm(forms.Form):
     title = _text("Title", max_length=200, required_message="Enter a title")
     programme = forms.ModelChoiceField(
@@ -241,6 +247,21 @@ class SessionForm(forms.Form):
         help_text="How many days before the session to remind everyone with a place, separated by commas, "
         "like 7, 1. Leave empty for the usual reminders 7 days and 1 day before.",
     )
+    facilitators = FacilitatorChoiceField(
+        label="Who runs it (optional)",
+        queryset=User.objects.filter(role=User.Role.FACILITATOR, is_active=True).order_by("name", "email"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The facilitators you choose see this session's agenda, sign-in list, badges and access "
+        "briefing. Choose nobody to let every facilitator see them.",
+        error_messages={"invalid_choice": "Choose facilitators from the list", "invalid_pk_value": "Choose "
+                        "facilitators from the list"},
+    )  # fmt: skip
+    share_access_details = forms.BooleanField(
+        label="Let them read what people wrote about their access needs",
+        required=False,
+        help_text="Without this, facilitators see only how many people need each thing, not who or their words.",
+    )
     agenda = _text(
         "Agenda (optional)",
         max_length=5000,
@@ -307,6 +328,8 @@ class SessionForm(forms.Form):
             "who_comes": session.who_comes,
             "agenda": agenda_text(session),
             "reminder_days": ", ".join(str(d) for d in session.reminder_days or []),
+            "facilitators": [user.pk for user in session.facilitators.all()],
+            "share_access_details": session.share_access_details,
         }
 
     def clean_reminder_days(self) -> list[int] | None:
@@ -388,7 +411,15 @@ class SessionForm(forms.Form):
             "who_comes": data.get("who_comes", ""),
             "reminder_days": data.get("reminder_days") or [],
             "reserved_places": self.held.entries() if self.held is not None else None,
-        }
+        } | self._facilitator_fields()
+
+    def _facilitator_fields(self) -> dict:
+        # The page only asks when the team has facilitators; otherwise what is saved stays as it is.
+        if not self.fields["facilitators"].queryset.exists():
+            return {}
+        data = self.cleaned_data
+        return {"facilitators": list(data.get("facilitators") or []),
+                "share_access_details": bool(data.get("share_access_details"))}  # fmt: skip
 
     def add_service_errors(self, error: ValidationError) -> None:
         if not hasattr(error, "error_dict"):
@@ -398,83 +429,3 @@ class SessionForm(forms.Form):
             target = self.SERVICE_FIELDS.get(name)
             for message in messages:
                 self.add_error(target if target in self.fields else None, message)
-
-
-# --- The venue form -----------------------------------------------------------------------------
-
-
-class VenueForm(forms.ModelForm):
-    last_checked = GovukDateField(
-        what="The date the facts were last checked",
-        label="Facts last checked on (optional)",
-        required=False,
-        help_text="When someone last went and checked these facts, for example 4 11 2026.",
-    )
-
-    class Meta:
-        model = Venue
-        fields = [
-            "name", "address", "postcode",
-            "step_free", "step_free_note", "accessible_toilet", "accessible_toilet_note", "hearing_loop",
-            "quiet_space", "quiet_space_note", "seating", "lighting", "nearest_station", "nearest_bus",
-            "parking", "food_and_drink", "other_notes", "last_checked",
-        ]  # fmt: skip
-        labels = {
-            "name": "Name",
-            "address": "Address",
-            "postcode": "Postcode (optional)",
-            "step_free": "Is there a step-free route in?",
-            "step_free_note": "About the route in (optional)",
-            "accessible_toilet": "Is there an accessible toilet?",
-            "accessible_toilet_note": "About the toilet (optional)",
-            "hearing_loop": "Is there a hearing loop?",
-            "quiet_space": "Is there a quiet space to take a break?",
-            "quiet_space_note": "About the quiet space (optional)",
-            "seating": "Seating (optional)",
-            "lighting": "Lighting (optional)",
-            "nearest_station": "Nearest station (optional)",
-            "nearest_bus": "Nearest bus (optional)",
-            "parking": "Parking (optional)",
-            "food_and_drink": "Food and drink (optional)",
-            "other_notes": "Anything else people should know (optional)",
-        }
-        help_texts = {
-            "step_free_note": "For example, where the ramp is, or how wide the doors are.",
-            "seating": "For example, chairs with arms, sofas, space for wheelchairs at tables.",
-            "lighting": "For example, natural light, lights can be dimmed.",
-            "nearest_station": "With the walking time and whether the way is level.",
-            "parking": "Including Blue Badge spaces.",
-            "food_and_drink": "What is provided, and whether dietary needs can be met.",
-        }
-        widgets = {
-            "address": forms.Textarea(attrs={"rows": 3}),
-            "postcode": forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "postal-code"}),
-            "step_free": forms.RadioSelect,
-            "accessible_toilet": forms.RadioSelect,
-            "hearing_loop": forms.RadioSelect,
-            "quiet_space": forms.RadioSelect,
-            "other_notes": forms.Textarea(attrs={"rows": 3}),
-        }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            label = (field.label or name).replace(" (optional)", "")
-            field.error_messages["required"] = (
-                f"Choose an answer for “{label}”"
-                if isinstance(field.widget, forms.RadioSelect)
-                else f"Enter the {label.lower()}"
-            )
-            if isinstance(field.widget, forms.RadioSelect):
-                field.error_messages["invalid_choice"] = f"Choose an answer for “{label}” from the list"
-                field.choices = [(value, text) for value, text in Availability.choices]
-            if getattr(field, "max_length", None):
-                field.error_messages["max_length"] = f"{label} must be {field.max_length:,} characters or fewer"
-
-    def _post_clean(self):
-        # A ModelForm copies the answers onto its instance here; the venue services do that (and
-        # the model's own checks) themselves, and need the instance unchanged to see what changed.
-        pass
-
-    def service_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}

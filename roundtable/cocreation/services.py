@@ -165,6 +165,8 @@ def session_create(
     who_comes: str | None = None,
     reminder_days: Iterable[int] = (),
     reserved_places: Iterable[HeldPlaces] | None = (),
+    facilitators: Iterable | None = None,
+    share_access_details: bool = False,
 ) -> Session:
     """Create a session (published unless `publish=False`), with any balanced places.
 
@@ -199,9 +201,12 @@ def session_create(
         signup_closes_at=signup_closes_at,
         status=Session.Status.PUBLISHED if publish else Session.Status.DRAFT,
         reminder_days=_reminder_days(reminder_days),
+        share_access_details=share_access_details,
         created_by=created_by,
         **extra,
     )
+    if facilitators:
+        session.facilitators.set(facilitators)
     _held_places_replace(session, reserved_places)
     audit.log(created_by, "session.created", session, published=publish)
     return session
@@ -269,9 +274,12 @@ def session_update(
     agenda: Iterable[AgendaEntry] | None = None,
     reminder_days: Iterable[int] | None = None,
     reserved_places: Iterable[HeldPlaces] | None = None,
+    facilitators: Iterable | None = None,
+    share_access_details: bool | None = None,
 ) -> list[str]:
     """Change a session's details; returns the names of the fields that changed. `agenda`,
-    `reminder_days` and `reserved_places` left as None stay as they are.
+    `reminder_days`, `reserved_places`, `facilitators` and `share_access_details` left as None
+    stay as they are.
 
     More places (or fewer held back) fill from the waiting list at once; fewer places than are
     already taken, or than are held back, is refused. People booked on a published session are
@@ -324,6 +332,8 @@ def session_update(
     }
     if reminder_days is not None:
         new["reminder_days"] = _reminder_days(reminder_days)
+    if share_access_details is not None:
+        new["share_access_details"] = share_access_details
     changed = [name for name in new if getattr(locked, name) != new[name]]
     for name in changed:
         setattr(locked, name, new[name])
@@ -331,6 +341,11 @@ def session_update(
         locked.save(update_fields=[*changed, "updated_at"])
     if reserved_places is not None and _held_places_replace(locked, reserved_places):
         changed.append("reserved_places")
+    if facilitators is not None:
+        wanted = {user.pk for user in facilitators}
+        if wanted != set(locked.facilitators.values_list("pk", flat=True)):
+            locked.facilitators.set(wanted)
+            changed.append("facilitators")
     if agenda is not None:
         before = list(AgendaItem.objects.filter(session=locked).values_list("starts_at", "title", "is_break"))
         _agenda_replace(locked, agenda)
@@ -347,7 +362,7 @@ def session_update(
     if notices and locked.status == Session.Status.PUBLISHED and locked.ends_at > timezone.now():
         notify_session_changed(session=locked, changes=notices, actor=actor)
     # Keep the caller's object in step with what was saved.
-    for name in (*EDITABLE_FIELDS, "reminder_days"):
+    for name in (*EDITABLE_FIELDS, "reminder_days", "share_access_details"):
         setattr(session, name, getattr(locked, name))
     session.sequence = locked.sequence
     return changed
@@ -395,7 +410,7 @@ def session_unpublish(*, session: Session, actor) -> Session:
 @transaction.atomic
 def session_duplicate(*, session: Session, starts_on: date, actor, title: str = "") -> Session:
     """Run this again: a draft copy on another day, with the same times, agenda, places, held
-    places and reminders. The sign-up window and release dates move by the same number of days."""
+    places, facilitators and reminders. The sign-up window and release dates move by the same number of days."""
     from roundtable.bookings.models import ReservedPlaces
 
     days = (starts_on - timezone.localtime(session.starts_at).date()).days
@@ -419,9 +434,11 @@ def session_duplicate(*, session: Session, starts_on: date, actor, title: str = 
         signup_opens_at=shift_days(session.signup_opens_at, days) if session.signup_opens_at else None,
         signup_closes_at=shift_days(session.signup_closes_at, days) if session.signup_closes_at else None,
         reminder_days=list(session.reminder_days or []),
+        share_access_details=session.share_access_details,
         status=Session.Status.DRAFT,
         created_by=actor,
     )
+    copy.facilitators.set(session.facilitators.all())
     AgendaItem.objects.bulk_create(
         AgendaItem(session=copy, starts_at=item.starts_at, title=item.title, description=item.description,
                    is_break=item.is_break)

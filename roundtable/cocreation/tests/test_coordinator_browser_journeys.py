@@ -10,7 +10,15 @@ from roundtable.bookings.models import AccessNeeds, Booking, ReservedPlaces
 from roundtable.cocreation.models import Session
 from roundtable.cocreation.tests.test_coordinator_browser import fill_session_form, sign_in
 from roundtable.core.models import OutboundEmail
-from roundtable.core.testing import add_agenda, make_coordinator, make_programme, make_session, make_venue, signup
+from roundtable.core.testing import (
+    add_agenda,
+    make_coordinator,
+    make_facilitator,
+    make_programme,
+    make_session,
+    make_venue,
+    signup,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -131,6 +139,7 @@ def test_every_new_coordinator_page_passes_axe_including_errors(page, axe):
     upcoming = make_session(title="Coming up", capacity=1)
     signup(upcoming, 3, name="Cara")
     signup(upcoming, 4, name="Dev")
+    upcoming.facilitators.set([make_facilitator(name="Alex")])
     sign_in(page)
 
     for url in [
@@ -138,6 +147,7 @@ def test_every_new_coordinator_page_passes_axe_including_errors(page, axe):
         "/coordinator/programmes/new/",
         f"/coordinator/programmes/{programme.pk}/edit/",
         f"/coordinator/sessions/{session.pk}/",
+        f"/coordinator/sessions/{upcoming.pk}/edit/",  # with "Who runs it": the team has a facilitator
         f"/coordinator/sessions/{session.pk}/bookings/",  # today: came / did not come / undo buttons
         f"/coordinator/sessions/{session.pk}/run-again/",
         f"/coordinator/sessions/{upcoming.pk}/message/",

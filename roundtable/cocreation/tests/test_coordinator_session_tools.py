@@ -449,3 +449,54 @@ def test_html_typed_into_a_cancel_reason_is_shown_escaped(coordinator_client):
     assert "<i>Italic" not in html and "&lt;i&gt;Italic&lt;/i&gt;" in html
     public = coordinator_client.get(session.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in public and "&lt;script&gt;alert(1)&lt;/script&gt;" in public
+
+
+# --- Who runs it --------------------------------------------------------------------------------
+
+
+def test_coordinator_chooses_who_runs_a_session_and_whether_they_read_access_details(coordinator_client):
+    from roundtable.core.testing import make_facilitator
+
+    alex = make_facilitator(name="Alex")
+    make_facilitator(email="jo@example.org", name="Jo")
+    response = coordinator_client.post(CREATE, session_data(make_venue(), facilitators=[str(alex.pk)],
+                                                            share_access_details="on"))  # fmt: skip
+    assert response.status_code == 302
+    session = Session.objects.get()
+    assert list(session.facilitators.all()) == [alex] and session.share_access_details
+    edit = coordinator_client.get(reverse("coordinator:session_edit", args=[session.pk])).content.decode()
+    assert f'value="{alex.pk}" checked' in edit and "Jo" in edit
+
+    coordinator_client.post(reverse("coordinator:session_edit", args=[session.pk]), edit_data(session))
+    session.refresh_from_db()
+    assert not session.facilitators.exists() and not session.share_access_details
+    assert "facilitators" in AuditEntry.objects.filter(verb="session.updated").last().data["changed"]
+
+    copy_url = reverse("coordinator:session_duplicate", args=[session.pk])
+    session.facilitators.set([alex])
+    day = in_days(60)
+    coordinator_client.post(copy_url, {"title": "Again", "starts_on_day": day.day, "starts_on_month": day.month,
+                                       "starts_on_year": day.year})  # fmt: skip
+    assert list(Session.objects.get(title="Again").facilitators.all()) == [alex]
+
+
+def test_without_facilitators_the_form_does_not_ask_and_changes_nothing(coordinator_client):
+    session = make_session(share_access_details=True)
+    page = coordinator_client.get(reverse("coordinator:session_edit", args=[session.pk])).content.decode()
+    assert "Who runs it" not in page
+    coordinator_client.post(reverse("coordinator:session_edit", args=[session.pk]), edit_data(session, title="New"))
+    session.refresh_from_db()
+    assert session.title == "New" and session.share_access_details
+
+
+def test_a_facilitator_sees_only_the_sessions_they_run(client):
+    from roundtable.core.testing import make_facilitator
+
+    alex, jo = make_facilitator(name="Alex"), make_facilitator(email="jo@example.org", name="Jo")
+    theirs, others, anyones = make_session(title="Alex's"), make_session(title="Jo's"), make_session(title="Anyone's")
+    theirs.facilitators.set([alex])
+    others.facilitators.set([jo])
+    client.force_login(alex)
+    html = client.get(reverse("coordinator:home")).content.decode()
+    assert "Alex&#x27;s" in html and "Anyone&#x27;s" in html and "Jo&#x27;s" not in html
+    assert reverse("day:agenda", args=[others.pk]) not in html and reverse("day:agenda", args=[anyones.pk]) in html
