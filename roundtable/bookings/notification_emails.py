@@ -35,3 +35,8 @@ def session_cancelled(context: dict) -> dict:
 @context_builder("session_message")
 def session_message(context: dict) -> dict:
     return _booking_context(context)
+
+
+@context_builder("booking_moved_to_waiting_list")
+def booking_moved_to_waiting_list(context: dict) -> dict:
+    return _booking_context(context)

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from roundtable.bookings.models import ReservedPlaces
+from roundtable.bookings.services import places_now
 from roundtable.cocreation.models import Session
 
 
@@ -18,6 +19,14 @@ def how_places_are_allocated(session: Session) -> list[str]:
     for pool in pools:
         when = date_format(timezone.localtime(pool.release_at), "l j F")
         sentences.append(f"{pool.places} place{'s are' if pool.places != 1 else ' is'} kept {pool.describe_who()} until {when}.")
+    places = places_now(session)
+    held = sum(places.held.values())
+    if places.free > 0 and held:
+        open_places = max(places.free - held, 0)
+        sentences.append(
+            f"Right now {places.free} place{'s are' if places.free != 1 else ' is'} left: {held} of them kept as above, "
+            f"{open_places} open to everyone."
+        )
     sentences.append("After that, any place still free is open to everyone. Other places are given in the order "
                      "people sign up, and the waiting list offers places in order to people who can take them.")
     return sentences

@@ -113,6 +113,11 @@ def _places(session: Session) -> _Places:
     )
 
 
+def places_now(session: Session) -> _Places:
+    """Free places and what is still held back, for pages that explain them (no lock taken)."""
+    return _places(session)
+
+
 def _returning_people(session: Session, person_ids: list[int]) -> set[int]:
     """Of these people, those who have come to an earlier session (everyone else is a newcomer)."""
     return set(
@@ -343,6 +348,10 @@ def _promote_after_freeing(session: Session, booking: Booking, actor) -> list[Bo
     booking.reserved_place = None
     booking.save(update_fields=["status", "waitlisted_at", "reserved_place", "updated_at"])
     audit.log(actor, "booking.moved_to_waiting_list", booking)
+    queue_email(
+        to=booking.person.email, template="booking_moved_to_waiting_list", context={"booking_id": booking.pk},
+        session_id=session.pk, booking_id=booking.pk,
+    )
     return promoted
 
 
@@ -351,6 +360,8 @@ def booking_promote(*, booking_id: int, actor) -> Booking:
     """Promote one person from the waiting list by hand, if a place is free. A coordinator may use a
     place held for balanced places; they may never go over capacity."""
     session, booking = _lock_booking(booking_id)
+    if session.signup_state() in ("cancelled", "past"):
+        raise BookingStateError("This session is cancelled or over, so nobody can be given a place.")
     if booking.status != Booking.Status.WAITLISTED:
         raise BookingStateError(f"{booking.person.name} is not on the waiting list.")
     if _places_taken(session) >= session.capacity:

@@ -70,3 +70,4 @@ def test_public_explanation_names_who_places_are_kept_for():
     text = " ".join(how_places_are_allocated(session))
     assert "10 places are kept for people with lived experience until" in text
     assert "open to everyone" in text
+    assert "Right now 30 places are left: 10 of them kept as above, 20 open to everyone." in text

@@ -83,6 +83,9 @@ def test_moving_someone_to_the_waiting_list_gives_their_place_to_the_first_alrea
     assert [b.pk for b in promoted] == [waiting.pk]
     assert Booking.objects.get(pk=holder.pk).status == "waitlisted"
     assert Booking.objects.get(pk=holder.pk).waiting_list_position() == 1
+    run_tasks()
+    told = [m for m in mail.outbox if m.subject.startswith("You are now on the waiting list")]
+    assert len(told) == 1 and "number 1 on the list" in told[0].body
 
 
 def test_promoting_by_hand_never_goes_over_capacity():
