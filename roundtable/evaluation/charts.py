@@ -46,16 +46,18 @@ def _matplotlib():
     import matplotlib
 
     matplotlib.use("Agg", force=True)
-    matplotlib.rcParams.update({
-        "svg.fonttype": "none",  # text stays text: selectable, smaller, readable by assistive tech
-        "svg.hashsalt": "roundtable",  # stable ids, so the same chart is the same bytes
-        "font.size": 11,
-        "text.color": INK,
-        "axes.labelcolor": INK,
-        "xtick.color": INK,
-        "ytick.color": INK,
-        "axes.edgecolor": INK,
-    })
+    matplotlib.rcParams.update(
+        {
+            "svg.fonttype": "none",  # text stays text: selectable, smaller, readable by assistive tech
+            "svg.hashsalt": "roundtable",  # stable ids, so the same chart is the same bytes
+            "font.size": 11,
+            "text.color": INK,
+            "axes.labelcolor": INK,
+            "xtick.color": INK,
+            "ytick.color": INK,
+            "axes.edgecolor": INK,
+        }
+    )
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
@@ -108,7 +110,9 @@ def _line_svg(labels: tuple[str, ...], values: tuple[float | None, ...], unit: s
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _grouped_bars_svg(
-    categories: tuple[str, ...], series: tuple[tuple[str, tuple[float | None, ...]], ...], scale_max: int,
+    categories: tuple[str, ...],
+    series: tuple[tuple[str, tuple[float | None, ...]], ...],
+    scale_max: int,
     scale_labels: tuple[str, ...],
 ) -> str:
     Figure, _ = _matplotlib()
@@ -121,8 +125,14 @@ def _grouped_bars_svg(
         ys = [r + (n - (len(series) - 1) / 2) * height for r in range(rows)]
         widths = [0 if v is None else float(v) for v in values]
         ax.barh(
-            ys, widths, height=height * 0.92, label=name, color=BAR_FILLS[n % len(BAR_FILLS)],
-            edgecolor=INK, linewidth=0.6, hatch=BAR_HATCHES[n % len(BAR_HATCHES)],
+            ys,
+            widths,
+            height=height * 0.92,
+            label=name,
+            color=BAR_FILLS[n % len(BAR_FILLS)],
+            edgecolor=INK,
+            linewidth=0.6,
+            hatch=BAR_HATCHES[n % len(BAR_HATCHES)],
         )
     ax.set_yticks(range(rows), list(categories))
     ax.invert_yaxis()  # first category at the top, in reading order
@@ -174,7 +184,9 @@ def _accessible(svg: str, *, chart_id: str, title: str, description: str) -> Saf
         f'focusable="false" stroke-linejoin="round" stroke-linecap="butt" class="rt-chart__svg"'
     )
     svg = svg.replace("<svg", head, 1)
-    labels = f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
+    labels = (
+        f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
+    )
     svg = re.sub(r"(<svg\b[^>]*>)", lambda m: m.group(1) + labels, svg, count=1)
     return mark_safe(svg.strip())  # noqa: S308 — built by matplotlib from numbers; every text we add is escaped
 
@@ -184,7 +196,12 @@ def _clean_id(chart_id: str) -> str:
 
 
 def line_chart(
-    *, chart_id: str, title: str, labels: Sequence[str], values: Sequence[float | None], unit: str = "",
+    *,
+    chart_id: str,
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    unit: str = "",
     description: str = "",
 ) -> SafeString:
     """A trend over periods (months). None is a gap: no data for that period, not zero."""
@@ -196,8 +213,14 @@ def line_chart(
 
 
 def grouped_bar_chart(
-    *, chart_id: str, title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]],
-    scale_max: int, scale_labels: Sequence[str] = (), description: str = "",
+    *,
+    chart_id: str,
+    title: str,
+    categories: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    scale_max: int,
+    scale_labels: Sequence[str] = (),
+    description: str = "",
 ) -> SafeString:
     """Horizontal bars, one group per category and one bar per series (e.g. per assessment)."""
     key_series = tuple((str(name), tuple(None if v is None else float(v) for v in values)) for name, values in series)

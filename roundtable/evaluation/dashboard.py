@@ -103,7 +103,9 @@ def _evidence_in_period(start: date, end: date, *, public: bool):
     ).select_related("output")
     if public:
         # Leaving the team: only evidence marked for reports, and outputs everyone agreed to share.
-        qs = qs.filter(in_reports=True).exclude(Q(source=Evidence.Source.OUTPUT) & ~Q(output__consent__in=PUBLIC_CONSENTS))
+        qs = qs.filter(in_reports=True).exclude(
+            Q(source=Evidence.Source.OUTPUT) & ~Q(output__consent__in=PUBLIC_CONSENTS)
+        )
     return qs.order_by("-happened_on", "-id")
 
 
@@ -121,7 +123,11 @@ def _describe(indicator: Indicator, series: Series) -> str:
 
 
 def build(
-    *, start: date, end: date, programme: Programme | None = None, public: bool = False,
+    *,
+    start: date,
+    end: date,
+    programme: Programme | None = None,
+    public: bool = False,
     evidence_ids: set[int] | None = None,
 ) -> Dashboard:
     """Everything the dashboard or the funder report shows. `evidence_ids` narrows the evidence to
@@ -133,7 +139,8 @@ def build(
     if evidence_ids is not None:
         evidence_qs = evidence_qs.filter(pk__in=evidence_ids)
     stories_qs = SignificantChangeStory.objects.filter(
-        Q(collected_on__gte=start, collected_on__lte=end) | Q(collected_on__isnull=True, created_at__date__gte=start, created_at__date__lte=end)
+        Q(collected_on__gte=start, collected_on__lte=end)
+        | Q(collected_on__isnull=True, created_at__date__gte=start, created_at__date__lte=end)
     ).order_by("-collected_on", "-id")
     if public:
         stories_qs = stories_qs.exclude(selected_by="")
@@ -157,8 +164,12 @@ def build(
             chart_id = f"indicator-{indicator.pk}-chart"
             description = _describe(indicator, s)
             chart = charts.line_chart(
-                chart_id=chart_id, title=f"{indicator.title}, by month", labels=[p.label for p in s.points],
-                values=[p.value for p in s.points], unit=s.unit, description=s.summary,
+                chart_id=chart_id,
+                title=f"{indicator.title}, by month",
+                labels=[p.label for p in s.points],
+                values=[p.value for p in s.points],
+                unit=s.unit,
+                description=s.summary,
             )
             view.indicators.append(IndicatorView(indicator, s, chart, chart_id, description))
         view.evidence = [_evidence_view(e) for e in aim.period_evidence[:EVIDENCE_PER_AIM]]

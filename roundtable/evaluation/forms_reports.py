@@ -30,9 +30,14 @@ def default_period(today: date | None = None) -> tuple[date, date]:
     return date(year, month, 1), today
 
 
-def _text(label: str, *, required: bool = False, rows: int = 5, help_text: str = "", required_message: str = "") -> forms.CharField:
+def _text(
+    label: str, *, required: bool = False, rows: int = 5, help_text: str = "", required_message: str = ""
+) -> forms.CharField:
     return forms.CharField(
-        label=label, required=required, max_length=TEXT_LIMIT, help_text=help_text,
+        label=label,
+        required=required,
+        max_length=TEXT_LIMIT,
+        help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages={
             "required": required_message or f"Enter {label[0].lower() + label[1:]}",
@@ -47,7 +52,8 @@ class PeriodForm(forms.Form):
     start = GovukDateField(what="The start date", label="Start date", required=False, help_text="For example, 1 4 2026")
     end = GovukDateField(what="The end date", label="End date", required=False, help_text="For example, 31 3 2027")
     programme = forms.ChoiceField(
-        label="Programme", required=False,
+        label="Programme",
+        required=False,
         help_text="Choosing a programme shows its own aims and the centre's, counted for that programme only",
         error_messages={"invalid_choice": "Choose a programme from the list"},
     )
@@ -91,7 +97,9 @@ class FunderReportForm(PeriodForm):
     """The period plus which evidence goes in: the choices are filled in by the view."""
 
     evidence = forms.MultipleChoiceField(
-        label="Evidence to include", required=False, widget=forms.CheckboxSelectMultiple,
+        label="Evidence to include",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text="Evidence marked for reports in this period. Untick anything that should stay out.",
         error_messages={"invalid_choice": "Choose evidence from the list for this period"},
     )
@@ -103,7 +111,9 @@ class FunderReportForm(PeriodForm):
 
 class Gripp2StartForm(PeriodForm):
     title = forms.CharField(
-        label="Title", max_length=200, help_text="For example, 'Involvement in Building the Centre, 2026'",
+        label="Title",
+        max_length=200,
+        help_text="For example, 'Involvement in Building the Centre, 2026'",
         error_messages={"required": "Enter a title", "max_length": "The title must be 200 characters or fewer"},
     )
     field_order = ["title", "start", "end", "programme"]
@@ -117,7 +127,8 @@ class Gripp2Form(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].error_messages = {
-            "required": "Enter a title", "max_length": "The title must be 200 characters or fewer",
+            "required": "Enter a title",
+            "max_length": "The title must be 200 characters or fewer",
         }
         for name, heading, prompt in Gripp2Report.ITEMS:
             self.fields[name] = _text(heading, rows=10, help_text=prompt)
@@ -136,9 +147,12 @@ class StandardFields:
 class SelfAssessmentForm(forms.Form):
     """The six standards, each with a rating on the four-point scale, a reflection and follow-up."""
 
-    assessed_on = GovukDateField(what="The date of the assessment", label="Date of the assessment", help_text="For example, 27 3 2026")
+    assessed_on = GovukDateField(
+        what="The date of the assessment", label="Date of the assessment", help_text="For example, 27 3 2026"
+    )
     notes = _text(
-        "How the assessment was done", rows=3,
+        "How the assessment was done",
+        rows=3,
         help_text="Optional. For example, who took part and how you agreed the ratings",
     )
 
@@ -146,16 +160,22 @@ class SelfAssessmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         for code, label in Standard.choices:
             self.fields[f"{code}_rating"] = forms.TypedChoiceField(
-                label=f"How well are we doing on {label.lower()}?", choices=Rating.choices, coerce=int,
-                widget=forms.RadioSelect, error_messages={"required": f"Choose a rating for {label.lower()}"},
+                label=f"How well are we doing on {label.lower()}?",
+                choices=Rating.choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose a rating for {label.lower()}"},
             )
             self.fields[f"{code}_reflection"] = _text(
-                f"Reflection on {label.lower()}", required=True, rows=4,
+                f"Reflection on {label.lower()}",
+                required=True,
+                rows=4,
                 help_text="What shows this rating: examples, what people have said, what is missing",
                 required_message=f"Enter a reflection on {label.lower()}",
             )
             self.fields[f"{code}_follow_up"] = _text(
-                f"Follow-up actions for {label.lower()}", rows=3,
+                f"Follow-up actions for {label.lower()}",
+                rows=3,
                 help_text="Optional. What you will do next, and by when",
             )
 
@@ -170,8 +190,12 @@ class SelfAssessmentForm(forms.Form):
     def standards(self) -> list[StandardFields]:
         return [
             StandardFields(
-                standard=code, label=label, statement=STANDARD_STATEMENTS[code],
-                rating=self[f"{code}_rating"], reflection=self[f"{code}_reflection"], follow_up=self[f"{code}_follow_up"],
+                standard=code,
+                label=label,
+                statement=STANDARD_STATEMENTS[code],
+                rating=self[f"{code}_rating"],
+                reflection=self[f"{code}_reflection"],
+                follow_up=self[f"{code}_follow_up"],
             )
             for code, label in Standard.choices
         ]

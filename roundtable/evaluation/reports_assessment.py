@@ -38,11 +38,22 @@ def _errors(ratings: dict[str, dict]) -> dict[str, str]:
 
 
 def _date_taken(assessed_on: date) -> ValidationError:
-    return ValidationError({"assessed_on": [f"There is already a self-assessment on {assessed_on:%-d %B %Y}. Choose another date or change that one."]})
+    return ValidationError(
+        {
+            "assessed_on": [
+                f"There is already a self-assessment on {assessed_on:%-d %B %Y}. Choose another date or change that one."
+            ]
+        }
+    )
 
 
 def assessment_save(
-    *, actor: User, assessed_on: date, notes: str, ratings: dict[str, dict], assessment: SelfAssessment | None = None,
+    *,
+    actor: User,
+    assessed_on: date,
+    notes: str,
+    ratings: dict[str, dict],
+    assessment: SelfAssessment | None = None,
 ) -> SelfAssessment:
     """Create a self-assessment, or replace an existing one's date, notes and six ratings."""
     errors = _errors(ratings)
@@ -66,13 +77,18 @@ def assessment_save(
                 assessment.save()
                 assessment.ratings.all().delete()
                 verb = "assessment.update"
-            StandardRating.objects.bulk_create([
-                StandardRating(
-                    assessment=assessment, standard=code, rating=ratings[code]["rating"],
-                    reflection=ratings[code]["reflection"].strip(), follow_up=(ratings[code].get("follow_up") or "").strip(),
-                )
-                for code in Standard.values
-            ])
+            StandardRating.objects.bulk_create(
+                [
+                    StandardRating(
+                        assessment=assessment,
+                        standard=code,
+                        rating=ratings[code]["rating"],
+                        reflection=ratings[code]["reflection"].strip(),
+                        follow_up=(ratings[code].get("follow_up") or "").strip(),
+                    )
+                    for code in Standard.values
+                ]
+            )
             audit.log(actor, verb, assessment, ratings={code: ratings[code]["rating"] for code in Standard.values})
     except IntegrityError:
         # Two coordinators saving the same date at once: the unique constraint decides.
@@ -127,7 +143,9 @@ def _summary(rows: list[Row], compared: list[SelfAssessment]) -> str:
         high, low = max(latest.values()), min(latest.values())
         text.append(f"Rated highest: {_join([k for k, v in latest.items() if v == high])} ({Rating(high).short}).")
         if low != high:
-            text.append(f"Most room to grow: {_join([k for k, v in latest.items() if v == low])} ({Rating(low).short}).")
+            text.append(
+                f"Most room to grow: {_join([k for k, v in latest.items() if v == low])} ({Rating(low).short})."
+            )
     if len(compared) > 1:
         up = sum(1 for r in rows if (r.change or 0) > 0)
         down = sum(1 for r in rows if (r.change or 0) < 0)
@@ -160,10 +178,16 @@ def assessment_history(*, with_chart: bool = True) -> History:
     for code, label in Standard.choices:
         cells = [by_assessment[a.pk].get(code) for a in compared]
         change = cells[-1].rating - cells[-2].rating if len(cells) > 1 and cells[-1] and cells[-2] else None
-        rows.append(Row(
-            standard=code, label=label, statement=STANDARD_STATEMENTS[code], cells=cells, change=change,
-            columns=list(zip(compared, cells, strict=True)),
-        ))
+        rows.append(
+            Row(
+                standard=code,
+                label=label,
+                statement=STANDARD_STATEMENTS[code],
+                cells=cells,
+                change=change,
+                columns=list(zip(compared, cells, strict=True)),
+            )
+        )
     history = History(assessments=assessments, compared=compared, rows=rows)
     history.summary = _summary(rows, compared)
     if with_chart and compared:
@@ -182,7 +206,9 @@ def assessment_history(*, with_chart: bool = True) -> History:
     return history
 
 
-def assessment_with_ratings(assessment: SelfAssessment) -> tuple[list[StandardRating], SelfAssessment | None, dict[str, StandardRating]]:
+def assessment_with_ratings(
+    assessment: SelfAssessment,
+) -> tuple[list[StandardRating], SelfAssessment | None, dict[str, StandardRating]]:
     """One assessment's ratings in the standards' order, and the assessment before it with its ratings."""
     order = {code: n for n, code in enumerate(Standard.values)}
     ratings = sorted(assessment.ratings.all(), key=lambda r: order.get(r.standard, 99))

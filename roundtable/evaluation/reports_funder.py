@@ -60,7 +60,10 @@ def evidence_candidates(*, start: date, end: date, programme: Programme | None) 
     scope = Q(programme__isnull=True) if programme is None else Q(programme__isnull=True) | Q(programme=programme)
     aims = Aim.objects.filter(scope)
     return list(
-        dashboards._evidence_in_period(start, end, public=True).filter(aims__in=aims).distinct().order_by("-happened_on", "-id")[:200]
+        dashboards._evidence_in_period(start, end, public=True)
+        .filter(aims__in=aims)
+        .distinct()
+        .order_by("-happened_on", "-id")[:200]
     )
 
 
@@ -76,7 +79,9 @@ def report_context(*, start: date, end: date, programme: Programme | None, evide
     counts = {
         row["status"]: row["n"]
         for row in Action.objects.filter(_in_period(start, end, programme, "decision__session__"))
-        .order_by().values("status").annotate(n=Count("id"))
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
     }
     return {
         "board": board,

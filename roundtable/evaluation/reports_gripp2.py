@@ -21,7 +21,7 @@ from django.utils import timezone
 from roundtable.accounts.models import User
 from roundtable.cocreation.models import Programme, Session
 from roundtable.core import audit
-from roundtable.evaluation.indicators import indicator_series
+from roundtable.evaluation.indicators import BREADTH_CODES, indicator_series
 from roundtable.evaluation.models import CUBE_QUESTIONS, Aim, FeedbackResponse, Gripp2Report, Indicator
 from roundtable.records.models import Action, ActionStatus, Decision, Method
 
@@ -34,19 +34,35 @@ THEME_SAMPLE = 500
 THEMES = 6
 
 # Words that say nothing about a theme on their own.
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about after again all also am an and any are as at be been being but by can could did do does doing
 done for from get got had has have having he her here hers him his how i if in into is it its it's just
 lot lots me more most my no not now of on one only or other our out over really so some such than that the
 their them then there these they this those to too up us very was we were what when where which while who
 why will with would you your yours i'm didn't don't wasn't much many well better good great bit thing things
 felt feel session sessions today time went could be more
-""".split())
+""".split()
+)
 WORD = re.compile(r"[a-z][a-z'-]{2,}")
 
+METHOD_WORDS = {
+    Method.CONSENSUS: "by consensus",
+    Method.DOT_VOTING: "by dot-voting",
+    Method.SHOW_OF_HANDS: "by a show of hands",
+    Method.CONSENT_BASED: "by consent (no strong objection)",
+    Method.OTHER: "in another way",
+}
 _METRICS = [
-    "sessions_held", "attendance", "people_reached", "newcomers", "perspectives_breadth", "actions_done",
-    "feedback_responses", "access_needs_met", "feeling", *[f"cube_{name}" for name, _q, _s in CUBE_QUESTIONS],
+    "sessions_held",
+    "attendance",
+    "people_reached",
+    "newcomers",
+    "perspectives_breadth",
+    "feedback_responses",
+    "access_needs_met",
+    "feeling",
+    *[f"cube_{name}" for name, _q, _s in CUBE_QUESTIONS],
 ]
 
 
@@ -57,11 +73,11 @@ class Facts:
     start: date
     end: date
     programme: Programme | None
-    summaries: dict[str, str]
     totals: dict[str, float | None]
     sessions: list[Session]
     decisions: list[Decision]
     decision_methods: list[tuple[str, int]]
+    action_counts: dict[str, int]
     done_actions: list[Action]
     aims: list[Aim]
     went_well: list[tuple[str, int]]
@@ -73,7 +89,9 @@ def _period_sessions(start: date, end: date, programme: Programme | None, prefix
     zone = timezone.get_current_timezone()
     lo = timezone.make_aware(datetime.combine(start, time.min), zone)
     hi = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), zone)
-    q = Q(**{f"{prefix}starts_at__gte": lo, f"{prefix}starts_at__lt": hi}) & ~Q(**{f"{prefix}status": Session.Status.CANCELLED})
+    q = Q(**{f"{prefix}starts_at__gte": lo, f"{prefix}starts_at__lt": hi}) & ~Q(
+        **{f"{prefix}status": Session.Status.CANCELLED}
+    )
     if programme is not None:
         q &= Q(**{f"{prefix}programme": programme})
     return q
@@ -95,29 +113,50 @@ def gather(*, start: date, end: date, programme: Programme | None = None) -> Fac
         Session.objects.filter(_period_sessions(start, end, programme)).order_by("-starts_at", "-id")[:SESSIONS_LISTED]
     )
     decisions_q = Decision.objects.filter(_period_sessions(start, end, programme, "session__"))
-    decisions = list(decisions_q.select_related("session").order_by("-session__starts_at", "position", "id")[:DECISIONS_LISTED])
-    labels = dict(Method.choices)
+    decisions = list(
+        decisions_q.select_related("session").order_by("-session__starts_at", "position", "id")[:DECISIONS_LISTED]
+    )
     methods = [
-        (labels.get(row["method"], row["method"]), row["n"])
+        (METHOD_WORDS.get(row["method"], "in another way"), row["n"])
         for row in decisions_q.order_by().values("method").annotate(n=Count("id")).order_by("-n", "method")
     ]
+    action_counts = {
+        row["status"]: row["n"]
+        for row in Action.objects.filter(_period_sessions(start, end, programme, "decision__session__"))
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+    }
     done = list(
         Action.objects.filter(_period_sessions(start, end, programme, "decision__session__"), status=ActionStatus.DONE)
-        .exclude(outcome="").order_by("-status_changed_at", "-id")[:ACTIONS_LISTED]
+        .exclude(outcome="")
+        .order_by("-status_changed_at", "-id")[:ACTIONS_LISTED]
     )
-    aims_q = Aim.objects.all() if programme is None else Aim.objects.filter(Q(programme__isnull=True) | Q(programme=programme))
+    aims_q = (
+        Aim.objects.all()
+        if programme is None
+        else Aim.objects.filter(Q(programme__isnull=True) | Q(programme=programme))
+    )
     aims = list(aims_q.order_by("position", "id"))
     answers = list(
         FeedbackResponse.objects.filter(_period_sessions(start, end, programme, "session__"))
         .filter(~Q(went_well="") | ~Q(could_be_better=""))
-        .order_by("-submitted_on", "-id").values_list("went_well", "could_be_better")[:THEME_SAMPLE]
+        .order_by("-submitted_on", "-id")
+        .values_list("went_well", "could_be_better")[:THEME_SAMPLE]
     )
     return Facts(
-        start=start, end=end, programme=programme,
-        summaries={code: s.summary for code, s in by_code.items()},
+        start=start,
+        end=end,
+        programme=programme,
         totals={code: s.total for code, s in by_code.items()},
-        sessions=sessions, decisions=decisions, decision_methods=methods, done_actions=done, aims=aims,
-        went_well=themes([w for w, _ in answers if w]), could_be_better=themes([c for _, c in answers if c]),
+        sessions=sessions,
+        decisions=decisions,
+        decision_methods=methods,
+        action_counts=action_counts,
+        done_actions=done,
+        aims=aims,
+        went_well=themes([w for w, _ in answers if w]),
+        could_be_better=themes([c for _, c in answers if c]),
     )
 
 
@@ -130,6 +169,10 @@ def _n(value: float | None, noun: str, plural: str = "") -> str:
     return f"{n:,} {noun if n == 1 else (plural or noun + 's')}"
 
 
+def _score(value: float | None) -> str:
+    return "no answers" if value is None else f"{value:.1f}"
+
+
 def _bullets(lines: list[str]) -> str:
     return "\n".join(f"- {line}" for line in lines)
 
@@ -137,7 +180,6 @@ def _bullets(lines: list[str]) -> str:
 def draft_text(facts: Facts) -> dict[str, str]:
     """The five items written from the facts, in plain English, ready to be edited."""
     scope = f"the {facts.programme.name} programme" if facts.programme else "the centre"
-    s = facts.summaries
     t = facts.totals
     period = f"between {_d(facts.start)} and {_d(facts.end)}"
 
@@ -154,12 +196,17 @@ def draft_text(facts: Facts) -> dict[str, str]:
         "among them (people at their first session).",
         "Sessions were open to everyone, with no experience needed and no job titles: people took part as "
         "themselves. Before each session we asked about access needs and arranged support.",
-        s["perspectives_breadth"],
+        f"People brought {_n(t['perspectives_breadth'], 'perspective')} of the {len(BREADTH_CODES)} we ask about "
+        "(lived experience, carer, researcher, student, community member, other).",
     ]
     if facts.sessions:
-        methods.append("Recent sessions:\n" + _bullets([f"{_d(x.starts_at.date())}: {x.title}" for x in facts.sessions]))
+        methods.append(
+            "Recent sessions:\n" + _bullets([f"{_d(x.starts_at.date())}: {x.title}" for x in facts.sessions])
+        )
     if facts.decision_methods:
-        methods.append("Decisions were made together: " + ", ".join(f"{label.lower()} {n}" for label, n in facts.decision_methods) + ".")
+        methods.append(
+            "Decisions were made together: " + ", ".join(f"{n} {words}" for words, n in facts.decision_methods) + "."
+        )
     methods.append(
         "After each session everyone who came was asked for feedback, using the four questions of the Cube "
         f"(Gibson, Britten and Lynch) and a feelings scale: {_n(t['feedback_responses'], 'form')} came back."
@@ -167,33 +214,58 @@ def draft_text(facts: Facts) -> dict[str, str]:
 
     outcomes = []
     if facts.decisions:
-        outcomes.append("Decisions the group made include:\n" + _bullets([f"{d.title} ({d.session.title})" for d in facts.decisions]))
+        outcomes.append(
+            "Decisions the group made include:\n"
+            + _bullets([f"{d.title} ({d.session.title})" for d in facts.decisions])
+        )
     else:
         outcomes.append(f"No decisions were recorded {period}.")
-    outcomes.append(s["actions_done"])
-    cube = [s[f"cube_{name}"] for name, _q, _s in CUBE_QUESTIONS]
-    outcomes.append("What people said in feedback: " + " ".join(cube) + " " + s["feeling"])
-    outcomes.append(s["access_needs_met"])
+    counts = facts.action_counts
+    if counts:
+        outcomes.append(
+            f"The sessions led to {_n(sum(counts.values()), 'action')} for the team: "
+            + ", ".join(f"{counts.get(value, 0)} {label.lower()}" for value, label in ActionStatus.choices)
+            + "."
+        )
+    if t["feedback_responses"]:
+        scores = [f"{question} {_score(t[f'cube_{name}'])}" for name, question, _short in CUBE_QUESTIONS]
+        outcomes.append(
+            f"What people said in {_n(t['feedback_responses'], 'feedback form')} (average answers, from 1 for "
+            "'not at all' to 5 for 'completely'): " + "; ".join(scores) + f". How people felt afterwards: "
+            f"{_score(t['feeling'])} (1 is very low, 5 is very good)."
+        )
+    if t["access_needs_met"] is not None:
+        outcomes.append(f"Of the people who answered, {t['access_needs_met']:g}% said their access needs were met.")
 
     influence = []
     if facts.done_actions:
-        influence.append("You said, we did — actions now done because of the sessions:\n" + _bullets(
-            [f"{a.title}: {a.outcome.strip()}" for a in facts.done_actions]
-        ))
+        influence.append(
+            "You said, we did — actions now done because of the sessions:\n"
+            + _bullets([f"{a.title}: {a.outcome.strip()}" for a in facts.done_actions])
+        )
     else:
         influence.append(f"No actions with a recorded outcome were completed {period} yet.")
     influence.append("Add how the involvement changed the work's direction, materials or priorities.")
 
     reflections = []
     if facts.went_well:
-        reflections.append("Words people used most about what went well: " + ", ".join(f"{w} ({n})" for w, n in facts.went_well) + ".")
+        reflections.append(
+            "Words people used most about what went well: " + ", ".join(f"{w} ({n})" for w, n in facts.went_well) + "."
+        )
     if facts.could_be_better:
-        reflections.append("Words people used most about what could be better: " + ", ".join(f"{w} ({n})" for w, n in facts.could_be_better) + ".")
+        reflections.append(
+            "Words people used most about what could be better: "
+            + ", ".join(f"{w} ({n})" for w, n in facts.could_be_better)
+            + "."
+        )
     reflections.append("Add what went well, what did not, and what others could learn from this.")
 
     return {
-        "aim": "\n\n".join(aim), "methods": "\n\n".join(m for m in methods if m),
-        "outcomes": "\n\n".join(outcomes), "influence": "\n\n".join(influence), "reflections": "\n\n".join(reflections),
+        "aim": "\n\n".join(aim),
+        "methods": "\n\n".join(m for m in methods if m),
+        "outcomes": "\n\n".join(outcomes),
+        "influence": "\n\n".join(influence),
+        "reflections": "\n\n".join(reflections),
     }
 
 

@@ -47,8 +47,12 @@ def _period_query(start, end, programme) -> str:
     from urllib.parse import urlencode
 
     params = {
-        "start_0": start.day, "start_1": start.month, "start_2": start.year,
-        "end_0": end.day, "end_1": end.month, "end_2": end.year,
+        "start_day": start.day,
+        "start_month": start.month,
+        "start_year": start.year,
+        "end_day": end.day,
+        "end_month": end.month,
+        "end_year": end.year,
     }
     if programme is not None:
         params["programme"] = programme.pk
@@ -66,10 +70,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, T + "dashboard.html", {"form": form, "board": None}, status=400)
     start, end, programme = form.period()
     board = dashboards.build(start=start, end=end, programme=programme)
-    return render(request, T + "dashboard.html", {
-        "form": form, "board": board, "query": _period_query(start, end, programme),
-        "period_query": _period_query(start, end, None),
-    })
+    return render(
+        request,
+        T + "dashboard.html",
+        {
+            "form": form,
+            "board": board,
+            "query": _period_query(start, end, programme),
+            "period_query": _period_query(start, end, None),
+        },
+    )
 
 
 # --- Funder report ----------------------------------------------------------------------------
@@ -102,8 +112,15 @@ def funder_report(request: HttpRequest) -> HttpResponse:
     candidates = reports_funder.evidence_candidates(start=start, end=end, programme=programme)
     choices = [(str(e.pk), e.title) for e in candidates]
     downloading = bool(data and data.get("download"))
-    initial = {"start": start, "end": end, "programme": str(programme.pk) if programme else "", "evidence": [c for c, _ in choices]}
-    form = FunderReportForm(data if downloading else None, programmes=programmes, evidence_choices=choices, initial=initial)
+    initial = {
+        "start": start,
+        "end": end,
+        "programme": str(programme.pk) if programme else "",
+        "evidence": [c for c, _ in choices],
+    }
+    form = FunderReportForm(
+        data if downloading else None, programmes=programmes, evidence_choices=choices, initial=initial
+    )
     if downloading:
         if not form.is_valid():
             return render(request, T + "funder.html", {"form": form, "candidates": candidates}, status=400)
@@ -114,11 +131,22 @@ def funder_report(request: HttpRequest) -> HttpResponse:
                 if item.output is not None and item.output.kind == "image":
                     item.data_uri = _data_uri(item.output.large or item.output.file, item.output.content_type)
         return pdf_response(
-            T + "funder.pdf.html", context, filename=f"impact-report-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}", request=request
+            T + "funder.pdf.html",
+            context,
+            filename=f"impact-report-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}",
+            request=request,
         )
-    return render(request, T + "funder.html", {
-        "form": form, "candidates": candidates, "start": start, "end": end, "programme": programme,
-    })
+    return render(
+        request,
+        T + "funder.html",
+        {
+            "form": form,
+            "candidates": candidates,
+            "start": start,
+            "end": end,
+            "programme": programme,
+        },
+    )
 
 
 # --- GRIPP2-SF --------------------------------------------------------------------------------
@@ -138,16 +166,24 @@ def gripp2_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             report = reports_gripp2.gripp2_start(
-                actor=request.user, title=form.cleaned_data["title"], start=form.cleaned_data["start"],
-                end=form.cleaned_data["end"], programme=form.cleaned_data.get("programme"),
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+                programme=form.cleaned_data.get("programme"),
             )
         except ValidationError as error:
             _put_errors(form, error)
         else:
-            messages.success(request, "Your draft is ready. It was filled in from what Roundtable recorded: check and edit each part.")
+            messages.success(
+                request,
+                "Your draft is ready. It was filled in from what Roundtable recorded: check and edit each part.",
+            )
             return redirect("evaluation:gripp2_edit", report.pk)
     reports = list(Gripp2Report.objects.select_related("programme").order_by("-period_end", "-id")[:200])
-    return render(request, T + "gripp2_list.html", {"form": form, "reports": reports}, status=400 if form.errors else 200)
+    return render(
+        request, T + "gripp2_list.html", {"form": form, "reports": reports}, status=400 if form.errors else 200
+    )
 
 
 @coordinator_required(hide=True)
@@ -157,7 +193,9 @@ def gripp2_edit(request: HttpRequest, report_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             reports_gripp2.gripp2_update(
-                actor=request.user, report=report, title=form.cleaned_data["title"],
+                actor=request.user,
+                report=report,
+                title=form.cleaned_data["title"],
                 **{name: form.cleaned_data[name] for name, _h, _p in Gripp2Report.ITEMS},
             )
         except ValidationError as error:
@@ -206,9 +244,14 @@ def _get_assessment_for_user(request: HttpRequest, assessment_id: int) -> SelfAs
 
 @coordinator_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    return render(request, T + "assessment_list.html", {
-        "history": reports_assessment.assessment_history(), "scale": Rating.choices,
-    })
+    return render(
+        request,
+        T + "assessment_list.html",
+        {
+            "history": reports_assessment.assessment_history(),
+            "scale": Rating.choices,
+        },
+    )
 
 
 def _assessment_form_page(request: HttpRequest, *, assessment: SelfAssessment | None) -> HttpResponse:
@@ -226,8 +269,11 @@ def _assessment_form_page(request: HttpRequest, *, assessment: SelfAssessment | 
     if request.method == "POST" and form.is_valid():
         try:
             saved = reports_assessment.assessment_save(
-                actor=request.user, assessed_on=form.cleaned_data["assessed_on"], notes=form.cleaned_data["notes"],
-                ratings=form.ratings(), assessment=assessment,
+                actor=request.user,
+                assessed_on=form.cleaned_data["assessed_on"],
+                notes=form.cleaned_data["notes"],
+                ratings=form.ratings(),
+                assessment=assessment,
             )
         except ValidationError as error:
             _put_errors(form, error)
@@ -235,9 +281,17 @@ def _assessment_form_page(request: HttpRequest, *, assessment: SelfAssessment | 
             messages.success(request, f"Saved the self-assessment of {saved.assessed_on:%-d %B %Y}.")
             return redirect("evaluation:assessment_detail", saved.pk)
     groups = [(group, before.get(group.standard)) for group in form.standards()]
-    return render(request, T + "assessment_form.html", {
-        "form": form, "assessment": assessment, "groups": groups, "previous": previous,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        T + "assessment_form.html",
+        {
+            "form": form,
+            "assessment": assessment,
+            "groups": groups,
+            "previous": previous,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @coordinator_required
@@ -254,10 +308,16 @@ def assessment_edit(request: HttpRequest, assessment_id: int) -> HttpResponse:
 def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = _get_assessment_for_user(request, assessment_id)
     ratings, previous, before = reports_assessment.assessment_with_ratings(assessment)
-    return render(request, T + "assessment_detail.html", {
-        "assessment": assessment, "rows": [(r, before.get(r.standard)) for r in ratings], "previous": previous,
-        "standards": dict(Standard.choices),
-    })
+    return render(
+        request,
+        T + "assessment_detail.html",
+        {
+            "assessment": assessment,
+            "rows": [(r, before.get(r.standard)) for r in ratings],
+            "previous": previous,
+            "standards": dict(Standard.choices),
+        },
+    )
 
 
 @coordinator_required(hide=True)

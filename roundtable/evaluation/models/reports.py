@@ -26,8 +26,12 @@ class Gripp2Report(models.Model):
     outcomes = models.TextField(blank=True)
     influence = models.TextField("influence on the work", blank=True)
     reflections = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -44,7 +48,9 @@ class Gripp2Report(models.Model):
         ordering = ["-period_end", "-id"]
         verbose_name = "GRIPP2-SF report"
         constraints = [
-            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="gripp2_period_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="gripp2_period_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -102,8 +108,12 @@ class SelfAssessment(models.Model):
 
     assessed_on = models.DateField("date of the assessment", unique=True)
     notes = models.TextField("how the assessment was done", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
