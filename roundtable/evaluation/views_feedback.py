@@ -57,12 +57,6 @@ def _get_request_for_link(token: str) -> FeedbackRequest | None:
     return FeedbackLink.request_for(token)
 
 
-@csrf_exempt  # the private-page CSRF check below runs instead (it accepts "Origin: null")
-@require_http_methods(["GET", "POST"])
-def give(request: HttpRequest, token: str) -> HttpResponse:
-    return _private(_private_page_csrf(_give)(request, token))
-
-
 def _give(request: HttpRequest, token: str) -> HttpResponse:
     feedback_request = _get_request_for_link(token)
     if feedback_request is None:
@@ -83,6 +77,17 @@ def _give(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "evaluation/feedback/give.html", {
         "form": form, "session": session, "person": feedback_request.booking.person,
     }, status=400 if form.errors else 200)
+
+
+# The usual CSRF token check, but accepting "Origin: null", which browsers send from pages
+# served with Referrer-Policy: no-referrer (as every private-link page is).
+_give_checked = _private_page_csrf(_give)
+
+
+@csrf_exempt  # exempt from the site-wide check only because _give_checked runs the check instead
+@require_http_methods(["GET", "POST"])
+def give(request: HttpRequest, token: str) -> HttpResponse:
+    return _private(_give_checked(request, token))
 
 
 def thanks(request: HttpRequest) -> HttpResponse:

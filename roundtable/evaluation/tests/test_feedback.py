@@ -249,3 +249,18 @@ def test_forgetting_a_person_cancels_their_pending_feedback_request(session_that
     person_forget(person=people["ben"].person, actor=coordinator)
     assert not FeedbackRequest.objects.filter(booking=people["ben"]).exists()
     assert feedback.send_due_reminders(now=timezone.now() + timedelta(days=5)) == 1  # Ann only
+
+
+def test_the_form_needs_its_csrf_token_and_accepts_the_null_origin_browsers_send(session_that_happened):
+    from django.test import Client
+
+    session, _ = session_that_happened
+    _ask_now(session)
+    url = _link(mail.outbox[0])
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert browser.post(url, GOOD_ANSWERS, HTTP_ORIGIN="null").status_code == 403
+    assert FeedbackResponse.objects.count() == 0
+    sent = browser.post(url, GOOD_ANSWERS | {"csrfmiddlewaretoken": token}, HTTP_ORIGIN="null")
+    assert sent.status_code == 302 and FeedbackResponse.objects.count() == 1
