@@ -23,8 +23,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import NotSupportedError, connection
-from django.db.models import Count, Func, IntegerField, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, Func, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from roundtable.bookings.models import Booking
@@ -135,13 +134,30 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
-def _month_key(value: Any) -> date:
-    if isinstance(value, str):  # SQLite's truncation comes back as text
-        return date.fromisoformat(value[:10]).replace(day=1)
-    if isinstance(value, datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return value.date().replace(day=1)
-    return value.replace(day=1)
+def _month_starts(months: list[date]) -> list[datetime]:
+    """Where each month after the first begins (midnight on the 1st, Europe/London), as instants."""
+    return [_bounds(m, m)[0] for m in months[1:]]
+
+
+def month_of(field: str, months: list[date]) -> Case:
+    """The index in `months` of the month a timestamp falls in, as plain comparisons.
+
+    Not TruncMonth: on SQLite that is a Python function called once per row (with a time zone
+    conversion), which made every grouped query 3 to 5 times slower at 500,000 bookings. Values
+    outside the period never reach it (every query filters on the period first).
+    """
+    whens = [When(**{f"{field}__lt": begins}, then=Value(n)) for n, begins in enumerate(_month_starts(months))]
+    return Case(*whens, default=Value(len(months) - 1), output_field=IntegerField())
+
+
+def _month_of_sql(column_sql: str, months: list[date]) -> tuple[str, list]:
+    """month_of for hand-written SQL: the CASE text and its parameters."""
+    adapt = connection.ops.adapt_datetimefield_value
+    starts = _month_starts(months)
+    if not starts:
+        return "0", []
+    whens = " ".join(f"WHEN {column_sql} < %s THEN {n}" for n in range(len(starts)))
+    return f"CASE {whens} ELSE {len(starts)} END", [adapt(begins) for begins in starts]
 
 
 def _days_sql(vendor: str, start_sql: str, end_sql: str) -> str:
@@ -184,6 +200,7 @@ class _Data:
         # Every returning window any indicator asks for goes into the one attendance query.
         self.windows = windows
         self.lo, self.hi = _bounds(start, end)
+        self.months = months_between(start, end)
         self._cache: dict[str, Any] = {}
 
     def _once(self, key: str, compute) -> Any:
@@ -209,9 +226,7 @@ class _Data:
 
         def compute():
             vendor = connection.vendor
-            month_sql, month_params = connection.ops.datetime_trunc_sql(
-                "month", "t.starts_at", (), timezone.get_current_timezone_name()
-            )
+            month_sql, month_params = _month_of_sql("t.starts_at", self.months)
             returning = "".join(
                 f", SUM(CASE WHEN t.prev_at IS NOT NULL AND {_within_sql(vendor, 't.prev_at', 't.starts_at', days)}"
                 f" THEN 1 ELSE 0 END) AS {code}"
@@ -240,7 +255,7 @@ class _Data:
                 cursor.execute(sql, params)
                 names = [col[0] for col in cursor.description]
                 rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-            return {_month_key(row.pop("month")): {k: int(v or 0) for k, v in row.items()} for row in rows}
+            return {self.months[row.pop("month")]: {k: int(v or 0) for k, v in row.items()} for row in rows}
 
         return self._once("attendance", compute)
 
@@ -249,11 +264,11 @@ class _Data:
 
         def compute():
             qs = self.attended()
-            monthly = qs.annotate(month=TruncMonth("session__starts_at")).values("month").annotate(
+            monthly = qs.annotate(month=month_of("session__starts_at", self.months)).values("month").annotate(
                 n=Count("person_id", distinct=True)
             ).order_by()
             total = qs.aggregate(n=Count("person_id", distinct=True))["n"]
-            return {_month_key(r["month"]): r["n"] for r in monthly}, total
+            return {self.months[r["month"]]: r["n"] for r in monthly}, total
 
         return self._once("people", compute)
 
@@ -262,14 +277,14 @@ class _Data:
         are bounded by months times the combinations people chose, not by people."""
 
         def compute():
-            rows = self.attended().annotate(month=TruncMonth("session__starts_at")).values(
+            rows = self.attended().annotate(month=month_of("session__starts_at", self.months)).values(
                 "month", "person__perspectives"
             ).annotate(n=Count("id")).order_by()
             out: dict[date, Counter[str]] = defaultdict(Counter)
             for row in rows:
                 for code in set(row["person__perspectives"] or []):
                     if code in BREADTH_CODES:
-                        out[_month_key(row["month"])][code] += row["n"]
+                        out[self.months[row["month"]]][code] += row["n"]
             return out
 
         return self._once("perspectives", compute)
@@ -289,9 +304,9 @@ class _Data:
                 sums[f"{name}_n"] = Count(name)
             rows = (
                 FeedbackResponse.objects.filter(self._sessions("session__"))
-                .annotate(month=TruncMonth("session__starts_at")).values("month").annotate(**sums).order_by()
+                .annotate(month=month_of("session__starts_at", self.months)).values("month").annotate(**sums).order_by()
             )
-            return {_month_key(row.pop("month")): row for row in rows}
+            return {self.months[row.pop("month")]: row for row in rows}
 
         return self._once("feedback", compute)
 
@@ -299,10 +314,10 @@ class _Data:
         def compute():
             rows = (
                 Action.objects.filter(self._sessions("decision__session__"))
-                .annotate(month=TruncMonth("decision__session__starts_at")).values("month")
+                .annotate(month=month_of("decision__session__starts_at", self.months)).values("month")
                 .annotate(n=Count("id"), done=Count("id", filter=Q(status=ActionStatus.DONE))).order_by()
             )
-            return {_month_key(row.pop("month")): row for row in rows}
+            return {self.months[row.pop("month")]: row for row in rows}
 
         return self._once("actions", compute)
 
@@ -317,12 +332,12 @@ class _Data:
             if self.programme is not None:
                 qs = qs.filter(decision__session__programme=self.programme)
             rows = (
-                qs.annotate(month=TruncMonth("status_changed_at"), days=DaysBetween("decision__session__starts_at", "status_changed_at"))
+                qs.annotate(month=month_of("status_changed_at", self.months), days=DaysBetween("decision__session__starts_at", "status_changed_at"))
                 .values("month", "days").annotate(n=Count("id")).order_by()
             )
             out: dict[date, Counter[int]] = defaultdict(Counter)
             for row in rows:
-                out[_month_key(row["month"])][max(int(row["days"] or 0), 0)] += row["n"]
+                out[self.months[row["month"]]][max(int(row["days"] or 0), 0)] += row["n"]
             return out
 
         return self._once("days_to_done", compute)
