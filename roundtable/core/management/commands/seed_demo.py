@@ -36,6 +36,7 @@ from roundtable.core.demo_data import (
     PRONOUNS,
     VENUES,
 )
+from roundtable.core.demo_extras import seed_other_parts, seed_team_tools
 from roundtable.core.models import OutboundEmail
 from roundtable.people.services import person_upsert
 
@@ -252,6 +253,8 @@ class Command(BaseCommand):
                 else:
                     self._upcoming_bookings(session, plan, people)
         self._discard_demo_emails(first_outbox_id, demo_emails)
+        seed_team_tools(programme)
+        seed_other_parts()
 
         self.stdout.write(
             f"Demo data ready: {Session.objects.filter(programme=programme).count()} sessions, "
