@@ -1,6 +1,6 @@
 """Render Django form fields with GOV.UK Frontend's classes, hints and error wiring.
 
-The markup lives in templates (coordinator/forms/_field.html); this only adds what a template
+The markup lives in templates (templates/govuk/_field.html and _error_summary.html, used by every app); this only adds what a template
 cannot work out on its own: the classes a widget needs and which ids describe it.
 """
 
@@ -20,6 +20,8 @@ _BASE_CLASS = {
     "time": "govuk-input",
     "textarea": "govuk-textarea",
     "select": "govuk-select",
+    "clearablefile": "govuk-file-upload",
+    "file": "govuk-file-upload",
 }
 FIELDSET_WIDGETS = {"radioselect", "checkboxselectmultiple", "govukdate"}
 
@@ -53,12 +55,12 @@ def error_anchor(field: BoundField) -> str:
 
 
 @register.simple_tag
-def govuk_widget(field: BoundField):
+def govuk_widget(field: BoundField, extra_class: str = ""):
     if field.widget_type == "govukdate":
         # The classes go on each of day, month and year; the fieldset carries the description.
         return field.as_widget(attrs={"class": "govuk-input" + (" govuk-input--error" if field.errors else "")})
     base = _BASE_CLASS.get(field.widget_type, "")
-    classes = [base, field.field.widget.attrs.get("class", "")]
+    classes = [base, field.field.widget.attrs.get("class", ""), extra_class]
     if field.errors and base:
         classes.append(f"{base}--error")
     attrs = {"class": " ".join(c for c in classes if c)}
