@@ -141,25 +141,43 @@ def _month_starts(months: list[date]) -> list[datetime]:
     return [_bounds(m, m)[0] for m in months[1:]]
 
 
-def month_of(field: str, months: list[date]) -> Case:
+def month_of(field: str, months: list[date]) -> Case | Value:
     """The index in `months` of the month a timestamp falls in, as plain comparisons.
 
     Not TruncMonth: on SQLite that is a Python function called once per row (with a time zone
-    conversion), which made every grouped query 3 to 5 times slower at 500,000 bookings. Values
+    conversion), which made every grouped query 3 to 5 times slower at 500,000 bookings. The
+    comparisons nest as a binary search, so a 10-year period costs 7 per row, not 120. Values
     outside the period never reach it (every query filters on the period first).
     """
-    whens = [When(**{f"{field}__lt": begins}, then=Value(n)) for n, begins in enumerate(_month_starts(months))]
-    return Case(*whens, default=Value(len(months) - 1), output_field=IntegerField())
+    starts = _month_starts(months)
+
+    def pick(first: int, last: int) -> Case | Value:
+        if first == last:
+            return Value(first)
+        middle = (first + last + 1) // 2
+        return Case(
+            When(**{f"{field}__lt": starts[middle - 1]}, then=pick(first, middle - 1)),
+            default=pick(middle, last), output_field=IntegerField(),
+        )
+
+    return pick(0, len(months) - 1)
 
 
 def _month_of_sql(column_sql: str, months: list[date]) -> tuple[str, list]:
-    """month_of for hand-written SQL: the CASE text and its parameters."""
+    """month_of for hand-written SQL: the CASE text and its parameters, in order."""
     adapt = connection.ops.adapt_datetimefield_value
     starts = _month_starts(months)
-    if not starts:
-        return "0", []
-    whens = " ".join(f"WHEN {column_sql} < %s THEN {n}" for n in range(len(starts)))
-    return f"CASE {whens} ELSE {len(starts)} END", [adapt(begins) for begins in starts]
+
+    def pick(first: int, last: int) -> tuple[str, list]:
+        if first == last:
+            return str(first), []
+        middle = (first + last + 1) // 2
+        before_sql, before_params = pick(first, middle - 1)
+        after_sql, after_params = pick(middle, last)
+        sql = f"CASE WHEN {column_sql} < %s THEN {before_sql} ELSE {after_sql} END"
+        return sql, [adapt(starts[middle - 1]), *before_params, *after_params]
+
+    return pick(0, len(months) - 1)
 
 
 def _days_sql(vendor: str, start_sql: str, end_sql: str) -> str:
