@@ -35,8 +35,10 @@ dev: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput -v0
 	DEBUG=true $(BIN)/python manage.py runserver $(PORT)
 
+# The exported config.settings above would win over pytest.ini's test settings (pytest-django
+# reads the environment first), and with it the live test server cannot serve the hashed CSS.
 test: assets
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.test_settings $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
