@@ -13,6 +13,7 @@ urlpatterns = [
     path("evaluation/", include("roundtable.evaluation.urls")),
     path("blog/", include("roundtable.blog.urls")),
     path("newsletter/", include("roundtable.newsletter.urls")),
+    path("", include("roundtable.people.urls")),
     path("accounts/", include("roundtable.accounts.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from roundtable.core.email import EmailNoLongerNeeded, context_builder
 from roundtable.people.models import Person
+from roundtable.people.updates import stop_updates_url
 from roundtable.records.digest import TEMPLATE
 from roundtable.records.models import CLOSED_STATUSES, UpdateBatch
 
@@ -41,4 +42,5 @@ def records_update(context: dict) -> dict:
         "not_doing": not_doing,
         "record_url": settings.SITE_URL + reverse("records:session_record", args=[session.pk]),
         "more_url": settings.SITE_URL + more_url,
+        "stop_url": stop_updates_url(person),
     }
