@@ -190,6 +190,7 @@ TASKS = {
 
 # --- Sign-up --------------------------------------------------------------------------------
 SIGNUP_RATE_LIMIT = parse_rate("SIGNUP_RATE_LIMIT", "20/h")
+BLOG_COMMENT_RATE_LIMIT = parse_rate("BLOG_COMMENT_RATE_LIMIT", "5/h")
 API_TOKEN_PREFIX = "rt_"
 
 # --- Newsletter -----------------------------------------------------------------------------

@@ -243,9 +243,5 @@ def comment_delete(*, comment: Comment, actor: User) -> None:
 
 
 def comment_rate() -> tuple[int, int] | None:
-    """Replies allowed per address: BLOG_COMMENT_RATE_LIMIT (e.g. "5/h", or "off")."""
-    from config.env import parse_rate
-
-    if hasattr(settings, "BLOG_COMMENT_RATE_LIMIT"):
-        return settings.BLOG_COMMENT_RATE_LIMIT
-    return parse_rate("BLOG_COMMENT_RATE_LIMIT", "5/h")
+    """Replies allowed per address: BLOG_COMMENT_RATE_LIMIT (e.g. "5/h", or "off"), read at start-up."""
+    return settings.BLOG_COMMENT_RATE_LIMIT
