@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--pdf-repeat", type=int, default=3, help="timed funder PDFs")
     parser.add_argument("--fresh", action="store_true", help="SQLite: generate the data again")
     parser.add_argument("--json", type=Path, help="also write the result to this file")
+    parser.add_argument("--keep", action="store_true", help="PostgreSQL: keep the database afterwards (to study plans)")
     args = parser.parse_args(argv)
 
     workdir, pg_base = _configure(args.db)
@@ -210,7 +211,7 @@ def main(argv: list[str] | None = None) -> dict:
             "funder_pdf_met": pdf["median_s"] < PDF_TARGET_S,
         }
     finally:
-        if pg_base:
+        if pg_base and not args.keep:
             connection.close()
             _pg_admin(f"DROP DATABASE IF EXISTS {PG_NAME}", pg_base)
 

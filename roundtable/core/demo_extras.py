@@ -60,10 +60,12 @@ def seed_other_parts() -> None:
     """The blog, newsletter, session records and evaluation each own their demo data."""
     from roundtable.blog.demo import seed_blog
     from roundtable.evaluation.demo import seed_evaluation
+    from roundtable.evaluation.reports_demo import seed_reports
     from roundtable.newsletter.demo import seed_newsletter
     from roundtable.records.demo import seed_records
 
     seed_records()
     seed_evaluation()
+    seed_reports()
     seed_blog()
     seed_newsletter()
