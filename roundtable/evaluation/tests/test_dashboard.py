@@ -229,3 +229,26 @@ def test_months_are_london_months_at_their_edges_over_a_long_period():
         raw = dict(cursor.fetchall())
     by_id = dict(Session.objects.annotate(m=month_of("starts_at", months)).values_list("id", "m"))
     assert raw == by_id
+
+
+def test_documents_and_links_are_reachable_from_the_evidence(coordinator_client, world):
+    from roundtable.evaluation.models import Evidence
+
+    when = timezone.localdate() - timedelta(days=5)
+    document = Evidence.objects.create(
+        source="document",
+        title="Steering group minutes",
+        document="evidence/minutes.pdf",
+        document_name="minutes.pdf",
+        level="organisation",
+        kind="number",
+        happened_on=when,
+    )
+    link = Evidence.objects.create(
+        source="link", title="Our paper", url="https://example.org/paper", level="wider", kind="story", happened_on=when
+    )
+    for evidence in (document, link):
+        evidence.aims.add(world.centre_aim)
+    page = coordinator_client.get(URL).content.decode()
+    assert f'href="{reverse("evaluation:evidence_document", args=[document.pk])}"' in page
+    assert 'href="https://example.org/paper"' in page
