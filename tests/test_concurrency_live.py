@@ -198,3 +198,36 @@ def test_the_same_email_ten_times_at_once_makes_one_booking(live_site):
     log = live_site["log"].read_text()
     assert "database is locked" not in log
     assert "Traceback" not in log
+
+
+def test_rush_with_balanced_places_keeps_held_places_and_never_overbooks(live_site):
+    """10 of the 30 places are held for people with lived experience: under a rush of 64, nobody
+    else gets more than the 20 open places, held places go only to those it is kept for, and the
+    session is still never overbooked."""
+    _manage(
+        live_site["env"], "shell", "-v0", "-c",
+        "from datetime import timedelta\n"
+        "from django.utils import timezone\n"
+        "from roundtable.bookings.models import ReservedPlaces\n"
+        f"ReservedPlaces.objects.create(session_id={live_site['session_id']}, places=10,"
+        " perspectives=['lived_experience'], release_at=timezone.now() + timedelta(days=3))",
+    )
+    url = f"{live_site['base']}/api/sessions/{live_site['session_id']}/bookings"
+    bodies = [
+        {"name": f"Person {n}", "email": f"held{n}@example.org",
+         "perspectives": ["lived_experience"] if n % 3 == 0 else ["researcher"]}
+        for n in range(SIGNUPS)
+    ]
+    lived = {b["email"] for b in bodies if b["perspectives"] == ["lived_experience"]}
+
+    responses = _post_all(url, bodies)
+
+    assert Counter(code for code, _ in responses) == {201: SIGNUPS}
+    confirmed = {b["email"] for b, (_, r) in zip(bodies, responses, strict=True) if r["status"] == "confirmed"}
+    assert len(confirmed) == CAPACITY
+    assert len(confirmed - lived) <= CAPACITY - 10
+    assert len(confirmed & lived) >= 10
+    state = _database_state(live_site)
+    assert Counter(state["statuses"]) == {"confirmed": CAPACITY, "waitlisted": SIGNUPS - CAPACITY}
+    assert state["positions"] == list(range(1, SIGNUPS - CAPACITY + 1))
+    assert "database is locked" not in live_site["log"].read_text()
