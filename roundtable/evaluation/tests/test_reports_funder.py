@@ -112,3 +112,10 @@ def test_the_pdf_costs_the_same_queries_with_ten_times_the_data(client, django_a
         big_pdf = client.get(URL, params)
     _, text = _pdf_text(big_pdf)
     assert "Decisions and actions" in text
+
+
+def test_typed_html_reads_as_text_in_the_pdf(coordinator_client, world):
+    world.centre_aim.title = "<b>Heard</b> & <script>x()</script>"
+    world.centre_aim.save()
+    _, text = _pdf_text(_download(coordinator_client, world))
+    assert "<b>Heard</b> & <script>x()</script>" in text

@@ -109,6 +109,7 @@ def test_pdf_export_opens_with_its_title_language_and_five_headings(coordinator_
     for n, heading in enumerate(HEADINGS, start=1):
         assert f"{n}. {heading}" in text
     assert world.decision_title in text
+    assert world.centre_aim.title in text and world.programme_aim.title in text
 
 
 def test_typed_html_and_headings_stay_text_in_the_markdown(coordinator_client, world):
