@@ -44,8 +44,14 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Each benchmark prints its own table; together they cover the figures the issues ask for.
 bench: assets
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/bench_day.py
+	$(BIN)/python bench/bench_newsletter.py
+	$(BIN)/python bench/bench_digest.py
+	$(BIN)/python bench/bench_evaluation.py --db sqlite
+	$(BIN)/python bench/bench_evaluation.py --db postgres
 
 # pretix side by side, in one sitting: its own harness (../shared/bench/pretix, outside this
 # repository) installs pretix from PyPI into /tmp/anchors and measures it, then our benchmark
