@@ -364,7 +364,7 @@ def report(results: dict) -> str:
     floor = results["floor"]["rps"]
     px = results["pretix"]
     target_attempts = 4 * px["attempts_per_s"]
-    pretix_label = "pretix 2026.8 (PostgreSQL, " + ("measured now" if "this run" in px["source"] else "published") + ")"
+    pretix_label = "pretix 2026.8 (PostgreSQL, " + ("published" if px is PRETIX else "measured now") + ")"
     lines = [
         f"# Roundtable benchmark, {results['when']}",
         "",
