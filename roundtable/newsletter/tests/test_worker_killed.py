@@ -26,7 +26,15 @@ pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[3]
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the worker process is pointed at the SQLite test file")
+def _database_url() -> str:
+    """The test database, as a URL the worker process can use (SQLite file or PostgreSQL)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 def test_killing_the_worker_mid_send_then_resuming_sends_nobody_the_issue_twice(settings, tmp_path):
     make_subscribers(80)
     issue = make_issue()
@@ -37,7 +45,7 @@ def test_killing_the_worker_mid_send_then_resuming_sends_nobody_the_issue_twice(
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+            "DATABASE_URL": _database_url(),
             "ROUNDTABLE_VAR_DIR": str(tmp_path),
             "EMAIL_HOST": controller.hostname,
             "EMAIL_PORT": str(controller.port),
