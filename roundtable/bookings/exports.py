@@ -1,6 +1,6 @@
 """A session's bookings as CSV or XLSX, for the team's own spreadsheets.
 
-Never a job title (there is none to export). Access needs only when the coordinator asks for
+Nothing about anyone's work or employer (there is none to export). Access needs only when the coordinator asks for
 them, and the view records that in the audit log. Text people typed can never run as a formula
 in a spreadsheet: CSV cells that start like a formula get a leading apostrophe, and XLSX cells
 are written as plain text.

@@ -1,5 +1,5 @@
 """The made-up people and places of the demo (see the seed_demo command). Names are chosen names;
-nobody here has a job title, because nobody in Roundtable does."""
+nobody here is described by their work, because nobody in Roundtable is."""
 
 from roundtable.bookings.services import AccessNeedsAnswer
 

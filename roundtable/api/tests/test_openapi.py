@@ -18,7 +18,7 @@ def test_openapi_document_is_served_and_valid(client):
     assert set(paths["/api/bookings/{booking_id}/cancel"]) == {"post"}
 
 
-def test_openapi_documents_both_forms_of_access_needs_and_no_job_title(client):
+def test_openapi_documents_both_forms_of_access_needs_and_asks_nothing_about_work(client):
     spec = client.get("/api/openapi.json").json()
     signup = spec["components"]["schemas"]["SignupIn"]["properties"]
     forms = signup["access_needs"]["anyOf"]
