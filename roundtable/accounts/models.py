@@ -12,7 +12,7 @@ from django.utils import timezone
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **extra) -> "User":
+    def create_user(self, email: str, password: str | None = None, **extra) -> User:
         if not email:
             raise ValueError("An email address is needed")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -20,7 +20,7 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str, password: str | None = None, **extra) -> "User":
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> User:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         extra.setdefault("role", User.Role.COORDINATOR)
@@ -73,7 +73,7 @@ class ApiToken(models.Model):
         return f"API token for {self.user} ({'revoked' if self.revoked_at else 'active'})"
 
     @classmethod
-    def issue(cls, user: User) -> tuple["ApiToken", str]:
+    def issue(cls, user: User) -> tuple[ApiToken, str]:
         raw = settings.API_TOKEN_PREFIX + secrets.token_urlsafe(32)
         return cls.objects.create(user=user, token_hash=_hash_token(raw)), raw
 

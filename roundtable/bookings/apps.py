@@ -6,7 +6,6 @@ class BookingsConfig(AppConfig):
     label = "bookings"
 
     def ready(self) -> None:
-        from roundtable.bookings import emails, notification_emails  # noqa: F401  (register email context builders)
-        from roundtable.bookings import logfilter
+        from roundtable.bookings import emails, logfilter, notification_emails  # noqa: F401  (register email context builders)
 
         logfilter.install()

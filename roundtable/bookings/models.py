@@ -70,13 +70,13 @@ class ReservedPlaces(models.Model):
 
 
 class BookingQuerySet(models.QuerySet["Booking"]):
-    def holding_place(self) -> "BookingQuerySet":
+    def holding_place(self) -> BookingQuerySet:
         return self.filter(status__in=Booking.HOLDING_PLACE)
 
-    def waiting(self) -> "BookingQuerySet":
+    def waiting(self) -> BookingQuerySet:
         return self.filter(status=Booking.Status.WAITLISTED).order_by("waitlisted_at", "id")
 
-    def active(self) -> "BookingQuerySet":
+    def active(self) -> BookingQuerySet:
         return self.exclude(status=Booking.Status.CANCELLED)
 
 

@@ -80,20 +80,20 @@ TAKING_A_PLACE = ("confirmed", "attended", "no_show")
 
 
 class SessionQuerySet(models.QuerySet["Session"]):
-    def published(self) -> "SessionQuerySet":
+    def published(self) -> SessionQuerySet:
         return self.filter(status=Session.Status.PUBLISHED)
 
-    def public(self) -> "SessionQuerySet":
+    def public(self) -> SessionQuerySet:
         """What the public may see: published sessions and cancelled ones (so links still explain)."""
         return self.filter(status__in=[Session.Status.PUBLISHED, Session.Status.CANCELLED])
 
-    def upcoming(self) -> "SessionQuerySet":
+    def upcoming(self) -> SessionQuerySet:
         return self.filter(ends_at__gte=timezone.now()).order_by("starts_at", "id")
 
-    def past(self) -> "SessionQuerySet":
+    def past(self) -> SessionQuerySet:
         return self.filter(ends_at__lt=timezone.now()).order_by("-starts_at", "-id")
 
-    def with_place_counts(self) -> "SessionQuerySet":
+    def with_place_counts(self) -> SessionQuerySet:
         return self.annotate(
             places_taken=Count("bookings", filter=Q(bookings__status__in=TAKING_A_PLACE)),
             waiting_count=Count("bookings", filter=Q(bookings__status="waitlisted")),
