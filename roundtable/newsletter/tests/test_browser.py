@@ -69,7 +69,8 @@ def test_the_footer_form_on_the_home_page_works_by_keyboard_and_passes_axe(page,
     page.keyboard.press("Tab")
     page.keyboard.type("Kai")
     page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.locator("h1").inner_text() == "Check your email"
     subscriber = Subscriber.objects.get()
     assert (subscriber.email, subscriber.name, subscriber.status) == ("keyboard@example.org", "Kai", "pending")
