@@ -9,6 +9,10 @@ def _fast_and_quiet(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SIGNUP_RATE_LIMIT = None
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Each test's database starts afresh, so pages kept in memory by an earlier test must go too.
+    from django.core.cache import caches
+
+    caches["pages"].clear()
 
 
 @pytest.fixture

@@ -106,9 +106,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("SQLITE_TIMEOUT", 30),
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-        ),
+        "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"),
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
@@ -123,7 +121,17 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "roundtable_cache",
-    }
+    },
+    # Rendered public pages for visitors who are not signed in, kept in each server process's
+    # memory (roundtable/core/pagecache.py). Keys carry the page's version, so a change shows at
+    # once; the timeout only bounds memory and anything changed behind the application's back.
+    # PUBLIC_PAGE_CACHE_SECONDS=0 turns it off.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "roundtable-pages",
+        "TIMEOUT": env_int("PUBLIC_PAGE_CACHE_SECONDS", 300, minimum=0),
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 # --- Auth -----------------------------------------------------------------------------------

@@ -66,9 +66,7 @@ def _held_places_errors(groups: list[HeldPlaces], *, capacity: int) -> dict[str,
             return {"reserved_places": "Release held places between 0 and 365 days before the session"}
     held = sum(group.places for group in groups)
     if held > capacity:
-        return {
-            "reserved_places": f"The held places add up to {held}, more than the {capacity} places on the session"
-        }
+        return {"reserved_places": f"The held places add up to {held}, more than the {capacity} places on the session"}
     return {}
 
 
@@ -106,7 +104,6 @@ def _held_places_replace(session: Session, groups: list[HeldPlaces]) -> bool:
         kept.add(pool.pk)
     ReservedPlaces.objects.filter(session=session).exclude(pk__in=kept).delete()
     return before != _held_places_state(session)
-
 
 
 def _goals_text(goals: Iterable[str] | str) -> str:
@@ -354,6 +351,10 @@ def session_update(
             changed.append("agenda")
     if not changed:
         return []
+    if set(changed) & {"reserved_places", "agenda"}:
+        # The agenda and held places live in their own tables: move the session's updated_at too,
+        # which versions its public page (cocreation.selectors.public_session_page_key).
+        locked.save(update_fields=["updated_at"])
 
     audit.log(actor, "session.updated", locked, changed=changed)
     if {"capacity", "reserved_places"} & set(changed) and locked.status == Session.Status.PUBLISHED:

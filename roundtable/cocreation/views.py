@@ -4,7 +4,13 @@ from django.views.decorators.http import require_GET
 
 from roundtable.bookings.selectors import how_places_are_allocated
 from roundtable.cocreation.calendar import session_ics
-from roundtable.cocreation.selectors import public_session, public_session_list, signup_status
+from roundtable.cocreation.selectors import (
+    public_session,
+    public_session_list,
+    public_session_page_key,
+    signup_status,
+)
+from roundtable.core.pagecache import shared_page
 
 
 @require_GET
@@ -19,15 +25,18 @@ def past_sessions(request):
 
 @require_GET
 def session_detail(request, session_id: int):
-    session = public_session(session_id)
-    signup = signup_status(session)
-    # How places are shared out only matters while people can still sign up or wait for a place.
-    allocation = how_places_are_allocated(session) if signup.state in ("open", "not_yet_open", "closed") else []
-    return render(
-        request,
-        "cocreation/session_detail.html",
-        {"session": session, "signup": signup, "facts": session.venue.facts(), "allocation": allocation},
-    )
+    def render_page():
+        session = public_session(session_id)
+        signup = signup_status(session)
+        # How places are shared out only matters while people can still sign up or wait for a place.
+        allocation = how_places_are_allocated(session) if signup.state in ("open", "not_yet_open", "closed") else []
+        return render(
+            request,
+            "cocreation/session_detail.html",
+            {"session": session, "signup": signup, "facts": session.venue.facts(), "allocation": allocation},
+        )
+
+    return shared_page(request, public_session_page_key(session_id), render_page)
 
 
 @require_GET

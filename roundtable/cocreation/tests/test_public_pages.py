@@ -79,10 +79,15 @@ def test_session_page_costs_the_same_queries_with_3_or_30_bookings(client, djang
     add_agenda(session)
     for n in range(how_many):
         signup(session, n)
-    with django_assert_num_queries(3):  # the session with its counts, its agenda, how its places are given out
+    # The page's version, then the session with its counts, its agenda, how its places are given out.
+    with django_assert_num_queries(4):
         response = client.get(session.get_absolute_url())
     html = _html(response)
     assert ("Full – waiting list open" in html) == (how_many >= 10)
+    # The next visitor is served the kept page after one query for its version.
+    with django_assert_num_queries(1):
+        again = client.get(session.get_absolute_url())
+    assert ("Full – waiting list open" in _html(again)) == (how_many >= 10)
 
 
 def test_session_page_tells_a_participant_everything_they_need(client):

@@ -1,0 +1,51 @@
+"""Rendered public pages, kept in each server process for visitors who are not signed in.
+
+A public page such as a session's is the same for every visitor who is not signed in, apart from
+the form token that protects the footer's newsletter form. So the first visit renders it as usual
+and keeps the HTML with the token taken out; later visits fetch only the page's *version* (one
+small query the caller makes) and, if it is unchanged, send the kept HTML with their own token put
+back. The version must include everything the page shows that can change: a changed version is a
+different cache key, so nobody ever sees an old page.
+
+Not used for: signed-in people (the header shows the team's links and their page may differ),
+visitors with a message waiting to be shown ("You have cancelled your place"), anything but GET
+and HEAD, and answers other than 200.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.contrib.messages import get_messages
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+
+# What Django's {% csrf_token %} writes; its value differs for every visitor (and every request).
+_TOKEN_FIELD = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(")')
+_PLACEHOLDER = b"__roundtable_csrf_token__"
+
+
+def _can_share(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        return False
+    # len() reads waiting messages without marking them shown, so they still appear on the page.
+    return len(get_messages(request)) == 0
+
+
+def shared_page(request: HttpRequest, key: str | None, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """The page from the cache when `key` (the page's name and version) was rendered before, else
+    `render()`, kept for the next visitor. A `key` of None means "do not cache this one"."""
+    if key is None or not _can_share(request):
+        return render()
+    cache = caches["pages"]
+    body = cache.get(key)
+    if body is None:
+        response = render()
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            cache.set(key, _TOKEN_FIELD.sub(rb"\g<1>" + _PLACEHOLDER + rb"\g<2>", response.content))
+        return response
+    if _PLACEHOLDER in body:
+        body = body.replace(_PLACEHOLDER, get_token(request).encode())
+    return HttpResponse(body, content_type="text/html; charset=utf-8")
