@@ -1,30 +1,27 @@
 """Rendered public pages, kept in each server process for visitors who are not signed in.
 
-A public page such as a session's is the same for every visitor who is not signed in, apart from
-the form token that protects the footer's newsletter form. So the first visit renders it as usual
-and keeps the HTML with the token taken out; later visits fetch only the page's *version* (one
-small query the caller makes) and, if it is unchanged, send the kept HTML with their own token put
-back. The version must include everything the page shows that can change: a changed version is a
-different cache key, so nobody ever sees an old page.
+A public page such as a session's is the same for every visitor who is not signed in. So the first
+visit renders it as usual and keeps the HTML; later visits fetch only the page's *version* (one
+small query the caller makes) and, if it is unchanged, get the kept HTML. The version must include
+everything the page shows that can change: a changed version is a different cache key, so nobody
+ever sees an old page.
 
 Not used for: signed-in people (the header shows the team's links and their page may differ),
 visitors with a message waiting to be shown ("You have cancelled your place"), anything but GET
-and HEAD, and answers other than 200.
+and HEAD, answers other than 200, and pages that set a cookie or carry a form token (a token
+belongs to one visitor; the footer's newsletter form needs none, see roundtable/core/origin.py).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 
-# What Django's {% csrf_token %} writes; its value differs for every visitor (and every request).
-_TOKEN_FIELD = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[^"]*(")')
-_PLACEHOLDER = b"__roundtable_csrf_token__"
+# What Django's {% csrf_token %} writes: a value for one visitor only, so never shared.
+_TOKEN_FIELD = b'name="csrfmiddlewaretoken"'
 
 
 def _can_share(request: HttpRequest) -> bool:
@@ -43,9 +40,8 @@ def shared_page(request: HttpRequest, key: str | None, render: Callable[[], Http
     body = cache.get(key)
     if body is None:
         response = render()
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, _TOKEN_FIELD.sub(rb"\g<1>" + _PLACEHOLDER + rb"\g<2>", response.content))
+        shareable = response.status_code == 200 and not response.streaming and not response.cookies
+        if shareable and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and _TOKEN_FIELD not in response.content:
+            cache.set(key, response.content)
         return response
-    if _PLACEHOLDER in body:
-        body = body.replace(_PLACEHOLDER, get_token(request).encode())
     return HttpResponse(body, content_type="text/html; charset=utf-8")

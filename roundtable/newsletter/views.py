@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from roundtable.core import ratelimit
+from roundtable.core.origin import posted_from_this_site
 from roundtable.newsletter import services
 from roundtable.newsletter.forms import SignupForm
 from roundtable.newsletter.models import ConfirmationLink, Issue, Subscriber
@@ -23,11 +24,22 @@ def _signup_allowed(request) -> bool:
     return ratelimit.allow("newsletter-signup:" + ratelimit.client_key(request), settings.SIGNUP_RATE_LIMIT)
 
 
+FROM_ANOTHER_SITE = (
+    "We could not take this sign-up because it was sent from another website. "
+    "If you want our newsletter, enter your email address here."
+)
+
+
+@csrf_exempt  # no token: the form acts on no one's authority; the origin check below does the rest
 @require_http_methods(["GET", "POST"])
 def signup(request):
     wording = services.consent_wording()
     if request.method == "POST":
         form = SignupForm(request.POST)
+        if not posted_from_this_site(request):
+            form.is_valid()
+            form.add_error("email", FROM_ANOTHER_SITE)
+            return render(request, "newsletter/signup.html", {"form": form, "wording": wording}, status=403)
         if not _signup_allowed(request):
             form.is_valid()
             form.add_error("email", RATE_LIMITED)
