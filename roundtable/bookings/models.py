@@ -127,7 +127,14 @@ class Booking(models.Model):
                 name="waitlisted_booking_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["session", "status", "waitlisted_at"])]
+        indexes = [
+            models.Index(fields=["session", "status", "waitlisted_at"]),
+            # Covering indexes for the impact dashboard's attendance query (evaluation/indicators.py):
+            # a session's check-ins, and one person's check-ins, read from the index alone, without
+            # visiting the booking rows (bench/bench_evaluation.py, 500,000 bookings).
+            models.Index(fields=["session", "status", "person"], name="booking_session_status_person"),
+            models.Index(fields=["person", "status", "session"], name="booking_person_status_session"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} on {self.session} ({self.get_status_display()})"
