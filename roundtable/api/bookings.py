@@ -43,7 +43,7 @@ def sign_up(request: HttpRequest, session_id: int, payload: SignupIn):
     """Takes a place if one is free, otherwise joins the waiting list. The private link to manage
     the booking is sent only by email. Signing up again with the same email creates nothing: it
     answers 409 and re-sends the confirmation email."""
-    if not valid_id(session_id) or not Session.objects.public().filter(pk=session_id).exists():
+    if not valid_id(session_id):
         raise HttpError(404, SESSION_NOT_FOUND)
     access = payload.access_needs
     try:
@@ -68,9 +68,11 @@ def sign_up(request: HttpRequest, session_id: int, payload: SignupIn):
             source=Booking.Source.API,
         )
     except SignupClosed as exc:
+        if exc.state == "draft":  # not public: the same answer as a session that does not exist
+            raise HttpError(404, SESSION_NOT_FOUND) from None
         raise HttpError(409, exc.message) from None
-    except BookingError as exc:  # the session vanished between the check and the lock
-        raise HttpError(404, exc.message) from None
+    except BookingError:  # no such session (looked up under the lock that decides the place)
+        raise HttpError(404, SESSION_NOT_FOUND) from None
     if not result.created:
         raise HttpError(409, ALREADY_SIGNED_UP)
     booking = result.booking

@@ -8,15 +8,18 @@ can never both take the last place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from roundtable.bookings.models import AccessNeed, AccessNeeds, Booking, ManageLink, ReservedPlaces
 from roundtable.cocreation.models import Session
 from roundtable.core import audit
 from roundtable.core.email import queue_email
-from roundtable.people.models import ConsentRecord
+from roundtable.people.models import ConsentRecord, Person
 from roundtable.people.services import HEALTH_DATA_WORDING, consent_record, normalise_email, person_upsert
 
 
@@ -32,6 +35,10 @@ class BookingError(Exception):
 
 class SignupClosed(BookingError):
     code = "signup_closed"
+
+    def __init__(self, message: str, state: str = ""):
+        super().__init__(message)
+        self.state = state
 
 
 @dataclass
@@ -65,7 +72,7 @@ CLOSED_MESSAGES = {
 
 def _lock_session(session_id: int) -> Session:
     try:
-        return Session.objects.select_for_update().select_related("venue").get(pk=session_id)
+        return Session.objects.select_for_update().get(pk=session_id)
     except Session.DoesNotExist:
         raise BookingError("We could not find that session.") from None
 
@@ -116,6 +123,40 @@ def _places(session: Session) -> _Places:
 def places_now(session: Session) -> _Places:
     """Free places and what is still held back, for pages that explain them (no lock taken)."""
     return _places(session)
+
+
+@dataclass
+class _Counts:
+    taken: int
+    waiting: int
+    last_waitlisted_at: datetime | None
+    active_pools: int
+
+
+def _counts_under_lock(session: Session, now: datetime) -> _Counts:
+    """Places taken, the waiting list's length and latest entry, and how many balanced-places pools
+    are still holding places, in one statement. Call with the session locked, and only after
+    locking: on PostgreSQL a statement sees the data as it was when the statement began, so these
+    counts must not ride on the locking SELECT itself.
+
+    Raw SQL because it runs in every sign-up while the session is locked, and building the
+    equivalent ORM query cost more than running it; only table names are spliced in."""
+    bookings, pools = Booking._meta.db_table, ReservedPlaces._meta.db_table
+    adapt = connection.ops.adapt_datetimefield_value
+    sql = f"""
+        SELECT COUNT(CASE WHEN b.status IN (%s, %s, %s) THEN 1 END),
+               COUNT(CASE WHEN b.status = %s THEN 1 END),
+               MAX(CASE WHEN b.status = %s THEN b.waitlisted_at END),
+               (SELECT COUNT(*) FROM {pools} r WHERE r.session_id = %s AND r.release_at > %s)
+        FROM {bookings} b WHERE b.session_id = %s
+    """  # noqa: S608
+    waiting = Booking.Status.WAITLISTED
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*Booking.HOLDING_PLACE, waiting, waiting, session.pk, adapt(now), session.pk])
+        taken, waiting_count, last_waitlisted_at, active_pools = cursor.fetchone()
+    if isinstance(last_waitlisted_at, str):  # SQLite hands back the stored text (UTC)
+        last_waitlisted_at = parse_datetime(last_waitlisted_at).replace(tzinfo=UTC)
+    return _Counts(taken or 0, waiting_count or 0, last_waitlisted_at, active_pools or 0)
 
 
 def _returning_people(session: Session, person_ids: list[int]) -> set[int]:
@@ -178,33 +219,45 @@ def booking_create(
     session = _lock_session(session_id)
     state = session.signup_state()
     if state != "open" and not (taken_by is not None and state in ("open", "not_yet_open", "closed")):
-        raise SignupClosed(CLOSED_MESSAGES.get(state, "This session is not taking sign-ups."))
+        raise SignupClosed(CLOSED_MESSAGES.get(state, "This session is not taking sign-ups."), state)
 
     # A repeat sign-up changes nothing: look for it before touching the person's details.
-    booking = Booking.objects.filter(session=session, person__email=normalise_email(email)).select_related("person").first()
+    email = normalise_email(email)
+    person = (
+        Person.objects.filter(email=email)
+        .annotate(booking_here=Subquery(Booking.objects.filter(session=session, person=OuterRef("pk")).values("pk")[:1]))
+        .first()
+    )
+    booking = Booking.objects.get(pk=person.booking_here) if person is not None and person.booking_here else None
     if booking is not None and booking.status != Booking.Status.CANCELLED:
-        person = booking.person
         queue_email(
             to=person.email, template="booking_confirmation", context={"booking_id": booking.pk, "again": True},
             session_id=session.pk, booking_id=booking.pk,
         )
         return SignupResult(booking=booking, created=False, waiting_list_position=booking.waiting_list_position())
     person = person_upsert(
-        email=email, name=name, phone=phone, pronouns=pronouns, interests=interests, perspectives=perspectives
-    )
+        email=email, name=name, phone=phone, pronouns=pronouns, interests=interests, perspectives=perspectives,
+        existing=person,
+    )  # fmt: skip
     if wants_updates and not person.wants_updates:
         # Opting in only: a form can never quietly opt someone out.
         person.wants_updates = True
         person.save(update_fields=["wants_updates", "updated_at"])
 
     now = timezone.now()
-    places = _places(session)
-    is_newcomer = not _returning_people(session, [person.pk]) if places.held else True
-    has_place, pool = places.place_for(perspectives=person.perspectives, is_newcomer=is_newcomer)
+    counts = _counts_under_lock(session, now)
+    if counts.active_pools:
+        places = _places(session)
+        is_newcomer = not _returning_people(session, [person.pk]) if places.held else True
+        has_place, pool = places.place_for(perspectives=person.perspectives, is_newcomer=is_newcomer)
+    else:
+        has_place, pool = session.capacity - counts.taken > 0, None
+    # The newest on the waiting list goes last even if another server's clock ran ahead.
+    waitlisted_at = max(now, counts.last_waitlisted_at) if counts.last_waitlisted_at else now
     values = {
         "status": Booking.Status.CONFIRMED if has_place else Booking.Status.WAITLISTED,
         "reserved_place": pool,
-        "waitlisted_at": None if has_place else now,
+        "waitlisted_at": None if has_place else waitlisted_at,
         "promoted_at": None,
         "cancelled_at": None,
         "dietary_needs": dietary_needs.strip(),
@@ -226,7 +279,9 @@ def booking_create(
         to=person.email, template="booking_confirmation", context={"booking_id": booking.pk},
         session_id=session.pk, booking_id=booking.pk,
     )
-    return SignupResult(booking=booking, created=True, waiting_list_position=booking.waiting_list_position())
+    # Everyone already waiting is ahead (the session is locked, and this one went in last).
+    position = None if has_place else counts.waiting + 1
+    return SignupResult(booking=booking, created=True, waiting_list_position=position)
 
 
 def _promote_waiting(session: Session, actor=None) -> list[Booking]:

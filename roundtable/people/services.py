@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.db import IntegrityError, connection, transaction
+
 from roundtable.people.models import ConsentRecord, Person, Perspective
 
 HEALTH_DATA_WORDING = (
@@ -9,8 +11,33 @@ HEALTH_DATA_WORDING = (
 )
 
 
+NOT_LOOKED_UP = object()
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def _holds_sqlite_write_lock() -> bool:
+    """Inside a transaction on SQLite begun IMMEDIATE (config/settings.py), this connection holds
+    the database's only write lock, so nobody else can add a row before it commits."""
+    return (
+        connection.vendor == "sqlite"
+        and connection.in_atomic_block
+        and connection.settings_dict.get("OPTIONS", {}).get("transaction_mode") == "IMMEDIATE"
+    )
+
+
+def _create_person(email: str, details: dict) -> tuple[Person, bool]:
+    """Add a person someone has just looked for and not found. Where another transaction could add
+    the same email in between (PostgreSQL), try in a savepoint and take theirs if it did."""
+    if _holds_sqlite_write_lock():
+        return Person.objects.create(email=email, **details), True
+    try:
+        with transaction.atomic():
+            return Person.objects.create(email=email, **details), True
+    except IntegrityError:
+        return Person.objects.get(email=email), False
 
 
 def person_upsert(
@@ -21,8 +48,10 @@ def person_upsert(
     pronouns: str = "",
     interests: str = "",
     perspectives: list[str] | None = None,
+    existing: Person | None | object = NOT_LOOKED_UP,
 ) -> Person:
-    """Find the person by email or create them.
+    """Find the person by email or create them. A caller that has already looked for them passes
+    what it found as `existing` (None: nobody has this email).
 
     Anyone can type any email address into a sign-up form, so a sign-up never overwrites what an
     existing person told us: it only fills in what was blank. People change their own details
@@ -31,10 +60,14 @@ def person_upsert(
     cleaned = [p for p in dict.fromkeys(perspectives or []) if p in valid]
     if Perspective.PREFER_NOT_TO_SAY in cleaned:
         cleaned = [Perspective.PREFER_NOT_TO_SAY]
-    person, created = Person.objects.get_or_create(
-        email=normalise_email(email),
-        defaults={"name": name, "phone": phone, "pronouns": pronouns, "interests": interests, "perspectives": cleaned},
-    )
+    email = normalise_email(email)
+    details = {"name": name, "phone": phone, "pronouns": pronouns, "interests": interests, "perspectives": cleaned}
+    if existing is NOT_LOOKED_UP:
+        person, created = Person.objects.get_or_create(email=email, defaults=details)
+    elif existing is None:
+        person, created = _create_person(email, details)
+    else:
+        person, created = existing, False
     if not created:
         filled = []
         for field, value in (("name", name), ("phone", phone), ("pronouns", pronouns), ("interests", interests),

@@ -124,3 +124,38 @@ def test_opting_in_to_updates_is_remembered_and_never_undone_by_a_later_sign_up(
     signup(make_session(), 2, email="ola@example.org", wants_updates=False)
     booking.person.refresh_from_db()
     assert booking.person.wants_updates is True
+
+
+def test_the_position_told_matches_the_stored_order_even_when_another_clock_ran_ahead():
+    """Another server with its clock a minute fast put someone on the waiting list "in the future";
+    the next person still goes after them, and is told the number the waiting list will show."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    session = make_session(capacity=1)
+    signup(session, 1)
+    ahead = signup(session, 2).booking
+    Booking.objects.filter(pk=ahead.pk).update(waitlisted_at=timezone.now() + timedelta(minutes=1))
+    latest = signup(session, 3)
+    assert latest.waiting_list_position == 2
+    assert latest.booking.waiting_list_position() == 2
+    assert latest.booking.waitlisted_at >= Booking.objects.get(pk=ahead.pk).waitlisted_at
+
+
+def test_the_email_task_is_written_with_the_booking_and_rolls_back_with_it():
+    """The worker's task is a row written in the same transaction as the booking and its outbox
+    row (on SQLite the write lock is taken once): all three commit together or not at all."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    session = make_session()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        signup(session, 1)
+        assert DBTaskResult.objects.count() == 1  # already there, inside the transaction
+        raise RuntimeError("something after the sign-up failed")
+    assert not Booking.objects.exists() and not OutboundEmail.objects.exists()
+    assert not DBTaskResult.objects.exists()
+    signup(session, 2)
+    run_tasks()
+    assert len(mail.outbox) == 1
