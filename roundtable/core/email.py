@@ -158,9 +158,12 @@ def _new_boundary() -> str:
 def send_now(email_id: int) -> str:
     """Send one outbox email. Safe to call twice: a sent email is never sent again."""
     with transaction.atomic():
-        email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
+        try:
+            email = OutboundEmail.objects.select_for_update().get(pk=email_id)
+        except OutboundEmail.DoesNotExist:
+            return "skipped"
         # SENDING means another worker holds it right now: never risk a second copy.
-        if email is None or email.state in (
+        if email.state in (
             OutboundEmail.State.SENT, OutboundEmail.State.FAILED, OutboundEmail.State.SENDING
         ):
             return "skipped"
