@@ -252,10 +252,10 @@ class _Data:
 
         Both halves read bookings through covering indexes (Booking.Meta.indexes): (session, status,
         person) for a session's check-ins, (person, status, session) for one person's, so SQLite
-        never visits the booking rows (a third off this query at 500,000 bookings). The lookup is a
+        never visits the booking rows (about a fifth off this query at 500,000 bookings). The lookup is a
         scalar subquery with LIMIT 1, not EXISTS: PostgreSQL planned the EXISTS as a hash of every
-        check-in ever (it cannot see that CASE asks it only for a few rows), which cost more than
-        the few thousand index lookups actually needed."""
+        check-in before the look-back (it cannot see that CASE asks it only for a few rows), which
+        cost more than the few thousand index lookups actually needed."""
 
         def compute():
             vendor = connection.vendor
