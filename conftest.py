@@ -101,3 +101,14 @@ def assert_accessible(pg) -> None:
 @pytest.fixture
 def axe():
     return assert_accessible
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_writer_lock_file(django_db_setup):
+    """Sign-ups on SQLite queue on a file beside the test database (roundtable/core/writer_turn.py)."""
+    yield
+    from django.conf import settings
+
+    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if name and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        Path(f"{name}.writers").unlink(missing_ok=True)

@@ -19,6 +19,7 @@ from roundtable.bookings.models import AccessNeed, AccessNeeds, Booking, ManageL
 from roundtable.cocreation.models import Session
 from roundtable.core import audit
 from roundtable.core.email import queue_email
+from roundtable.core.writer_turn import write_transaction
 from roundtable.people.models import ConsentRecord, Person
 from roundtable.people.services import HEALTH_DATA_WORDING, consent_record, normalise_email, person_upsert
 
@@ -194,7 +195,7 @@ def _save_access_needs(booking: Booking, answer: AccessNeedsAnswer, *, source: s
     )
 
 
-@transaction.atomic
+@write_transaction()
 def booking_create(
     *,
     session_id: int,
