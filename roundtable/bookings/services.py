@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -21,7 +20,14 @@ from roundtable.core import audit
 from roundtable.core.email import queue_email
 from roundtable.core.writer_turn import write_transaction
 from roundtable.people.models import ConsentRecord, Person
-from roundtable.people.services import HEALTH_DATA_WORDING, consent_record, normalise_email, person_upsert
+from roundtable.people.services import (
+    HEALTH_DATA_WORDING,
+    consent_record,
+    normalise_email,
+    person_add,
+    person_fill_blanks,
+    person_upsert,
+)
 
 
 class BookingError(Exception):
@@ -217,29 +223,33 @@ def booking_create(
     Signing up again with the same email gives back the booking already held (and re-sends its
     confirmation) instead of creating another one.
     """
+    # Who is signing up is found, or added, before the session is locked: on PostgreSQL that keeps
+    # the lock (which every sign-up for this session queues on) short; on SQLite the transaction
+    # holds the write lock from its start anyway. A refused sign-up rolls all of it back.
+    details = {"name": name, "phone": phone, "pronouns": pronouns, "interests": interests, "perspectives": perspectives}
+    email = normalise_email(email)
+    person = Person.objects.filter(email=email).first()
+    known = person is not None
+    if not known:
+        person, added = person_add(email=email, **details)
+        known = not added  # a parallel sign-up added the same email a moment ago
+
     session = _lock_session(session_id)
     state = session.signup_state()
     if state != "open" and not (taken_by is not None and state in ("open", "not_yet_open", "closed")):
         raise SignupClosed(CLOSED_MESSAGES.get(state, "This session is not taking sign-ups."), state)
 
-    # A repeat sign-up changes nothing: look for it before touching the person's details.
-    email = normalise_email(email)
-    person = (
-        Person.objects.filter(email=email)
-        .annotate(booking_here=Subquery(Booking.objects.filter(session=session, person=OuterRef("pk")).values("pk")[:1]))
-        .first()
-    )
-    booking = Booking.objects.get(pk=person.booking_here) if person is not None and person.booking_here else None
-    if booking is not None and booking.status != Booking.Status.CANCELLED:
-        queue_email(
-            to=person.email, template="booking_confirmation", context={"booking_id": booking.pk, "again": True},
-            session_id=session.pk, booking_id=booking.pk,
-        )
-        return SignupResult(booking=booking, created=False, waiting_list_position=booking.waiting_list_position())
-    person = person_upsert(
-        email=email, name=name, phone=phone, pronouns=pronouns, interests=interests, perspectives=perspectives,
-        existing=person,
-    )  # fmt: skip
+    booking = None
+    if known:
+        # A repeat sign-up changes nothing: look for it before touching the person's details.
+        booking = Booking.objects.filter(session=session, person=person).first()
+        if booking is not None and booking.status != Booking.Status.CANCELLED:
+            queue_email(
+                to=person.email, template="booking_confirmation", context={"booking_id": booking.pk, "again": True},
+                session_id=session.pk, booking_id=booking.pk,
+            )  # fmt: skip
+            return SignupResult(booking=booking, created=False, waiting_list_position=booking.waiting_list_position())
+        person_fill_blanks(person, **details)
     if wants_updates and not person.wants_updates:
         # Opting in only: a form can never quietly opt someone out.
         person.wants_updates = True

@@ -11,9 +11,6 @@ HEALTH_DATA_WORDING = (
 )
 
 
-NOT_LOOKED_UP = object()
-
-
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -28,9 +25,23 @@ def _holds_sqlite_write_lock() -> bool:
     )
 
 
-def _create_person(email: str, details: dict) -> tuple[Person, bool]:
-    """Add a person someone has just looked for and not found. Where another transaction could add
-    the same email in between (PostgreSQL), try in a savepoint and take theirs if it did."""
+def _details(name: str, phone: str, pronouns: str, interests: str, perspectives: list[str] | None) -> dict:
+    valid = {choice for choice, _ in Perspective.choices}
+    cleaned = [p for p in dict.fromkeys(perspectives or []) if p in valid]
+    if Perspective.PREFER_NOT_TO_SAY in cleaned:
+        cleaned = [Perspective.PREFER_NOT_TO_SAY]
+    return {"name": name, "phone": phone, "pronouns": pronouns, "interests": interests, "perspectives": cleaned}
+
+
+def person_add(
+    *, email: str, name: str, phone: str = "", pronouns: str = "", interests: str = "",
+    perspectives: list[str] | None = None,
+) -> tuple[Person, bool]:  # fmt: skip
+    """Add a person whom the caller has just looked for by email and not found; returns (person,
+    created). Where another transaction could add the same email in between (PostgreSQL), it
+    tries in a savepoint and, if the other got there first, returns theirs untouched."""
+    email = normalise_email(email)
+    details = _details(name, phone, pronouns, interests, perspectives)
     if _holds_sqlite_write_lock():
         return Person.objects.create(email=email, **details), True
     try:
@@ -38,6 +49,23 @@ def _create_person(email: str, details: dict) -> tuple[Person, bool]:
             return Person.objects.create(email=email, **details), True
     except IntegrityError:
         return Person.objects.get(email=email), False
+
+
+def person_fill_blanks(
+    person: Person, *, name: str, phone: str = "", pronouns: str = "", interests: str = "",
+    perspectives: list[str] | None = None,
+) -> Person:  # fmt: skip
+    """Anyone can type any email address into a sign-up form, so a sign-up never overwrites what
+    an existing person told us: it only fills in what was blank. People change their own details
+    from their private link; coordinators from the coordinator area."""
+    filled = []
+    for field, value in _details(name, phone, pronouns, interests, perspectives).items():
+        if value and not getattr(person, field):
+            setattr(person, field, value)
+            filled.append(field)
+    if filled:
+        person.save(update_fields=[*filled, "updated_at"])
+    return person
 
 
 def person_upsert(
@@ -48,35 +76,12 @@ def person_upsert(
     pronouns: str = "",
     interests: str = "",
     perspectives: list[str] | None = None,
-    existing: Person | None | object = NOT_LOOKED_UP,
 ) -> Person:
-    """Find the person by email or create them. A caller that has already looked for them passes
-    what it found as `existing` (None: nobody has this email).
-
-    Anyone can type any email address into a sign-up form, so a sign-up never overwrites what an
-    existing person told us: it only fills in what was blank. People change their own details
-    from their private link; coordinators from the coordinator area."""
-    valid = {choice for choice, _ in Perspective.choices}
-    cleaned = [p for p in dict.fromkeys(perspectives or []) if p in valid]
-    if Perspective.PREFER_NOT_TO_SAY in cleaned:
-        cleaned = [Perspective.PREFER_NOT_TO_SAY]
-    email = normalise_email(email)
-    details = {"name": name, "phone": phone, "pronouns": pronouns, "interests": interests, "perspectives": cleaned}
-    if existing is NOT_LOOKED_UP:
-        person, created = Person.objects.get_or_create(email=email, defaults=details)
-    elif existing is None:
-        person, created = _create_person(email, details)
-    else:
-        person, created = existing, False
+    """Find the person by email or create them; an existing person only has blanks filled in."""
+    details = _details(name, phone, pronouns, interests, perspectives)
+    person, created = Person.objects.get_or_create(email=normalise_email(email), defaults=details)
     if not created:
-        filled = []
-        for field, value in (("name", name), ("phone", phone), ("pronouns", pronouns), ("interests", interests),
-                             ("perspectives", cleaned)):
-            if value and not getattr(person, field):
-                setattr(person, field, value)
-                filled.append(field)
-        if filled:
-            person.save(update_fields=[*filled, "updated_at"])
+        person_fill_blanks(person, **details)
     return person
 
 

@@ -159,3 +159,25 @@ def test_the_email_task_is_written_with_the_booking_and_rolls_back_with_it():
     signup(session, 2)
     run_tasks()
     assert len(mail.outbox) == 1
+
+
+def test_a_refused_sign_up_leaves_no_new_person_behind():
+    """The person is added before the session is locked; a refusal rolls that back too."""
+    from roundtable.people.models import Person
+
+    session = make_session(status="cancelled")
+    with pytest.raises(SignupClosed):
+        signup(session, 1, email="new-to-us@example.org")
+    assert not Person.objects.filter(email="new-to-us@example.org").exists()
+
+
+def test_someone_added_by_a_parallel_sign_up_is_taken_as_they_are():
+    """On PostgreSQL another transaction can add the same email between our look and our insert:
+    the insert fails in its savepoint and their row is used, with nothing of ours written."""
+    from roundtable.people.models import Person
+    from roundtable.people.services import person_add
+
+    theirs = Person.objects.create(email="sam@example.org", name="Sam")
+    person, created = person_add(email="Sam@example.org", name="Somebody else", pronouns="they/them")
+    assert (person.pk, created) == (theirs.pk, False)
+    assert Person.objects.get().name == "Sam" and Person.objects.get().pronouns == ""
