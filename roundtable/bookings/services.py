@@ -112,9 +112,15 @@ class _Places:
             self.held[pool] -= 1
 
 
-def _places(session: Session) -> _Places:
+def active_pools(session: Session) -> list[ReservedPlaces]:
+    """The session's balanced-places pools still holding places right now, oldest first."""
     now = timezone.now()
-    pools = [p for p in ReservedPlaces.objects.filter(session=session) if p.is_active(now)]
+    return [p for p in ReservedPlaces.objects.filter(session=session) if p.is_active(now)]
+
+
+def _places(session: Session, pools: list[ReservedPlaces] | None = None) -> _Places:
+    if pools is None:
+        pools = active_pools(session)
     used: dict[int, int] = {}
     if pools:
         for pool_id in Booking.objects.filter(
@@ -127,9 +133,10 @@ def _places(session: Session) -> _Places:
     )
 
 
-def places_now(session: Session) -> _Places:
-    """Free places and what is still held back, for pages that explain them (no lock taken)."""
-    return _places(session)
+def places_now(session: Session, pools: list[ReservedPlaces] | None = None) -> _Places:
+    """Free places and what is still held back, for pages that explain them (no lock taken).
+    A caller that has just read the active pools passes them in."""
+    return _places(session, pools)
 
 
 @dataclass

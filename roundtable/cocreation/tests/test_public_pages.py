@@ -181,3 +181,19 @@ def test_unknown_and_draft_sessions_are_not_found(client):
     draft = make_session(status=Session.Status.DRAFT)
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert client.get("/sessions/999999/").status_code == 404
+
+
+@pytest.mark.parametrize("how_many", [3, 30])
+def test_a_session_with_held_places_reads_them_once(client, django_assert_num_queries, how_many):
+    from roundtable.bookings.models import ReservedPlaces
+
+    session = make_session(capacity=40)
+    ReservedPlaces.objects.create(
+        session=session, places=10, perspectives=["carer"], release_at=timezone.now() + timedelta(days=7)
+    )
+    for n in range(how_many):
+        signup(session, n)
+    # The version; the session; its agenda; its held places, the places they have given, the places taken.
+    with django_assert_num_queries(6):
+        response = client.get(session.get_absolute_url())
+    assert f"Right now {40 - how_many} places are left: 10 of them kept as above" in _html(response)
