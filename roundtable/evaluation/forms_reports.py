@@ -46,6 +46,21 @@ def _text(
     )
 
 
+def period_params(start: date, end: date, programme: Programme | None = None) -> dict:
+    """A period (and programme) as PeriodForm's fields: for links and query strings that carry it."""
+    params = {
+        "start_day": start.day,
+        "start_month": start.month,
+        "start_year": start.year,
+        "end_day": end.day,
+        "end_month": end.month,
+        "end_year": end.year,
+    }
+    if programme is not None:
+        params["programme"] = programme.pk
+    return params
+
+
 class PeriodForm(forms.Form):
     """Which period and programme a report covers. Empty dates mean the last twelve months."""
 

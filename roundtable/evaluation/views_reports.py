@@ -5,6 +5,7 @@ URLs naming an object 404 for visitors who are not signed in."""
 from __future__ import annotations
 
 import base64
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,6 +28,7 @@ from roundtable.evaluation.forms_reports import (
     Gripp2StartForm,
     PeriodForm,
     SelfAssessmentForm,
+    period_params,
 )
 from roundtable.evaluation.models import Gripp2Report, Rating, SelfAssessment, Standard
 
@@ -44,19 +46,7 @@ def _put_errors(form, error: ValidationError) -> None:
 
 def _period_query(start, end, programme) -> str:
     """The filter as a query string, so links carry the same period and programme."""
-    from urllib.parse import urlencode
-
-    params = {
-        "start_day": start.day,
-        "start_month": start.month,
-        "start_year": start.year,
-        "end_day": end.day,
-        "end_month": end.month,
-        "end_year": end.year,
-    }
-    if programme is not None:
-        params["programme"] = programme.pk
-    return urlencode(params)
+    return urlencode(period_params(start, end, programme))
 
 
 # --- Impact dashboard -------------------------------------------------------------------------

@@ -191,17 +191,3 @@ def assessment_post(assessed_on: date, ratings: dict[str, int] | None = None, **
         data[f"{code}_follow_up"] = f"Next step for {code}"
     data.update(extra)
     return data
-
-
-def period_params(start: date, end: date, programme=None) -> dict:
-    params = {
-        "start_day": start.day,
-        "start_month": start.month,
-        "start_year": start.year,
-        "end_day": end.day,
-        "end_month": end.month,
-        "end_year": end.year,
-    }
-    if programme is not None:
-        params["programme"] = programme.pk
-    return params
