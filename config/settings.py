@@ -193,6 +193,9 @@ else:
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", EMAIL_BACKEND)
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8, minimum=1)
 EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 30, minimum=1)
+# While sign-ups pour in, the mailer waits for a lull (at most this long) and then sends their
+# confirmations together, so a rush for places is answered first. 0 sends each email at once.
+EMAIL_HOLD_SECONDS = env_int("EMAIL_HOLD_SECONDS", 10, minimum=0)
 
 # --- Background work ------------------------------------------------------------------------
 TASKS = {

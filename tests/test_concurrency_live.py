@@ -179,9 +179,32 @@ def test_rush_for_the_last_places_never_overbooks(live_site):
     assert state["positions"] == list(range(1, SIGNUPS - CAPACITY + 1))
     assert sorted(state["emails"]) == sorted(b["email"] for b in bodies)
 
+    # The served mailer sends every confirmation, once each, soon after the rush (it holds back
+    # while sign-ups pour in, for at most EMAIL_HOLD_SECONDS).
+    mail_dir = Path(live_site["env"]["ROUNDTABLE_VAR_DIR"]) / "sent-mail"
+    deadline = time.monotonic() + 90
+    while _sent_count(live_site) < SIGNUPS and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _sent_count(live_site) == SIGNUPS
+    recipients = Counter(
+        line.split(":", 1)[1].strip()
+        for path in mail_dir.iterdir()
+        for line in path.read_text().splitlines()
+        if line.startswith("To: ")
+    )
+    assert recipients == {b["email"]: 1 for b in bodies}
+
     log = live_site["log"].read_text()
     assert "database is locked" not in log
     assert "Traceback" not in log
+
+
+def _sent_count(site: dict) -> int:
+    code = (
+        "from roundtable.core.models import OutboundEmail\n"
+        f"print(OutboundEmail.objects.filter(session_id={site['session_id']}, state='sent').count())"
+    )
+    return int(_manage(site["env"], "shell", "-v0", "-c", code).strip().splitlines()[-1])
 
 
 def test_the_same_email_ten_times_at_once_makes_one_booking(live_site):

@@ -16,13 +16,14 @@ from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import F, Max, Min, Q
 from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from roundtable.core.models import OutboundEmail
+from roundtable.core.writer_turn import write_transaction
 
 logger = logging.getLogger("roundtable.email")
 
@@ -50,37 +51,18 @@ def queue_email(
     session_id: int | None = None,
     booking_id: int | None = None,
 ) -> OutboundEmail:
-    """Write the email to the outbox and hand it to the worker once the transaction commits."""
+    """Write the email to the outbox. The row is the whole queue: the mailer (`manage.py mailer`)
+    sends what is queued, so the email goes out only if this transaction commits, and a request
+    never waits for a mail server."""
     if to.lower().endswith(".invalid"):
         # Walk-ins without an email get a reserved-domain placeholder: keep the row, send nothing.
         return OutboundEmail.objects.create(
             to=to, template=template, context=context or {}, session_id=session_id, booking_id=booking_id,
             state=OutboundEmail.State.FAILED, last_error="No email address for this person.",
         )
-    email = OutboundEmail.objects.create(
+    return OutboundEmail.objects.create(
         to=to, template=template, context=context or {}, session_id=session_id, booking_id=booking_id
     )
-    if _tasks_live_in_this_database():
-        # The task is a row beside the outbox row: it commits (and the worker first sees it) or
-        # rolls back with them, and a sign-up on SQLite takes the write lock once, not twice.
-        _enqueue(email.pk)
-    else:
-        transaction.on_commit(lambda: _enqueue(email.pk))
-    return email
-
-
-def _tasks_live_in_this_database() -> bool:
-    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
-    from django_tasks_db.backend import DatabaseBackend
-
-    return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend)
-
-
-def _enqueue(email_id: int, run_after: Any = None) -> None:
-    from roundtable.core.tasks import send_outbound_email
-
-    task = send_outbound_email.using(run_after=run_after) if run_after else send_outbound_email
-    task.enqueue(email_id)
 
 
 def render_email(email: OutboundEmail) -> tuple[str, str, str]:
@@ -155,25 +137,95 @@ def _new_boundary() -> str:
     return "=" * 15 + f"{secrets.randbelow(10**19):019d}" + "=="
 
 
-def send_now(email_id: int) -> str:
-    """Send one outbox email. Safe to call twice: a sent email is never sent again."""
-    with transaction.atomic():
-        try:
-            email = OutboundEmail.objects.select_for_update().get(pk=email_id)
-        except OutboundEmail.DoesNotExist:
-            return "skipped"
-        # SENDING means another worker holds it right now: never risk a second copy.
-        if email.state in (
-            OutboundEmail.State.SENT, OutboundEmail.State.FAILED, OutboundEmail.State.SENDING
-        ):
-            return "skipped"
-        now = timezone.now()
-        if email.state == OutboundEmail.State.RETRYING and email.next_attempt_at and email.next_attempt_at > now:
-            return "not yet"
+def _due(now):
+    """Emails the mailer should send now: queued ones, and retries whose wait is over."""
+    return OutboundEmail.objects.filter(
+        Q(state=OutboundEmail.State.QUEUED, next_attempt_at__isnull=True)
+        | Q(state__in=[OutboundEmail.State.QUEUED, OutboundEmail.State.RETRYING], next_attempt_at__lte=now)
+    )
+
+
+def _claim(emails, limit: int) -> list[OutboundEmail]:
+    """Mark these emails SENDING (one attempt more) and hand them back. SENDING means a mailer holds
+    them: nothing else will send them, so a second copy is never risked."""
+    with write_transaction():
+        # PostgreSQL: rows another mailer is claiming are skipped, not waited for. SQLite: the
+        # transaction holds the write lock, so two mailers cannot claim the same row either.
+        claimed = list(emails.select_for_update(skip_locked=True).order_by("id")[:limit])
+        if claimed:
+            OutboundEmail.objects.filter(pk__in=[e.pk for e in claimed]).update(
+                state=OutboundEmail.State.SENDING, attempts=F("attempts") + 1
+            )
+    for email in claimed:
         email.state = OutboundEmail.State.SENDING
         email.attempts += 1
-        email.save(update_fields=["state", "attempts"])
-    # The SMTP conversation happens outside any transaction so it never holds a database lock.
+    return claimed
+
+
+RUSH_GAP_SECONDS = 0.5
+
+
+def hold_back(now=None) -> float:
+    """How long the mailer should wait before sending: while emails are still pouring in (the
+    newest queued one is under RUSH_GAP_SECONDS old) the web workers get the machine and the
+    database to themselves, so a rush for places is answered first and its confirmations follow
+    moments later, sent together. Never longer than EMAIL_HOLD_SECONDS for the oldest queued
+    email; 0 when there is nothing to wait for (or EMAIL_HOLD_SECONDS is 0)."""
+    limit = settings.EMAIL_HOLD_SECONDS
+    if not limit:
+        return 0.0
+    now = now or timezone.now()
+    queued = OutboundEmail.objects.filter(state=OutboundEmail.State.QUEUED, next_attempt_at__isnull=True)
+    span = queued.aggregate(oldest=Min("created_at"), newest=Max("created_at"))
+    if span["newest"] is None:
+        return 0.0
+    quiet_in = RUSH_GAP_SECONDS - (now - span["newest"]).total_seconds()
+    too_late_in = limit - (now - span["oldest"]).total_seconds()
+    return max(min(quiet_in, too_late_in), 0.0)
+
+
+def send_queued(*, limit: int = 50, now=None) -> dict[str, int]:
+    """Send up to `limit` due emails over one connection to the mail server; returns how each went."""
+    now = now or timezone.now()
+    claimed = _claim(_due(now), limit)
+    outcomes: dict[str, int] = {}
+    if not claimed:
+        return outcomes
+    connection = get_connection(fail_silently=False)
+    _open(connection)
+    try:
+        for email in claimed:
+            outcome = _deliver(email, connection)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    finally:
+        connection.close()
+    return outcomes
+
+
+def _open(connection) -> None:
+    """Open the conversation with the mail server for a batch (a backend left to open it itself
+    opens and closes one per email). If the server cannot be reached, each email's own attempt
+    fails and is recorded."""
+    try:
+        connection.open()
+    except Exception:  # noqa: BLE001 (reported per email, where it is retried)
+        connection.close()
+
+
+def send_now(email_id: int) -> str:
+    """Send one outbox email if it is due. Safe to call twice: a sent email is never sent again."""
+    claimed = _claim(_due(timezone.now()).filter(pk=email_id), 1)
+    if not claimed:
+        return "skipped"
+    connection = get_connection(fail_silently=False)
+    try:
+        return _deliver(claimed[0], connection)
+    finally:
+        connection.close()
+
+
+def _deliver(email: OutboundEmail, connection) -> str:
+    """Render and send one claimed email, outside any transaction, and record how it went."""
     try:
         subject, text, html, attachments = render_email_with_attachments(email)
     except EmailNoLongerNeeded as exc:
@@ -188,6 +240,7 @@ def send_now(email_id: int) -> str:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
         headers={"Message-ID": make_msgid(idstring=f"outbox-{email.pk}", domain=domain)},
+        connection=connection,
     )
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:
@@ -196,6 +249,8 @@ def send_now(email_id: int) -> str:
         message.send(fail_silently=False)
     except Exception as exc:  # any transport failure: keep the email and try again later
         logger.warning("Email %s to outbox failed (attempt %s): %s", email.pk, email.attempts, exc)
+        connection.close()  # the next email starts a fresh conversation with the server
+        _open(connection)
         if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
             OutboundEmail.objects.filter(pk=email.pk).update(
                 state=OutboundEmail.State.FAILED, last_error=str(exc)[:2000], subject=subject
@@ -205,12 +260,20 @@ def send_now(email_id: int) -> str:
         OutboundEmail.objects.filter(pk=email.pk).update(
             state=OutboundEmail.State.RETRYING, last_error=str(exc)[:2000], next_attempt_at=when, subject=subject
         )
-        _enqueue(email.pk, run_after=when)
         return "retrying"
     OutboundEmail.objects.filter(pk=email.pk).update(
         state=OutboundEmail.State.SENT, sent_at=timezone.now(), subject=subject, last_error=""
     )
     return "sent"
+
+
+def fail_abandoned(now=None) -> int:
+    """An email left SENDING by a mailer that stopped mid-send may or may not have arrived: show it
+    as failed in the outbox so a person can decide to send it again, rather than risk a second copy."""
+    now = now or timezone.now()
+    return OutboundEmail.objects.filter(
+        state=OutboundEmail.State.SENDING, created_at__lt=now - timedelta(minutes=15)
+    ).update(state=OutboundEmail.State.FAILED, last_error="The mailer stopped while sending this; it may not have arrived.")
 
 
 def resend(email: OutboundEmail) -> OutboundEmail:

@@ -1,8 +1,9 @@
-"""Run Roundtable the way a small production site runs it: gunicorn, the task worker, the scheduler.
+"""Run Roundtable the way a small production site runs it: gunicorn, the task worker, the mailer,
+the scheduler.
 
     python -m roundtable.core.serve --port 8000
 
-All three start together and stop together: one Ctrl-C (or SIGTERM) is passed on to each
+All four start together and stop together: one Ctrl-C (or SIGTERM) is passed on to each
 as a graceful SIGTERM, and if one dies on its own the others are stopped too, so the demo
 never keeps taking sign-ups whose confirmation emails nobody will send.
 
@@ -53,16 +54,22 @@ def worker_command() -> list[str]:
     return [sys.executable, str(BASE_DIR / "manage.py"), "db_worker", "--no-reload", "--interval", "1", "-v", "1"]
 
 
+def mailer_command() -> list[str]:
+    return [sys.executable, str(BASE_DIR / "manage.py"), "mailer"]
+
+
 def scheduler_command() -> list[str]:
     return [sys.executable, str(BASE_DIR / "manage.py"), "scheduler"]
 
 
 def server_commands(*, port: int, host: str = "127.0.0.1", workers: int = 2) -> dict[str, list[str]]:
-    """The web server, the task worker, and the scheduler that enqueues periodic jobs (reminders,
-    released places, deleting access needs after the session) for the worker."""
+    """The web server, the task worker, the mailer that sends the outbox, and the scheduler that
+    enqueues periodic jobs (reminders, released places, deleting access needs after the session)
+    for the worker."""
     return {
         "web": gunicorn_command(port=port, host=host, workers=workers),
         "worker": worker_command(),
+        "mailer": mailer_command(),
         "scheduler": scheduler_command(),
     }
 
@@ -70,7 +77,7 @@ def server_commands(*, port: int, host: str = "127.0.0.1", workers: int = 2) -> 
 # Background work yields the CPU to requests: in a rush for places the sign-ups are answered
 # first and their confirmation emails follow seconds later. With nothing else to do, a niced
 # process runs at full speed, so outside a rush this changes nothing.
-NICENESS = {"worker": 10, "scheduler": 10}
+NICENESS = {"worker": 10, "mailer": 10, "scheduler": 10}
 
 
 def _child_setup(niceness: int):
@@ -138,7 +145,7 @@ def run(*, port: int, host: str, workers: int) -> int:
     procs = start(server_commands(port=port, host=host, workers=workers))
     print(
         f"Roundtable is running at http://{host}:{port}/ "
-        f"(gunicorn with {workers} workers, the task worker and the scheduler)."
+        f"(gunicorn with {workers} workers, the task worker, the mailer and the scheduler)."
     )
     print("Emails are written to var/sent-mail/ unless EMAIL_HOST is set. Press Ctrl-C to stop.", flush=True)
 
@@ -159,7 +166,7 @@ def run(*, port: int, host: str, workers: int) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Serve Roundtable with gunicorn and the task worker.")
+    parser = argparse.ArgumentParser(description="Serve Roundtable with gunicorn, the task worker, the mailer and the scheduler.")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--workers", type=int, default=2)

@@ -81,5 +81,7 @@ def signup(session: Session, n: int | None = None, **fields):
 
 
 def run_tasks() -> None:
-    """Run the background worker until the queue is empty, as the real worker would."""
+    """Run the background worker until the task queue is empty, then the mailer until nothing in
+    the outbox is due, as the real processes would."""
     call_command("db_worker", "--batch", "--interval", "0", verbosity=0)
+    call_command("mailer", "--once", verbosity=0)

@@ -143,16 +143,16 @@ def test_the_position_told_matches_the_stored_order_even_when_another_clock_ran_
     assert latest.booking.waitlisted_at >= Booking.objects.get(pk=ahead.pk).waitlisted_at
 
 
-def test_the_email_task_is_written_with_the_booking_and_rolls_back_with_it():
-    """The worker's task is a row written in the same transaction as the booking and its outbox
-    row (on SQLite the write lock is taken once): all three commit together or not at all."""
+def test_the_email_is_written_with_the_booking_and_rolls_back_with_it():
+    """The outbox row is the mailer's queue, written in the same transaction as the booking: both
+    commit together or not at all, and nothing else is queued for the email."""
     from django.db import transaction
     from django_tasks_db.models import DBTaskResult
 
     session = make_session()
     with pytest.raises(RuntimeError), transaction.atomic():
         signup(session, 1)
-        assert DBTaskResult.objects.count() == 1  # already there, inside the transaction
+        assert OutboundEmail.objects.count() == 1  # already there, inside the transaction
         raise RuntimeError("something after the sign-up failed")
     assert not Booking.objects.exists() and not OutboundEmail.objects.exists()
     assert not DBTaskResult.objects.exists()

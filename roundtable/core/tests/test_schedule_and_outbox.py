@@ -54,3 +54,41 @@ def test_failed_send_is_retried_later_and_then_sent(settings, monkeypatch):
 
     assert send_now(email.pk) == "sent"
     assert len(mail.outbox) == 1
+
+
+def test_the_mailer_holds_back_while_emails_pour_in_but_never_too_long(settings):
+    from roundtable.core.email import RUSH_GAP_SECONDS, hold_back
+
+    settings.EMAIL_HOLD_SECONDS = 10
+    assert hold_back() == 0  # nothing queued
+    session = make_session()
+    signup(session, 1)
+    first = OutboundEmail.objects.get().created_at
+    # Just queued: wait for a lull of RUSH_GAP_SECONDS after the newest email.
+    assert 0 < hold_back(first + timedelta(seconds=0.1)) <= RUSH_GAP_SECONDS
+    assert hold_back(first + timedelta(seconds=RUSH_GAP_SECONDS + 0.01)) == 0
+    # Still pouring in 9.9 s later: the oldest may wait only 0.1 s more.
+    signup(session, 2)
+    OutboundEmail.objects.filter(to="person2@example.org").update(created_at=first + timedelta(seconds=9.9))
+    assert hold_back(first + timedelta(seconds=9.9)) == pytest.approx(0.1, abs=0.01)
+    assert hold_back(first + timedelta(seconds=10)) == 0
+    # Sent, failed and retrying emails hold nothing back.
+    OutboundEmail.objects.update(state="sent")
+    assert hold_back(first) == 0
+    # Switched off.
+    signup(session, 3)
+    settings.EMAIL_HOLD_SECONDS = 0
+    assert hold_back() == 0
+
+
+def test_the_mailer_command_sends_everything_due_once(settings):
+    from django.core.management import call_command
+
+    session = make_session()
+    for n in range(3):
+        signup(session, n)
+    call_command("mailer", "--once", verbosity=0)  # no holding back when asked to drain once
+    assert OutboundEmail.objects.filter(state="sent").count() == 3
+    assert sorted(m.to[0] for m in mail.outbox) == [f"person{n}@example.org" for n in range(3)]
+    call_command("mailer", "--once", verbosity=0)
+    assert len(mail.outbox) == 3

@@ -28,9 +28,11 @@ class Mailbox:
 
     def __init__(self):
         self.messages = []
+        self.connections = set()  # the client address of each SMTP conversation
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        self.connections.add(session.peer)
         return "250 Message accepted for delivery"
 
 
@@ -74,14 +76,9 @@ def smtp_server(settings):
 
 
 def _make_due(email: OutboundEmail) -> None:
-    """Skip the backoff wait: the outbox row and its queued retry task both become due now."""
-    from django_tasks_db.models import DBTaskResult
-
-    past = timezone.now() - timedelta(seconds=1)
-    OutboundEmail.objects.filter(pk=email.pk).update(next_attempt_at=past)
-    retries = DBTaskResult.objects.filter(status="READY", args_kwargs__args=[email.pk])
-    assert retries.count() == 1, "the failed send should have queued exactly one retry"
-    retries.update(run_after=past)
+    """Skip the backoff wait: the retry becomes due now."""
+    assert OutboundEmail.objects.get(pk=email.pk).state == OutboundEmail.State.RETRYING
+    OutboundEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
 
 
 def test_sign_up_while_the_mail_server_is_down_is_delivered_once_when_it_returns(smtp_server, coordinator_client):
@@ -118,11 +115,11 @@ def test_sign_up_while_the_mail_server_is_down_is_delivered_once_when_it_returns
     assert recipients == ["ama@example.org"]
     assert message["Subject"] == email.subject and "Planning the Centre" in message.get_body(("plain",)).get_content()
 
-    # Nothing goes twice: another worker run and the outbox safety net leave it at one message.
-    from roundtable.core.tasks import requeue_stalled_email
+    # Nothing goes twice: another mailer run and the outbox safety net leave it at one message.
+    from roundtable.core.tasks import fail_abandoned_email
 
     OutboundEmail.objects.filter(pk=email.pk).update(created_at=timezone.now() - timedelta(hours=1))
-    requeue_stalled_email.call()
+    assert fail_abandoned_email.call() == 0
     run_tasks()
     assert len(smtp_server.mailbox.messages) == 1
     sent = coordinator_client.get(reverse("team:outbox"), {"state": "sent"}).content.decode()
@@ -150,3 +147,37 @@ def test_after_the_last_attempt_fails_the_email_is_failed_and_shown_with_its_err
     run_tasks()
     assert [r for r, _ in smtp_server.mailbox.messages] == [["bo@example.org"]]
     assert OutboundEmail.objects.filter(to="bo@example.org", state=OutboundEmail.State.SENT).count() == 1
+
+
+def test_the_mailer_sends_what_is_queued_over_one_connection_and_each_email_once(smtp_server):
+    from roundtable.core.email import send_queued
+
+    session = make_session(title="Planning the Centre")
+    for n in range(5):
+        signup(session, name=f"Person {n}", email=f"person{n}@example.org")
+    assert send_queued(limit=3) == {"sent": 3}
+    assert send_queued(limit=50) == {"sent": 2}
+    assert send_queued(limit=50) == {}  # nothing left: nothing sent twice
+
+    assert sorted(r[0] for r, _ in smtp_server.mailbox.messages) == [f"person{n}@example.org" for n in range(5)]
+    assert len(smtp_server.mailbox.connections) == 2  # one conversation per batch, not per email
+    assert set(OutboundEmail.objects.values_list("state", "attempts")) == {("sent", 1)}
+
+
+def test_one_refused_email_in_a_batch_waits_to_retry_and_the_rest_still_go(smtp_server):
+    from roundtable.core.email import send_queued
+
+    async def refuse_some(server, session, envelope, address, rcpt_options):
+        if address.startswith("refused"):
+            return "550 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    smtp_server.mailbox.handle_RCPT = refuse_some
+    session = make_session()
+    for email in ("first@example.org", "refused@example.org", "last@example.org"):
+        signup(session, name="Someone", email=email)
+    assert send_queued() == {"sent": 2, "retrying": 1}
+    assert sorted(r[0] for r, _ in smtp_server.mailbox.messages) == ["first@example.org", "last@example.org"]
+    refused = OutboundEmail.objects.get(to="refused@example.org")
+    assert refused.state == OutboundEmail.State.RETRYING and "550" in refused.last_error
