@@ -19,13 +19,12 @@ from roundtable.cocreation.models import Session
 from roundtable.core import audit
 from roundtable.core.email import queue_email
 from roundtable.core.writer_turn import write_transaction
-from roundtable.people.models import ConsentRecord, Person
+from roundtable.people.models import ConsentRecord
 from roundtable.people.services import (
     HEALTH_DATA_WORDING,
     consent_record,
-    normalise_email,
-    person_add,
     person_fill_blanks,
+    person_find_or_add,
     person_upsert,
 )
 
@@ -78,10 +77,15 @@ CLOSED_MESSAGES = {
 
 
 def _lock_session(session_id: int) -> Session:
-    try:
-        return Session.objects.select_for_update().get(pk=session_id)
-    except Session.DoesNotExist:
-        raise BookingError("We could not find that session.") from None
+    # Raw SQL: select_for_update().get() compiles the same statement again on every call, which
+    # cost more than running it (bench/README.md). SQLite has no FOR UPDATE; its IMMEDIATE
+    # transaction already holds the only write lock.
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    table, pk = Session._meta.db_table, Session._meta.pk.column
+    found = list(Session.objects.raw(f"SELECT * FROM {table} WHERE {pk} = %s{lock}", [session_id]))  # noqa: S608
+    if not found:
+        raise BookingError("We could not find that session.")
+    return found[0]
 
 
 def _places_taken(session: Session) -> int:
@@ -234,12 +238,8 @@ def booking_create(
     # the lock (which every sign-up for this session queues on) short; on SQLite the transaction
     # holds the write lock from its start anyway. A refused sign-up rolls all of it back.
     details = {"name": name, "phone": phone, "pronouns": pronouns, "interests": interests, "perspectives": perspectives}
-    email = normalise_email(email)
-    person = Person.objects.filter(email=email).first()
-    known = person is not None
-    if not known:
-        person, added = person_add(email=email, **details)
-        known = not added  # a parallel sign-up added the same email a moment ago
+    person, added = person_find_or_add(email=email, **details)
+    known = not added
 
     session = _lock_session(session_id)
     state = session.signup_state()

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 
 from roundtable.people.models import ConsentRecord, Person, Perspective
 
@@ -15,16 +15,6 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _holds_sqlite_write_lock() -> bool:
-    """Inside a transaction on SQLite begun IMMEDIATE (config/settings.py), this connection holds
-    the database's only write lock, so nobody else can add a row before it commits."""
-    return (
-        connection.vendor == "sqlite"
-        and connection.in_atomic_block
-        and connection.settings_dict.get("OPTIONS", {}).get("transaction_mode") == "IMMEDIATE"
-    )
-
-
 def _details(name: str, phone: str, pronouns: str, interests: str, perspectives: list[str] | None) -> dict:
     valid = {choice for choice, _ in Perspective.choices}
     cleaned = [p for p in dict.fromkeys(perspectives or []) if p in valid]
@@ -33,22 +23,46 @@ def _details(name: str, phone: str, pronouns: str, interests: str, perspectives:
     return {"name": name, "phone": phone, "pronouns": pronouns, "interests": interests, "perspectives": cleaned}
 
 
-def person_add(
+def person_find_or_add(
     *, email: str, name: str, phone: str = "", pronouns: str = "", interests: str = "",
     perspectives: list[str] | None = None,
 ) -> tuple[Person, bool]:  # fmt: skip
-    """Add a person whom the caller has just looked for by email and not found; returns (person,
-    created). Where another transaction could add the same email in between (PostgreSQL), it
-    tries in a savepoint and, if the other got there first, returns theirs untouched."""
-    email = normalise_email(email)
-    details = _details(name, phone, pronouns, interests, perspectives)
-    if _holds_sqlite_write_lock():
-        return Person.objects.create(email=email, **details), True
-    try:
-        with transaction.atomic():
-            return Person.objects.create(email=email, **details), True
-    except IntegrityError:
-        return Person.objects.get(email=email), False
+    """The person with this email, added with these details if there is none; returns (person,
+    added). Someone already known is returned untouched (see person_fill_blanks).
+
+    Someone new costs one statement: INSERT … ON CONFLICT (email) DO NOTHING RETURNING id. If the
+    email is taken, even a moment ago by a parallel sign-up (PostgreSQL waits for that transaction
+    to finish first), nothing is written and the row that is there is read. No savepoint is
+    needed, so it is safe inside the caller's transaction on both databases."""
+    person = Person(email=normalise_email(email), **_details(name, phone, pronouns, interests, perspectives))
+    if _insert_unless_taken(person, unique_field="email"):
+        return person, True
+    return Person.objects.get(email=person.email), False
+
+
+def _insert_unless_taken(obj: Person, *, unique_field: str) -> bool:
+    """Insert the unsaved object unless its unique field's value is taken; True if inserted.
+    (The ORM's bulk_create(ignore_conflicts=True) cannot say which happened or give the id.)"""
+    opts = obj._meta
+    fields = [f for f in opts.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    # Names come from the model; values go as parameters.
+    sql = (
+        f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({quote(opts.get_field(unique_field).column)}) DO NOTHING "
+        f"RETURNING {quote(opts.pk.column)}"
+    )
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    obj.pk = row[0]
+    obj._state.adding = False
+    obj._state.db = connection.alias
+    return True
 
 
 def person_fill_blanks(

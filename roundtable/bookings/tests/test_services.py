@@ -171,13 +171,21 @@ def test_a_refused_sign_up_leaves_no_new_person_behind():
     assert not Person.objects.filter(email="new-to-us@example.org").exists()
 
 
-def test_someone_added_by_a_parallel_sign_up_is_taken_as_they_are():
-    """On PostgreSQL another transaction can add the same email between our look and our insert:
-    the insert fails in its savepoint and their row is used, with nothing of ours written."""
+def test_someone_already_known_is_taken_as_they_are_and_someone_new_is_added():
+    """The email decides: a known person's row is used with nothing of ours written (a parallel
+    sign-up that added them a moment ago included); a new one is added with what they told us."""
     from roundtable.people.models import Person
-    from roundtable.people.services import person_add
+    from roundtable.people.services import person_find_or_add
 
     theirs = Person.objects.create(email="sam@example.org", name="Sam")
-    person, created = person_add(email="Sam@example.org", name="Somebody else", pronouns="they/them")
-    assert (person.pk, created) == (theirs.pk, False)
+    person, added = person_find_or_add(email="Sam@example.org", name="Somebody else", pronouns="they/them")
+    assert (person.pk, added) == (theirs.pk, False)
     assert Person.objects.get().name == "Sam" and Person.objects.get().pronouns == ""
+
+    person, added = person_find_or_add(
+        email=" New@Example.org ", name="Ama", pronouns="she/her", perspectives=["carer", "carer", "nonsense"]
+    )
+    assert added and person.pk == Person.objects.get(email="new@example.org").pk
+    stored = Person.objects.get(pk=person.pk)
+    assert (stored.name, stored.pronouns, stored.perspectives) == ("Ama", "she/her", ["carer"])
+    assert stored.created_at is not None and stored.updated_at is not None
