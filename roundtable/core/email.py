@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import F, Max, Min, Q
+from django.db.models import Case, F, Max, Min, Q, Value, When
 from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -184,8 +184,10 @@ def hold_back(now=None) -> float:
     return max(min(quiet_in, too_late_in), 0.0)
 
 
-def send_queued(*, limit: int = 50, now=None) -> dict[str, int]:
-    """Send up to `limit` due emails over one connection to the mail server; returns how each went."""
+def send_queued(*, limit: int = 20, now=None, should_stop: Callable[[], bool] = lambda: False) -> dict[str, int]:
+    """Send up to `limit` due emails over one connection to the mail server; returns how each went.
+    When `should_stop()` turns true (the mailer was asked to stop), the email being sent is
+    finished and the rest of the batch is handed back untouched, as "released"."""
     now = now or timezone.now()
     claimed = _claim(_due(now), limit)
     outcomes: dict[str, int] = {}
@@ -194,12 +196,28 @@ def send_queued(*, limit: int = 50, now=None) -> dict[str, int]:
     connection = get_connection(fail_silently=False)
     _open(connection)
     try:
-        for email in claimed:
+        for n, email in enumerate(claimed):
+            if should_stop():
+                _release(claimed[n:])
+                outcomes["released"] = len(claimed) - n
+                break
             outcome = _deliver(email, connection)
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     finally:
         connection.close()
     return outcomes
+
+
+def _release(emails: list[OutboundEmail]) -> None:
+    """Put claimed emails back as they were before the claim, for the next mailer to send. (One
+    that stops without this, killed outright, leaves them SENDING: see fail_abandoned.)"""
+    OutboundEmail.objects.filter(pk__in=[e.pk for e in emails]).update(
+        state=Case(
+            When(next_attempt_at__isnull=True, then=Value(OutboundEmail.State.QUEUED)),
+            default=Value(OutboundEmail.State.RETRYING),
+        ),
+        attempts=F("attempts") - 1,
+    )
 
 
 def _open(connection) -> None:

@@ -189,3 +189,26 @@ def test_someone_already_known_is_taken_as_they_are_and_someone_new_is_added():
     stored = Person.objects.get(pk=person.pk)
     assert (stored.name, stored.pronouns, stored.perspectives) == ("Ama", "she/her", ["carer"])
     assert stored.created_at is not None and stored.updated_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sign_up_by_someone_new_is_eight_statements_on_either_database():
+    """Pinned, because every sign-up for a session queues on its lock: begin, add the person, lock
+    the session, count, write the booking, its audit entry and its email, commit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    session = make_session(capacity=1)
+    signup(session, 1)
+    with CaptureQueriesContext(connection) as queries:
+        signup(session, 2)
+    kinds = [" ".join(q["sql"].split()[:3]) for q in queries.captured_queries]
+    assert kinds[0].startswith("BEGIN") and kinds[-1] == "COMMIT"
+    assert kinds[1:-1] == [
+        'INSERT INTO "people_person"',
+        "SELECT * FROM",
+        "SELECT COUNT(CASE WHEN",
+        'INSERT INTO "bookings_booking"',
+        'INSERT INTO "core_auditentry"',
+        'INSERT INTO "core_outboundemail"',
+    ]

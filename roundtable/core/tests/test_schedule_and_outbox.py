@@ -92,3 +92,23 @@ def test_the_mailer_command_sends_everything_due_once(settings):
     assert sorted(m.to[0] for m in mail.outbox) == [f"person{n}@example.org" for n in range(3)]
     call_command("mailer", "--once", verbosity=0)
     assert len(mail.outbox) == 3
+
+
+def test_a_mailer_asked_to_stop_finishes_the_email_it_is_sending_and_hands_back_the_rest():
+    from roundtable.core.email import send_queued
+
+    session = make_session()
+    for n in range(3):
+        signup(session, n)
+    OutboundEmail.objects.filter(to="person2@example.org").update(
+        state="retrying", attempts=1, next_attempt_at=timezone.now() - timedelta(seconds=1)
+    )
+    asked = iter([False, True, True])
+    assert send_queued(should_stop=lambda: next(asked)) == {"sent": 1, "released": 2}
+    assert [m.to for m in mail.outbox] == [["person0@example.org"]]
+    # Handed back exactly as they were, and the next mailer sends them.
+    assert list(OutboundEmail.objects.order_by("id").values_list("state", "attempts")) == [
+        ("sent", 1), ("queued", 0), ("retrying", 1)
+    ]
+    assert send_queued() == {"sent": 2}
+    assert len(mail.outbox) == 3

@@ -13,9 +13,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Send everything that is due, then exit")
         parser.add_argument("--interval", type=float, default=0.5, help="Seconds between looks at an empty outbox")
-        parser.add_argument("--batch", type=int, default=50, help="Emails sent over one connection to the mail server")
+        parser.add_argument("--batch", type=int, default=20, help="Emails sent over one connection to the mail server")
 
-    def handle(self, *args, once=False, interval=0.5, batch=50, **options):
+    def handle(self, *args, once=False, interval=0.5, batch=20, **options):
         stop = {"now": False}
 
         def _stop(signum, frame):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             if wait:
                 time.sleep(min(wait, 0.5))
                 continue
-            outcomes = send_queued(limit=batch)
+            outcomes = send_queued(limit=batch, should_stop=lambda: stop["now"])
             if outcomes and options["verbosity"] > 1:
                 self.stdout.write(", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items())))
             if outcomes:
