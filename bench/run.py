@@ -1,7 +1,7 @@
 """`make bench`: Roundtable under load, on SQLite and PostgreSQL, next to the framework floor and pretix.
 
 For each database: a fresh database with the demo data, served exactly as `make demo` serves it
-(gunicorn with 2 workers plus the task worker, through roundtable.core.serve), then
+(gunicorn with 2 workers plus the task worker, the mailer and the scheduler, through roundtable.core.serve), then
 
   1. the public session page of a demo session: requests/s at concurrency 16 (as the pretix
      harness measures pretix's shop page), next to bench/floorapp.py served the same way;
@@ -292,7 +292,7 @@ class Site:
 
 
 def measure_site(database: str, args) -> dict:
-    print(f"\n--- {database}: fresh database, demo data, gunicorn (2 workers) + task worker", flush=True)
+    print(f"\n--- {database}: fresh database, demo data, gunicorn (2 workers) + task worker + mailer", flush=True)
     with Site(database, args) as site:
         page_url = f"{site.base}/sessions/{site.page_session}/"
         loadgen.run(page_url, concurrency=args.page_concurrency, seconds=args.warmup)
@@ -379,7 +379,7 @@ def report(results: dict) -> str:
     lines = [
         f"# Roundtable benchmark, {results['when']}",
         "",
-        f"Machine: {results['machine']}. Server: gunicorn, 2 sync workers, plus the task worker and scheduler (as `make demo`).",
+        f"Machine: {results['machine']}. Server: gunicorn, 2 sync workers, plus the task worker, the mailer and the scheduler (as `make demo`).",
         "",
         "| measurement | " + " | ".join(results["databases"]) + f" | {pretix_label} | target |",
         "|---|" + "---|" * (len(results["databases"]) + 2),

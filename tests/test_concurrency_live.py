@@ -1,7 +1,8 @@
 """No overbooking, proved through the real server setup on both databases.
 
 Each variant gets a fresh database, migrates it, and starts exactly what `make demo` starts
-(gunicorn with 2 worker processes plus the task worker, via roundtable.core.serve), then fires
+(gunicorn with 2 worker processes plus the task worker, the mailer and the scheduler, via
+roundtable.core.serve), then fires
 a burst of simultaneous sign-ups from threads at the JSON API. pretix, measured on this machine
 with SQLite, answered 4-6 % of such a burst with HTTP 500 "database is locked" and kept some of
 those orders: here every answer must be a clean 201 that matches the database.
@@ -80,7 +81,7 @@ def database_url(request, tmp_path):
 
 @pytest.fixture
 def live_site(database_url, tmp_path):
-    """A migrated database with one 30-place session, served by gunicorn (2 workers) and the worker."""
+    """A migrated database with one 30-place session, served by gunicorn (2 workers), the worker and the mailer."""
     env = serve.child_env(
         {
             "DJANGO_SETTINGS_MODULE": "config.settings",
