@@ -148,6 +148,8 @@ def _due(now):
 def _claim(emails, limit: int) -> list[OutboundEmail]:
     """Mark these emails SENDING (one attempt more) and hand them back. SENDING means a mailer holds
     them: nothing else will send them, so a second copy is never risked."""
+    if not emails.exists():  # an idle mailer looks twice a second: without taking SQLite's write lock
+        return []
     with write_transaction():
         # PostgreSQL: rows another mailer is claiming are skipped, not waited for. SQLite: the
         # transaction holds the write lock, so two mailers cannot claim the same row either.
