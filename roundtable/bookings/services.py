@@ -122,7 +122,10 @@ def active_pools(session: Session) -> list[ReservedPlaces]:
     return [p for p in ReservedPlaces.objects.filter(session=session) if p.is_active(now)]
 
 
-def _places(session: Session, pools: list[ReservedPlaces] | None = None) -> _Places:
+def places_now(session: Session, pools: list[ReservedPlaces] | None = None) -> _Places:
+    """Free places and what is still held back in each active pool. Under the session's lock it
+    decides places; without it, it explains them on pages. A caller that has just read the active
+    pools passes them in."""
     if pools is None:
         pools = active_pools(session)
     used: dict[int, int] = {}
@@ -135,12 +138,6 @@ def _places(session: Session, pools: list[ReservedPlaces] | None = None) -> _Pla
         free=session.capacity - _places_taken(session),
         held={pool: max(pool.places - used.get(pool.pk, 0), 0) for pool in pools},
     )
-
-
-def places_now(session: Session, pools: list[ReservedPlaces] | None = None) -> _Places:
-    """Free places and what is still held back, for pages that explain them (no lock taken).
-    A caller that has just read the active pools passes them in."""
-    return _places(session, pools)
 
 
 @dataclass
@@ -239,7 +236,6 @@ def booking_create(
     # holds the write lock from its start anyway. A refused sign-up rolls all of it back.
     details = {"name": name, "phone": phone, "pronouns": pronouns, "interests": interests, "perspectives": perspectives}
     person, added = person_find_or_add(email=email, **details)
-    known = not added
 
     session = _lock_session(session_id)
     state = session.signup_state()
@@ -247,7 +243,7 @@ def booking_create(
         raise SignupClosed(CLOSED_MESSAGES.get(state, "This session is not taking sign-ups."), state)
 
     booking = None
-    if known:
+    if not added:
         # A repeat sign-up changes nothing: look for it before touching the person's details.
         booking = Booking.objects.filter(session=session, person=person).first()
         if booking is not None and booking.status != Booking.Status.CANCELLED:
@@ -265,7 +261,7 @@ def booking_create(
     now = timezone.now()
     counts = _counts_under_lock(session, now)
     if counts.active_pools:
-        places = _places(session)
+        places = places_now(session)
         is_newcomer = not _returning_people(session, [person.pk]) if places.held else True
         has_place, pool = places.place_for(perspectives=person.perspectives, is_newcomer=is_newcomer)
     else:
@@ -306,7 +302,7 @@ def _promote_waiting(session: Session, actor=None) -> list[Booking]:
     """Fill free places from the waiting list, oldest first, respecting balanced places: someone
     who cannot take a held place is passed over only while no open place is free. Call with the
     session locked."""
-    places = _places(session)
+    places = places_now(session)
     if places.free <= 0:
         return []
     waiting = list(Booking.objects.filter(session=session).waiting().select_related("person"))

@@ -140,8 +140,7 @@ def _new_boundary() -> str:
 def _due(now):
     """Emails the mailer should send now: queued ones, and retries whose wait is over."""
     return OutboundEmail.objects.filter(
-        Q(state=OutboundEmail.State.QUEUED, next_attempt_at__isnull=True)
-        | Q(state__in=[OutboundEmail.State.QUEUED, OutboundEmail.State.RETRYING], next_attempt_at__lte=now)
+        Q(state=OutboundEmail.State.QUEUED) | Q(state=OutboundEmail.State.RETRYING, next_attempt_at__lte=now)
     )
 
 
@@ -156,7 +155,7 @@ def _claim(emails, limit: int) -> list[OutboundEmail]:
         claimed = list(emails.select_for_update(skip_locked=True).order_by("id")[:limit])
         if claimed:
             OutboundEmail.objects.filter(pk__in=[e.pk for e in claimed]).update(
-                state=OutboundEmail.State.SENDING, attempts=F("attempts") + 1
+                state=OutboundEmail.State.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
             )
     for email in claimed:
         email.state = OutboundEmail.State.SENDING
@@ -177,7 +176,7 @@ def hold_back(now=None) -> float:
     if not limit:
         return 0.0
     now = now or timezone.now()
-    queued = OutboundEmail.objects.filter(state=OutboundEmail.State.QUEUED, next_attempt_at__isnull=True)
+    queued = OutboundEmail.objects.filter(state=OutboundEmail.State.QUEUED)
     span = queued.aggregate(oldest=Min("created_at"), newest=Max("created_at"))
     if span["newest"] is None:
         return 0.0
@@ -186,12 +185,15 @@ def hold_back(now=None) -> float:
     return max(min(quiet_in, too_late_in), 0.0)
 
 
-def send_queued(*, limit: int = 20, now=None, should_stop: Callable[[], bool] = lambda: False) -> dict[str, int]:
-    """Send up to `limit` due emails over one connection to the mail server; returns how each went.
-    When `should_stop()` turns true (the mailer was asked to stop), the email being sent is
-    finished and the rest of the batch is handed back untouched, as "released"."""
-    now = now or timezone.now()
-    claimed = _claim(_due(now), limit)
+def send_queued(
+    *, limit: int = 20, now=None, should_stop: Callable[[], bool] = lambda: False, email_id: int | None = None
+) -> dict[str, int]:
+    """Send up to `limit` due emails (or only `email_id`, if it is due) over one connection to the
+    mail server; returns how each went. When `should_stop()` turns true (the mailer was asked to
+    stop), the email being sent is finished and the rest of the batch is handed back untouched,
+    as "released"."""
+    due = _due(now or timezone.now())
+    claimed = _claim(due if email_id is None else due.filter(pk=email_id), limit)
     outcomes: dict[str, int] = {}
     if not claimed:
         return outcomes
@@ -234,14 +236,8 @@ def _open(connection) -> None:
 
 def send_now(email_id: int) -> str:
     """Send one outbox email if it is due. Safe to call twice: a sent email is never sent again."""
-    claimed = _claim(_due(timezone.now()).filter(pk=email_id), 1)
-    if not claimed:
-        return "skipped"
-    connection = get_connection(fail_silently=False)
-    try:
-        return _deliver(claimed[0], connection)
-    finally:
-        connection.close()
+    outcomes = send_queued(limit=1, email_id=email_id)
+    return next(iter(outcomes), "skipped")
 
 
 def _deliver(email: OutboundEmail, connection) -> str:
@@ -288,11 +284,13 @@ def _deliver(email: OutboundEmail, connection) -> str:
 
 
 def fail_abandoned(now=None) -> int:
-    """An email left SENDING by a mailer that stopped mid-send may or may not have arrived: show it
-    as failed in the outbox so a person can decide to send it again, rather than risk a second copy."""
+    """An email left SENDING by a mailer that was killed mid-batch may or may not have arrived:
+    15 minutes after it was claimed, show it as failed in the outbox so a person can decide to send
+    it again, rather than risk a second copy. (How long ago it was written does not matter: an old
+    email being retried right now is not abandoned.)"""
     now = now or timezone.now()
     return OutboundEmail.objects.filter(
-        state=OutboundEmail.State.SENDING, created_at__lt=now - timedelta(minutes=15)
+        state=OutboundEmail.State.SENDING, claimed_at__lt=now - timedelta(minutes=15)
     ).update(state=OutboundEmail.State.FAILED, last_error="The mailer stopped while sending this; it may not have arrived.")
 
 

@@ -50,6 +50,7 @@ class OutboundEmail(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a mailer last took it to send")
     sent_at = models.DateTimeField(null=True, blank=True)
     session_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     booking_id = models.BigIntegerField(null=True, blank=True, db_index=True)

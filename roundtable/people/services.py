@@ -91,10 +91,10 @@ def person_upsert(
     interests: str = "",
     perspectives: list[str] | None = None,
 ) -> Person:
-    """Find the person by email or create them; an existing person only has blanks filled in."""
-    details = _details(name, phone, pronouns, interests, perspectives)
-    person, created = Person.objects.get_or_create(email=normalise_email(email), defaults=details)
-    if not created:
+    """Find the person by email or add them; an existing person only has blanks filled in."""
+    details = {"name": name, "phone": phone, "pronouns": pronouns, "interests": interests, "perspectives": perspectives}
+    person, added = person_find_or_add(email=email, **details)
+    if not added:
         person_fill_blanks(person, **details)
     return person
 

@@ -112,3 +112,24 @@ def test_a_mailer_asked_to_stop_finishes_the_email_it_is_sending_and_hands_back_
     ]
     assert send_queued() == {"sent": 2}
     assert len(mail.outbox) == 3
+
+
+def test_an_email_claimed_long_ago_and_still_sending_is_shown_as_failed_but_a_retry_in_progress_is_not():
+    from roundtable.core.email import fail_abandoned
+
+    session = make_session()
+    signup(session, 1)
+    signup(session, 2)
+    now = timezone.now()
+    # Written an hour ago, retried and claimed a moment ago: being sent right now.
+    OutboundEmail.objects.filter(to="person1@example.org").update(
+        state="sending", created_at=now - timedelta(hours=1), claimed_at=now - timedelta(seconds=5)
+    )
+    # Claimed 16 minutes ago by a mailer that was killed.
+    OutboundEmail.objects.filter(to="person2@example.org").update(
+        state="sending", claimed_at=now - timedelta(minutes=16)
+    )
+    assert fail_abandoned(now) == 1
+    states = dict(OutboundEmail.objects.values_list("to", "state"))
+    assert states == {"person1@example.org": "sending", "person2@example.org": "failed"}
+    assert "may not have arrived" in OutboundEmail.objects.get(to="person2@example.org").last_error
