@@ -229,7 +229,10 @@ def test_rush_with_balanced_places_keeps_held_places_and_never_overbooks(live_si
     else gets more than the 20 open places, held places go only to those it is kept for, and the
     session is still never overbooked."""
     _manage(
-        live_site["env"], "shell", "-v0", "-c",
+        live_site["env"],
+        "shell",
+        "-v0",
+        "-c",
         "from datetime import timedelta\n"
         "from django.utils import timezone\n"
         "from roundtable.bookings.models import ReservedPlaces\n"
@@ -238,8 +241,11 @@ def test_rush_with_balanced_places_keeps_held_places_and_never_overbooks(live_si
     )
     url = f"{live_site['base']}/api/sessions/{live_site['session_id']}/bookings"
     bodies = [
-        {"name": f"Person {n}", "email": f"held{n}@example.org",
-         "perspectives": ["lived_experience"] if n % 3 == 0 else ["researcher"]}
+        {
+            "name": f"Person {n}",
+            "email": f"held{n}@example.org",
+            "perspectives": ["lived_experience"] if n % 3 == 0 else ["researcher"],
+        }
         for n in range(SIGNUPS)
     ]
     lived = {b["email"] for b in bodies if b["perspectives"] == ["lived_experience"]}

@@ -76,12 +76,15 @@ def sign_up(request: HttpRequest, session_id: int, payload: SignupIn):
     if not result.created:
         raise HttpError(409, ALREADY_SIGNED_UP)
     booking = result.booking
-    return Status(201, {
-        "id": booking.pk,
-        "status": booking.status,
-        "waiting_list_position": result.waiting_list_position,
-        "session": session_id,
-    })
+    return Status(
+        201,
+        {
+            "id": booking.pk,
+            "status": booking.status,
+            "waiting_list_position": result.waiting_list_position,
+            "session": session_id,
+        },
+    )
 
 
 def _booking_rows(bookings: list[Booking]) -> list[dict[str, Any]]:

@@ -197,7 +197,9 @@ def install(api: NinjaAPI) -> None:
     def refused(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if exc.status_code == 400:
             # ninja raises this when the body is not JSON at all.
-            return api.create_response(request, {"detail": [{"field": "body", "message": REQUIRED["body"]}]}, status=400)
+            return api.create_response(
+                request, {"detail": [{"field": "body", "message": REQUIRED["body"]}]}, status=400
+            )
         return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
 
     @api.exception_handler(Http404)

@@ -130,7 +130,9 @@ def _absolute(path: str) -> str:
 
 def _session_ref(session: Session) -> dict[str, Any]:
     return {
-        "id": session.pk, "title": session.title, "starts_at": iso(session.starts_at),
+        "id": session.pk,
+        "title": session.title,
+        "starts_at": iso(session.starts_at),
         "url": _absolute(reverse("records:session_record", args=[session.pk])),
     }
 
@@ -144,24 +146,43 @@ def output_data(output: Output) -> dict[str, Any]:
             "thumb": _absolute(output.thumb_url) if output.thumb else None,
         }
     return {
-        "id": output.pk, "kind": output.kind, "caption": output.caption, "alt_text": output.alt_text,
-        "transcript": output.transcript, "text": output.body, "credit": output.credit_line,
-        "consent": output.consent, "content_type": output.content_type, "files": files,
+        "id": output.pk,
+        "kind": output.kind,
+        "caption": output.caption,
+        "alt_text": output.alt_text,
+        "transcript": output.transcript,
+        "text": output.body,
+        "credit": output.credit_line,
+        "consent": output.consent,
+        "content_type": output.content_type,
+        "files": files,
     }
 
 
 def decision_data(decision: Decision) -> dict[str, Any]:
     return {
-        "id": decision.pk, "session_id": decision.session_id, "title": decision.title, "question": decision.question,
-        "options": decision.option_list, "method": decision.method, "method_label": decision.method_label,
-        "votes": decision.votes, "took_part": decision.took_part, "url": _absolute(decision.get_absolute_url()),
+        "id": decision.pk,
+        "session_id": decision.session_id,
+        "title": decision.title,
+        "question": decision.question,
+        "options": decision.option_list,
+        "method": decision.method,
+        "method_label": decision.method_label,
+        "votes": decision.votes,
+        "took_part": decision.took_part,
+        "url": _absolute(decision.get_absolute_url()),
     }
 
 
 def action_data(action: Action) -> dict[str, Any]:
     return {
-        "id": action.pk, "decision_id": action.decision_id, "title": action.title, "status": action.status,
-        "due_on": action.due_on, "not_doing_reason": action.not_doing_reason, "outcome": action.outcome,
+        "id": action.pk,
+        "decision_id": action.decision_id,
+        "title": action.title,
+        "status": action.status,
+        "due_on": action.due_on,
+        "not_doing_reason": action.not_doing_reason,
+        "outcome": action.outcome,
         "updated_at": iso(action.updated_at),
     }
 
@@ -188,8 +209,11 @@ def session_record(request: HttpRequest, session_id: int):
     return {
         "session": _session_ref(session),
         "attendance": {
-            "came": attendance.came, "newcomers": attendance.newcomers, "returning": attendance.returning,
-            "perspectives": dict(attendance.perspective_codes), "not_said": attendance.not_said,
+            "came": attendance.came,
+            "newcomers": attendance.newcomers,
+            "returning": attendance.returning,
+            "perspectives": dict(attendance.perspective_codes),
+            "not_said": attendance.not_said,
         },
         "outputs": [output_data(o) for o in record.outputs],
         "decisions": [decision_data(d) for d in record.decisions],

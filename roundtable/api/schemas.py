@@ -1,6 +1,5 @@
 """The API's request and response shapes (and so its OpenAPI document)."""
 
-
 from datetime import date
 from typing import Any, Literal
 

@@ -102,8 +102,12 @@ def get_session(request: HttpRequest, session_id: int):
     session = _get_public_session(session_id)
     data = session_data(session)
     data["agenda"] = [
-        {"starts_at": f"{item.starts_at:%H:%M}", "title": item.title, "description": item.description,
-         "is_break": item.is_break}
+        {
+            "starts_at": f"{item.starts_at:%H:%M}",
+            "title": item.title,
+            "description": item.description,
+            "is_break": item.is_break,
+        }
         for item in session.agenda.all()
     ]
     return data

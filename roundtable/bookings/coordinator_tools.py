@@ -36,7 +36,9 @@ def _booked_text(result) -> str:
     if not result.created:
         where = (f"is on the waiting list (number {result.waiting_list_position})"
                  if result.waiting_list_position else f"already has a booking ({booking.get_status_display().lower()})")  # fmt: skip
-        return f"{name} {where}, so nothing was changed. We have emailed them their confirmation and private link again."
+        return (
+            f"{name} {where}, so nothing was changed. We have emailed them their confirmation and private link again."
+        )
     if booking.status == Booking.Status.WAITLISTED:
         return (f"There was no place free for {name}, so they are on the waiting list at number "
                 f"{result.waiting_list_position}. We have emailed to tell them, with their private link.")  # fmt: skip
@@ -107,7 +109,8 @@ def session_message(request, session_id: int):
                 actor=request.user,
             )  # fmt: skip
             messages.success(
-                request, f"Your message “{data['subject']}” is being sent to {sent} {'person' if sent == 1 else 'people'}."
+                request,
+                f"Your message “{data['subject']}” is being sent to {sent} {'person' if sent == 1 else 'people'}.",
             )
             return redirect("coordinator:session_detail", session_id=session.pk)
         if action == "preview":

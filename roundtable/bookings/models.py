@@ -110,7 +110,11 @@ class Booking(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reserved_place = models.ForeignKey(
-        ReservedPlaces, null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings",
+        ReservedPlaces,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bookings",
         help_text="The balanced-places pool this booking's place came from, if any",
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -10,7 +10,9 @@ from roundtable.core.email import context_builder
 def _with_calendar(context: dict) -> dict:
     out = _booking_context(context)
     session = out["session"]
-    out["_attachments"] = [(f"session-{session.pk}.ics", session_ics(session, sequence=session.sequence), "text/calendar")]
+    out["_attachments"] = [
+        (f"session-{session.pk}.ics", session_ics(session, sequence=session.sequence), "text/calendar")
+    ]
     return out
 
 
@@ -28,7 +30,9 @@ def session_changed(context: dict) -> dict:
 def session_cancelled(context: dict) -> dict:
     out = _booking_context(context, with_link=False)
     session = out["session"]
-    out["_attachments"] = [(f"session-{session.pk}.ics", session_ics(session, sequence=session.sequence), "text/calendar")]
+    out["_attachments"] = [
+        (f"session-{session.pk}.ics", session_ics(session, sequence=session.sequence), "text/calendar")
+    ]
     return out
 
 

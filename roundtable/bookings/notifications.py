@@ -33,9 +33,11 @@ def message_attendees(*, session: Session, audience: str, subject: str, body: st
     count = 0
     for booking in _recipients(session, audience):
         queue_email(
-            to=booking.person.email, template="session_message",
+            to=booking.person.email,
+            template="session_message",
             context={"booking_id": booking.pk, "subject": subject, "body": body},
-            session_id=session.pk, booking_id=booking.pk,
+            session_id=session.pk,
+            booking_id=booking.pk,
         )
         count += 1
     audit.log(actor, "session.messaged", session, audience=audience, recipients=count, subject=subject)
@@ -55,8 +57,11 @@ def session_cancel(*, session_id: int, reason: str, actor) -> int:
     count = 0
     for booking in _recipients(session, "everyone"):
         queue_email(
-            to=booking.person.email, template="session_cancelled", context={"booking_id": booking.pk, "reason": reason},
-            session_id=session.pk, booking_id=booking.pk,
+            to=booking.person.email,
+            template="session_cancelled",
+            context={"booking_id": booking.pk, "reason": reason},
+            session_id=session.pk,
+            booking_id=booking.pk,
         )
         count += 1
     audit.log(actor, "session.cancelled", session, reason=reason, told=count)
@@ -70,8 +75,11 @@ def notify_session_changed(*, session: Session, changes: list[str], actor) -> in
     count = 0
     for booking in _recipients(session, "everyone"):
         queue_email(
-            to=booking.person.email, template="session_changed", context={"booking_id": booking.pk, "changes": changes},
-            session_id=session.pk, booking_id=booking.pk,
+            to=booking.person.email,
+            template="session_changed",
+            context={"booking_id": booking.pk, "changes": changes},
+            session_id=session.pk,
+            booking_id=booking.pk,
         )
         count += 1
     audit.log(actor, "session.changed", session, changes=changes, told=count)
@@ -89,8 +97,11 @@ def send_due_reminders(now=None) -> int:
         if not due:
             continue
         days = min(due)  # only the nearest reminder: nobody gets the 7-day one after the 1-day one
-        already = set(ReminderSent.objects.filter(booking__session=session, days_before__lte=days)
-                      .values_list("booking_id", flat=True))
+        already = set(
+            ReminderSent.objects.filter(booking__session=session, days_before__lte=days).values_list(
+                "booking_id", flat=True
+            )
+        )
         for booking in _recipients(session, "confirmed"):
             if booking.pk in already:
                 continue
@@ -98,9 +109,11 @@ def send_due_reminders(now=None) -> int:
                 with transaction.atomic():
                     ReminderSent.objects.create(booking=booking, days_before=days)
                     queue_email(
-                        to=booking.person.email, template="booking_reminder",
+                        to=booking.person.email,
+                        template="booking_reminder",
                         context={"booking_id": booking.pk, "days": days},
-                        session_id=session.pk, booking_id=booking.pk,
+                        session_id=session.pk,
+                        booking_id=booking.pk,
                     )
                 queued += 1
             except IntegrityError:  # another worker got there first

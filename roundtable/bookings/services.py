@@ -288,10 +288,15 @@ def booking_create(
     if access_needs is not None and (access_needs.has_content or access_needs.consent):
         _save_access_needs(booking, access_needs, source=source)
 
-    audit.log(taken_by, "booking.created", booking, actor_label="" if taken_by else "participant", status=booking.status)
+    audit.log(
+        taken_by, "booking.created", booking, actor_label="" if taken_by else "participant", status=booking.status
+    )
     queue_email(
-        to=person.email, template="booking_confirmation", context={"booking_id": booking.pk},
-        session_id=session.pk, booking_id=booking.pk,
+        to=person.email,
+        template="booking_confirmation",
+        context={"booking_id": booking.pk},
+        session_id=session.pk,
+        booking_id=booking.pk,
     )
     # Everyone already waiting is ahead (the session is locked, and this one went in last).
     position = None if has_place else counts.waiting + 1
@@ -325,8 +330,11 @@ def _promote_waiting(session: Session, actor=None) -> list[Booking]:
         promoted.append(booking)
         audit.log(actor, "booking.promoted", booking, actor_label="" if actor else "automatic")
         queue_email(
-            to=booking.person.email, template="booking_promoted", context={"booking_id": booking.pk},
-            session_id=session.pk, booking_id=booking.pk,
+            to=booking.person.email,
+            template="booking_promoted",
+            context={"booking_id": booking.pk},
+            session_id=session.pk,
+            booking_id=booking.pk,
         )
     return promoted
 
@@ -356,9 +364,11 @@ def booking_cancel(*, booking_id: int, actor=None, reason: str = "") -> tuple[Bo
     AccessNeeds.objects.filter(booking=booking, keep_on_file=False).delete()
     audit.log(actor, "booking.cancelled", booking, actor_label="" if actor else "participant", reason=reason)
     queue_email(
-        to=booking.person.email, template="booking_cancelled",
+        to=booking.person.email,
+        template="booking_cancelled",
         context={"booking_id": booking.pk, "by_team": actor is not None, "reason": reason},
-        session_id=session.pk, booking_id=booking.pk,
+        session_id=session.pk,
+        booking_id=booking.pk,
     )
     promoted = _promote_waiting(session, actor=None)
     return booking, promoted
@@ -418,8 +428,11 @@ def _promote_after_freeing(session: Session, booking: Booking, actor) -> list[Bo
     booking.save(update_fields=["status", "waitlisted_at", "reserved_place", "updated_at"])
     audit.log(actor, "booking.moved_to_waiting_list", booking)
     queue_email(
-        to=booking.person.email, template="booking_moved_to_waiting_list", context={"booking_id": booking.pk},
-        session_id=session.pk, booking_id=booking.pk,
+        to=booking.person.email,
+        template="booking_moved_to_waiting_list",
+        context={"booking_id": booking.pk},
+        session_id=session.pk,
+        booking_id=booking.pk,
     )
     return promoted
 
@@ -434,15 +447,20 @@ def booking_promote(*, booking_id: int, actor) -> Booking:
     if booking.status != Booking.Status.WAITLISTED:
         raise BookingStateError(f"{booking.person.name} is not on the waiting list.")
     if _places_taken(session) >= session.capacity:
-        raise BookingStateError("There is no free place. Cancel a booking, move someone to the waiting list, "
-                                "or raise the number of places first.")
+        raise BookingStateError(
+            "There is no free place. Cancel a booking, move someone to the waiting list, "
+            "or raise the number of places first."
+        )
     booking.status = Booking.Status.CONFIRMED
     booking.promoted_at = timezone.now()
     booking.save(update_fields=["status", "promoted_at", "updated_at"])
     audit.log(actor, "booking.promoted", booking, by_hand=True)
     queue_email(
-        to=booking.person.email, template="booking_promoted", context={"booking_id": booking.pk},
-        session_id=session.pk, booking_id=booking.pk,
+        to=booking.person.email,
+        template="booking_promoted",
+        context={"booking_id": booking.pk},
+        session_id=session.pk,
+        booking_id=booking.pk,
     )
     return booking
 
@@ -455,9 +473,14 @@ def booking_walk_in(*, session_id: int, name: str, email: str = "", actor, **det
     address = email.strip() or f"walk-in-{timezone.now():%Y%m%d%H%M%S%f}@walk-in.invalid"
     person = person_upsert(email=address, name=name, **details)
     booking, _ = Booking.objects.update_or_create(
-        session=session, person=person,
-        defaults={"status": Booking.Status.ATTENDED, "waitlisted_at": None, "source": Booking.Source.COORDINATOR,
-                  "taken_by": actor},
+        session=session,
+        person=person,
+        defaults={
+            "status": Booking.Status.ATTENDED,
+            "waitlisted_at": None,
+            "source": Booking.Source.COORDINATOR,
+            "taken_by": actor,
+        },
     )
     audit.log(actor, "booking.walk_in", booking)
     return booking

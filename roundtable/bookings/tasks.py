@@ -13,8 +13,11 @@ def release_held_places() -> int:
     """When balanced places are released, offer them to the waiting list."""
     promoted = 0
     session_ids = (
-        Session.objects.published().upcoming()
-        .filter(bookings__status=Booking.Status.WAITLISTED).values_list("id", flat=True).distinct()
+        Session.objects.published()
+        .upcoming()
+        .filter(bookings__status=Booking.Status.WAITLISTED)
+        .values_list("id", flat=True)
+        .distinct()
     )
     for session_id in session_ids:
         promoted += len(promote_waiting_list(session_id=session_id))

@@ -254,7 +254,9 @@ def programme_edit(request, programme_id: int):
     form = ProgrammeForm(request.POST if request.method == "POST" else None, instance=programme)
     if request.method == "POST" and form.is_valid():
         try:
-            changed = programme_services.programme_update(programme=programme, actor=request.user, **form.service_fields())
+            changed = programme_services.programme_update(
+                programme=programme, actor=request.user, **form.service_fields()
+            )
         except ValidationError as error:
             programme.refresh_from_db()
             form.add_service_errors(error)

@@ -287,9 +287,7 @@ class SessionForm(forms.Form):
             kwargs["initial"] = {**self.initial_for(session), **kwargs.get("initial", {})}
         super().__init__(data, *args, **kwargs)
         # The held places rows. A post without them (a script, an old page) leaves them as they are.
-        self.held = (
-            held_places_formset(data, session=session) if data is None or "held-TOTAL_FORMS" in data else None
-        )
+        self.held = held_places_formset(data, session=session) if data is None or "held-TOTAL_FORMS" in data else None
 
     def is_valid(self) -> bool:
         valid = super().is_valid()

@@ -34,7 +34,9 @@ class Venue(models.Model):
     name = models.CharField(max_length=200)
     address = models.TextField()
     postcode = models.CharField(max_length=12, blank=True)
-    step_free = models.CharField("step-free route", max_length=10, choices=Availability.choices, default=Availability.UNKNOWN)
+    step_free = models.CharField(
+        "step-free route", max_length=10, choices=Availability.choices, default=Availability.UNKNOWN
+    )
     step_free_note = models.CharField(max_length=300, blank=True)
     accessible_toilet = models.CharField(max_length=10, choices=Availability.choices, default=Availability.UNKNOWN)
     accessible_toilet_note = models.CharField(max_length=300, blank=True)
@@ -60,7 +62,12 @@ class Venue(models.Model):
         """The accessibility facts in reading order, for pages, emails and the API."""
         rows = [
             ("step_free", "Step-free route", self.get_step_free_display(), self.step_free_note),
-            ("accessible_toilet", "Accessible toilet", self.get_accessible_toilet_display(), self.accessible_toilet_note),
+            (
+                "accessible_toilet",
+                "Accessible toilet",
+                self.get_accessible_toilet_display(),
+                self.accessible_toilet_note,
+            ),
             ("hearing_loop", "Hearing loop", self.get_hearing_loop_display(), ""),
             ("quiet_space", "Quiet space", self.get_quiet_space_display(), self.quiet_space_note),
             ("seating", "Seating", self.seating, ""),
@@ -127,19 +134,25 @@ class Session(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     cancel_reason = models.TextField(blank=True)
     reminder_days = models.JSONField(
-        default=list, blank=True,
+        default=list,
+        blank=True,
         help_text="Days before the session to send reminders; empty means the default (7 and 1)",
     )
     sequence = models.PositiveIntegerField(default=0, help_text="Bumped when time or place changes (calendar files)")
     facilitators = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="facilitated_sessions",
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="facilitated_sessions",
         help_text="Facilitators who run this session: only they see its day pages",
     )
     share_access_details = models.BooleanField(
-        "share access needs details with facilitators", default=False,
+        "share access needs details with facilitators",
+        default=False,
         help_text="Let this session's facilitators read what people wrote about their access needs",
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -20,16 +20,23 @@ def seed_team_tools(programme) -> None:
     roomy = max(upcoming, key=lambda s: (s.signup_state() == "open", s.capacity - s.places_left))
     if not ReservedPlaces.objects.filter(session=roomy).exists():
         ReservedPlaces.objects.create(
-            session=roomy, places=8, perspectives=["lived_experience"],
+            session=roomy,
+            places=8,
+            perspectives=["lived_experience"],
             release_at=roomy.starts_at - timedelta(days=7),
         )
         ReservedPlaces.objects.create(
-            session=roomy, places=4, for_newcomers=True, release_at=roomy.starts_at - timedelta(days=3),
+            session=roomy,
+            places=4,
+            for_newcomers=True,
+            release_at=roomy.starts_at - timedelta(days=3),
         )
     # Arrangements in each state for the next session with access needs.
     with_needs = (
         AccessNeeds.objects.filter(booking__session__in=upcoming, booking__status="confirmed")
-        .select_related("booking__session").order_by("booking__session__starts_at").first()
+        .select_related("booking__session")
+        .order_by("booking__session__starts_at")
+        .first()
     )
     if with_needs is not None:
         session = with_needs.booking.session
@@ -39,7 +46,9 @@ def seed_team_tools(programme) -> None:
             ("large_print", "arranged", "Agenda and handouts printed at 18 point."),
             ("quiet_space", "cant", "The venue's quiet room is booked that afternoon; we will use a screened corner."),
         ):
-            AccessArrangement.objects.get_or_create(session=session, need=need, defaults={"status": status, "note": note})
+            AccessArrangement.objects.get_or_create(
+                session=session, need=need, defaults={"status": status, "note": note}
+            )
     # A little outbox history, so the outbox page has something to show (nothing is sent).
     if not OutboundEmail.objects.filter(template="booking_reminder").exists():
         now = timezone.now()
@@ -47,8 +56,12 @@ def seed_team_tools(programme) -> None:
         for n, booking in enumerate(bookings):
             failed = n == len(bookings) - 1
             OutboundEmail.objects.create(
-                to=booking.person.email, template="booking_reminder", context={"booking_id": booking.pk, "days": 7},
-                session_id=booking.session_id, booking_id=booking.pk, subject=f"Reminder: {booking.session.title}",
+                to=booking.person.email,
+                template="booking_reminder",
+                context={"booking_id": booking.pk, "days": 7},
+                session_id=booking.session_id,
+                booking_id=booking.pk,
+                subject=f"Reminder: {booking.session.title}",
                 state=OutboundEmail.State.FAILED if failed else OutboundEmail.State.SENT,
                 attempts=8 if failed else 1,
                 last_error="Mailbox unavailable: the address does not exist (550)" if failed else "",

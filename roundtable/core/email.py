@@ -57,8 +57,13 @@ def queue_email(
     if to.lower().endswith(".invalid"):
         # Walk-ins without an email get a reserved-domain placeholder: keep the row, send nothing.
         return OutboundEmail.objects.create(
-            to=to, template=template, context=context or {}, session_id=session_id, booking_id=booking_id,
-            state=OutboundEmail.State.FAILED, last_error="No email address for this person.",
+            to=to,
+            template=template,
+            context=context or {},
+            session_id=session_id,
+            booking_id=booking_id,
+            state=OutboundEmail.State.FAILED,
+            last_error="No email address for this person.",
         )
     return OutboundEmail.objects.create(
         to=to, template=template, context=context or {}, session_id=session_id, booking_id=booking_id
@@ -291,7 +296,9 @@ def fail_abandoned(now=None) -> int:
     now = now or timezone.now()
     return OutboundEmail.objects.filter(
         state=OutboundEmail.State.SENDING, claimed_at__lt=now - timedelta(minutes=15)
-    ).update(state=OutboundEmail.State.FAILED, last_error="The mailer stopped while sending this; it may not have arrived.")
+    ).update(
+        state=OutboundEmail.State.FAILED, last_error="The mailer stopped while sending this; it may not have arrived."
+    )
 
 
 def resend(email: OutboundEmail) -> OutboundEmail:

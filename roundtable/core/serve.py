@@ -166,7 +166,9 @@ def run(*, port: int, host: str, workers: int) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Serve Roundtable with gunicorn, the task worker, the mailer and the scheduler.")
+    parser = argparse.ArgumentParser(
+        description="Serve Roundtable with gunicorn, the task worker, the mailer and the scheduler."
+    )
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--workers", type=int, default=2)

@@ -54,9 +54,17 @@ def _stream(filename: str, header: list[str], rows: Iterable[list]) -> Streaming
 
 
 FEEDBACK_HEADER = [
-    "Session", "Session date", "Programme", "Given as", "Submitted on",
-    *[question for _name, question, _short in CUBE_QUESTIONS], "How do you feel after today?",
-    "What went well?", "What could be better?", "Were your access needs met?", "About access needs",
+    "Session",
+    "Session date",
+    "Programme",
+    "Given as",
+    "Submitted on",
+    *[question for _name, question, _short in CUBE_QUESTIONS],
+    "How do you feel after today?",
+    "What went well?",
+    "What could be better?",
+    "Were your access needs met?",
+    "About access needs",
 ]
 
 
@@ -77,8 +85,20 @@ def feedback_csv(*, session=None, actor) -> StreamingHttpResponse:
     names = [name for name, _q, _s in CUBE_QUESTIONS]
     rows = (
         responses.order_by("session__starts_at", "session_id", "source", "id")
-        .values_list("session__title", "session__starts_at", "session__programme__name", "source", "anonymous",
-                     "submitted_on", *names, "feeling", "went_well", "could_be_better", "access_met", "access_comment")
+        .values_list(
+            "session__title",
+            "session__starts_at",
+            "session__programme__name",
+            "source",
+            "anonymous",
+            "submitted_on",
+            *names,
+            "feeling",
+            "went_well",
+            "could_be_better",
+            "access_met",
+            "access_comment",
+        )
         .iterator(chunk_size=2000)
     )
 
@@ -86,8 +106,17 @@ def feedback_csv(*, session=None, actor) -> StreamingHttpResponse:
         for title, starts_at, programme, source, anonymous, submitted, *rest in rows:
             scores, (feel, well, better, met, comment) = rest[:4], rest[4:]
             yield [
-                title, f"{starts_at:%Y-%m-%d}", programme or "", _given_as(source, anonymous), f"{submitted:%Y-%m-%d}",
-                *[cube.get(s, "") for s in scores], feeling.get(feel, ""), well, better, access.get(met, ""), comment,
+                title,
+                f"{starts_at:%Y-%m-%d}",
+                programme or "",
+                _given_as(source, anonymous),
+                f"{submitted:%Y-%m-%d}",
+                *[cube.get(s, "") for s in scores],
+                feeling.get(feel, ""),
+                well,
+                better,
+                access.get(met, ""),
+                comment,
             ]
 
     suffix = f"-session-{session.pk}" if session is not None else ""
@@ -97,14 +126,18 @@ def feedback_csv(*, session=None, actor) -> StreamingHttpResponse:
 INDICATOR_HEADER = ["Aim", "Indicator", "Kind", "Date or month", "Value", "Unit", "Source", "Note"]
 
 
-def indicator_values_csv(*, indicators: list[Indicator], start: date, end: date, programme=None) -> StreamingHttpResponse:
+def indicator_values_csv(
+    *, indicators: list[Indicator], start: date, end: date, programme=None
+) -> StreamingHttpResponse:
     """Recorded values as typed in, and computed indicators month by month for the period."""
     computed = [i for i in indicators if i.kind == Indicator.Kind.COMPUTED]
     series = indicator_series(computed, start=start, end=end, programme=programme) if computed else {}
     recorded = list(
-        IndicatorValue.objects.filter(indicator__in=[i for i in indicators if i.kind == Indicator.Kind.RECORDED],
-                                      recorded_on__gte=start, recorded_on__lte=end)
-        .order_by("indicator_id", "recorded_on", "id")
+        IndicatorValue.objects.filter(
+            indicator__in=[i for i in indicators if i.kind == Indicator.Kind.RECORDED],
+            recorded_on__gte=start,
+            recorded_on__lte=end,
+        ).order_by("indicator_id", "recorded_on", "id")
     )
     by_indicator: dict[int, list[IndicatorValue]] = {}
     for value in recorded:
@@ -115,14 +148,30 @@ def indicator_values_csv(*, indicators: list[Indicator], start: date, end: date,
             aim = indicator.aim.title
             if indicator.kind == Indicator.Kind.RECORDED:
                 for value in by_indicator.get(indicator.pk, []):
-                    yield [aim, indicator.title, "Recorded", f"{value.recorded_on:%Y-%m-%d}", _number(value.value),
-                           indicator.unit, value.source, value.note]
+                    yield [
+                        aim,
+                        indicator.title,
+                        "Recorded",
+                        f"{value.recorded_on:%Y-%m-%d}",
+                        _number(value.value),
+                        indicator.unit,
+                        value.source,
+                        value.note,
+                    ]
                 continue
             metric = METRICS.get(indicator.metric)
             source = f"Worked out by Roundtable: {metric.label}" if metric else "Measure no longer available"
             for point in series[indicator.pk].points:
-                yield [aim, indicator.title, "Computed", f"{point.period_start:%Y-%m}",
-                       "" if point.value is None else _number(point.value), series[indicator.pk].unit, source, ""]
+                yield [
+                    aim,
+                    indicator.title,
+                    "Computed",
+                    f"{point.period_start:%Y-%m}",
+                    "" if point.value is None else _number(point.value),
+                    series[indicator.pk].unit,
+                    source,
+                    "",
+                ]
 
     return _stream(f"indicators-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.csv", INDICATOR_HEADER, out())
 

@@ -126,8 +126,11 @@ def send_due_requests(now: datetime | None = None) -> int:
             with transaction.atomic():
                 request = FeedbackRequest.objects.create(booking=booking, session_id=booking.session_id, sent_at=now)
                 queue_email(
-                    to=booking.person.email, template=REQUEST_TEMPLATE, context={"request_id": request.pk},
-                    session_id=booking.session_id, booking_id=booking.pk,
+                    to=booking.person.email,
+                    template=REQUEST_TEMPLATE,
+                    context={"request_id": request.pk},
+                    session_id=booking.session_id,
+                    booking_id=booking.pk,
                 )
         except IntegrityError:  # another worker asked this person first
             continue
@@ -149,8 +152,11 @@ def send_due_reminders(now: datetime | None = None) -> int:
             if not claimed or not _real_email(request.booking.person.email):
                 continue
             queue_email(
-                to=request.booking.person.email, template=REMINDER_TEMPLATE, context={"request_id": request.pk},
-                session_id=request.session_id, booking_id=request.booking_id,
+                to=request.booking.person.email,
+                template=REMINDER_TEMPLATE,
+                context={"request_id": request.pk},
+                session_id=request.session_id,
+                booking_id=request.booking_id,
             )
         queued += 1
     return queued
@@ -158,7 +164,9 @@ def send_due_reminders(now: datetime | None = None) -> int:
 
 def _email_context(context: dict) -> dict:
     request = (
-        FeedbackRequest.objects.select_related("session__venue", "booking__person").filter(pk=context.get("request_id")).first()
+        FeedbackRequest.objects.select_related("session__venue", "booking__person")
+        .filter(pk=context.get("request_id"))
+        .first()
     )
     if request is None:
         raise EmailNoLongerNeeded("the feedback request no longer exists")
@@ -191,8 +199,12 @@ def feedback_submit(*, request: FeedbackRequest, answers: Answers, anonymous: bo
     if person_id and FeedbackResponse.objects.filter(session_id=locked.session_id, person_id=person_id).exists():
         raise FeedbackAlreadyGiven
     response = FeedbackResponse.objects.create(
-        session_id=locked.session_id, person_id=person_id, anonymous=anonymous,
-        source=FeedbackResponse.Source.ONLINE, submitted_on=timezone.localdate(), **fields,
+        session_id=locked.session_id,
+        person_id=person_id,
+        anonymous=anonymous,
+        source=FeedbackResponse.Source.ONLINE,
+        submitted_on=timezone.localdate(),
+        **fields,
     )
     locked.answered = True
     locked.save(update_fields=["answered"])
@@ -204,8 +216,11 @@ def paper_feedback_enter(*, session: Session, answers: Answers, actor) -> Feedba
     """A coordinator types in a paper form. Paper forms carry no name, so neither does the row."""
     fields = answers.clean()
     response = FeedbackResponse.objects.create(
-        session=session, source=FeedbackResponse.Source.PAPER, entered_by=actor,
-        submitted_on=timezone.localdate(), **fields,
+        session=session,
+        source=FeedbackResponse.Source.PAPER,
+        entered_by=actor,
+        submitted_on=timezone.localdate(),
+        **fields,
     )
     audit.log(actor, "feedback.paper_entered", session, response_id=response.pk)
     return response
@@ -270,7 +285,9 @@ def session_feedback(session: Session) -> SessionFeedback:
         n = sum(counts.values())
         average = round(sum(k * v for k, v in counts.items()) / n, 1) if n else None
         summary.questions.append(
-            QuestionSummary(name, question, n, average, [(choice.label, counts.get(choice.value, 0)) for choice in scale])
+            QuestionSummary(
+                name, question, n, average, [(choice.label, counts.get(choice.value, 0)) for choice in scale]
+            )
         )
     access = Counter(r.access_met for r in responses if r.access_met)
     summary.access = [(choice.label, access.get(choice.value, 0)) for choice in AccessMet]
@@ -297,9 +314,11 @@ def access_concerns(session_ids: list[int]) -> dict[int, list[AccessConcern]]:
     """Feedback saying access needs were only partly met or not met, per session, in one query.
     No names: the answers are about the arrangements, not about who gave them."""
     out: dict[int, list[AccessConcern]] = {pk: [] for pk in session_ids}
-    rows = FeedbackResponse.objects.filter(
-        session_id__in=session_ids, access_met__in=[AccessMet.PARTLY, AccessMet.NO]
-    ).order_by("session_id", "access_met", "id").values_list("session_id", "access_met", "access_comment", "source")
+    rows = (
+        FeedbackResponse.objects.filter(session_id__in=session_ids, access_met__in=[AccessMet.PARTLY, AccessMet.NO])
+        .order_by("session_id", "access_met", "id")
+        .values_list("session_id", "access_met", "access_comment", "source")
+    )
     labels, sources = dict(AccessMet.choices), dict(FeedbackResponse.Source.choices)
     for session_id, met, comment, source in rows:
         out[session_id].append(AccessConcern(labels[met], comment, sources[source]))

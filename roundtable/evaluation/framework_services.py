@@ -75,7 +75,10 @@ def aim_create(*, actor, title: str, success_looks_like: str, programme=None) ->
     title, success_looks_like = title.strip(), success_looks_like.strip()
     _raise(_aim_errors(title, success_looks_like))
     aim = Aim.objects.create(
-        title=title, success_looks_like=success_looks_like, programme=programme, created_by=actor,
+        title=title,
+        success_looks_like=success_looks_like,
+        programme=programme,
+        created_by=actor,
         position=_next_position(Aim.objects.all()),
     )
     audit.log(actor, "aim.created", aim)
@@ -130,9 +133,7 @@ class IndicatorFields:
 @transaction.atomic
 def indicator_create(*, aim: Aim, actor, fields: IndicatorFields) -> Indicator:
     fields.clean()
-    indicator = Indicator.objects.create(
-        aim=aim, position=_next_position(aim.indicators.all()), **fields.__dict__
-    )
+    indicator = Indicator.objects.create(aim=aim, position=_next_position(aim.indicators.all()), **fields.__dict__)
     audit.log(actor, "indicator.created", indicator, aim=aim.pk)
     return indicator
 
@@ -173,8 +174,13 @@ def value_record(
 
 @transaction.atomic
 def value_delete(*, value: IndicatorValue, actor) -> None:
-    audit.log(actor, "indicator.value_deleted", value.indicator, value=str(value.value),
-              recorded_on=value.recorded_on.isoformat())
+    audit.log(
+        actor,
+        "indicator.value_deleted",
+        value.indicator,
+        value=str(value.value),
+        recorded_on=value.recorded_on.isoformat(),
+    )
     value.delete()
 
 
@@ -196,7 +202,10 @@ class EvidenceFields:
 
     def clean(self, source: str) -> None:
         self.title, self.body, self.attribution, self.url = (
-            self.title.strip(), self.body.strip(), self.attribution.strip(), self.url.strip()
+            self.title.strip(),
+            self.body.strip(),
+            self.attribution.strip(),
+            self.url.strip(),
         )
         errors = {}
         if not self.title:
@@ -231,7 +240,9 @@ def check_document(upload) -> tuple[str, str]:
     if not upload.size:
         raise ValidationError({"document": "The selected file is empty"})
     if upload.size > max_document_bytes():
-        raise ValidationError({"document": f"The selected file must be smaller than {settings.OUTPUT_MAX_UPLOAD_MB} MB"})
+        raise ValidationError(
+            {"document": f"The selected file must be smaller than {settings.OUTPUT_MAX_UPLOAD_MB} MB"}
+        )
     ext = PurePath(upload.name or "").suffix.lower().lstrip(".")
     if ext not in DOCUMENT_TYPES:
         raise ValidationError({"document": f"The selected file must be a {DOCUMENT_HINT} file"})
@@ -279,8 +290,11 @@ def evidence_create(*, actor, source: str, fields: EvidenceFields, upload=None) 
             if source == Evidence.Source.OUTPUT:
                 data["session"] = fields.output.session
             evidence = Evidence.objects.create(
-                source=source, created_by=actor, document=name,
-                document_name=_display_name(upload) if name else "", document_size=upload.size if name else None,
+                source=source,
+                created_by=actor,
+                document=name,
+                document_name=_display_name(upload) if name else "",
+                document_size=upload.size if name else None,
                 **data,
             )
             evidence.aims.set(aims)
@@ -304,7 +318,11 @@ def evidence_update(*, evidence: Evidence, actor, fields: EvidenceFields, upload
                 if key != "aims":
                     setattr(evidence, key, value)
             if new_name:
-                evidence.document, evidence.document_name, evidence.document_size = new_name, _display_name(upload), upload.size
+                evidence.document, evidence.document_name, evidence.document_size = (
+                    new_name,
+                    _display_name(upload),
+                    upload.size,
+                )
             evidence.save()
             evidence.aims.set(fields.aims)
             audit.log(actor, "evidence.updated", evidence)

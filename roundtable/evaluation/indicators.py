@@ -64,41 +64,81 @@ RETURN_WINDOWS = {"returning_3m": (3, 91), "returning_6m": (6, 182), "returning_
 BREADTH_CODES = [code for code in PERSPECTIVE_LABELS if code != "prefer_not_to_say"]
 
 _METRICS = [
-    Metric("attendance", "Attendance", "attendances",
-           "How many times people came to a session (checked in). Someone who came to two sessions counts twice. "
-           "Cancellations, the waiting list and people who did not come are not counted."),
-    Metric("people_reached", "Different people who came", "people",
-           "How many different people came to at least one session."),
+    Metric(
+        "attendance",
+        "Attendance",
+        "attendances",
+        "How many times people came to a session (checked in). Someone who came to two sessions counts twice. "
+        "Cancellations, the waiting list and people who did not come are not counted.",
+    ),
+    Metric(
+        "people_reached",
+        "Different people who came",
+        "people",
+        "How many different people came to at least one session.",
+    ),
     Metric("sessions_held", "Sessions held", "sessions", "Sessions at which at least one person checked in."),
     Metric("newcomers", "Newcomers", "people", "People coming to a session for the first time."),
     *[
-        Metric(code, f"Returning rate over {months} months", PERCENT,
-               f"Of the times people came, the share when they had also come to another session in the {months} "
-               "months before.")
+        Metric(
+            code,
+            f"Returning rate over {months} months",
+            PERCENT,
+            f"Of the times people came, the share when they had also come to another session in the {months} "
+            "months before.",
+        )
         for code, (months, _days) in RETURN_WINDOWS.items()
     ],
-    Metric("perspectives_breadth", "Breadth of perspectives", "perspectives",
-           f"How many of the {len(BREADTH_CODES)} perspectives were among the people who came (people may give "
-           "more than one; 'prefer not to say' is not counted)."),
-    Metric("perspectives_diversity", "Diversity of perspectives (Simpson's index)", "index from 0 to 1",
-           "The Gini-Simpson index, 1 minus the sum of the squared shares of each perspective among the people who "
-           "came: the chance that two perspectives picked at random are different. 0 means one perspective only; "
-           "it rises as the mix grows broader and more even."),
-    Metric("access_needs_met", "Access needs met", PERCENT,
-           "Of the feedback answers to 'were your access needs met?', the share that said yes (partly and no count "
-           "against; 'I did not need anything' and blank answers are left out)."),
-    Metric("actions_done", "Actions done", PERCENT,
-           "Of the actions from decisions made at sessions in the period, the share now done."),
-    Metric("actions_days_to_done", "Median days from session to action done", "days",
-           "For actions marked done in the period: the median number of days from the session that decided them."),
+    Metric(
+        "perspectives_breadth",
+        "Breadth of perspectives",
+        "perspectives",
+        f"How many of the {len(BREADTH_CODES)} perspectives were among the people who came (people may give "
+        "more than one; 'prefer not to say' is not counted).",
+    ),
+    Metric(
+        "perspectives_diversity",
+        "Diversity of perspectives (Simpson's index)",
+        "index from 0 to 1",
+        "The Gini-Simpson index, 1 minus the sum of the squared shares of each perspective among the people who "
+        "came: the chance that two perspectives picked at random are different. 0 means one perspective only; "
+        "it rises as the mix grows broader and more even.",
+    ),
+    Metric(
+        "access_needs_met",
+        "Access needs met",
+        PERCENT,
+        "Of the feedback answers to 'were your access needs met?', the share that said yes (partly and no count "
+        "against; 'I did not need anything' and blank answers are left out).",
+    ),
+    Metric(
+        "actions_done",
+        "Actions done",
+        PERCENT,
+        "Of the actions from decisions made at sessions in the period, the share now done.",
+    ),
+    Metric(
+        "actions_days_to_done",
+        "Median days from session to action done",
+        "days",
+        "For actions marked done in the period: the median number of days from the session that decided them.",
+    ),
     *[
-        Metric(f"cube_{name}", f"Cube: {question}", SCORE,
-               f"The average answer to '{question}' in feedback, from 1 (not at all) to 5 (completely). One of the "
-               "four dimensions of the Cube (Gibson, Britten and Lynch).")
+        Metric(
+            f"cube_{name}",
+            f"Cube: {question}",
+            SCORE,
+            f"The average answer to '{question}' in feedback, from 1 (not at all) to 5 (completely). One of the "
+            "four dimensions of the Cube (Gibson, Britten and Lynch).",
+        )
         for name, question, _short in CUBE_QUESTIONS
     ],
-    Metric("feeling", "How people felt afterwards", SCORE,
-           "The average answer to 'how do you feel after today?', from 1 (very low or upset) to 5 (very good)."),
+    Metric(
+        "feeling",
+        "How people felt afterwards",
+        SCORE,
+        "The average answer to 'how do you feel after today?', from 1 (very low or upset) to 5 (very good).",
+    ),
     Metric("feedback_responses", "Feedback responses", "responses", "Feedback forms returned, online and on paper."),
 ]
 METRICS: dict[str, Metric] = {m.code: m for m in _METRICS}
@@ -157,7 +197,8 @@ def month_of(field: str, months: list[date]) -> Case | Value:
         middle = (first + last + 1) // 2
         return Case(
             When(**{f"{field}__lt": starts[middle - 1]}, then=pick(first, middle - 1)),
-            default=pick(middle, last), output_field=IntegerField(),
+            default=pick(middle, last),
+            output_field=IntegerField(),
         )
 
     return pick(0, len(months) - 1)
@@ -229,7 +270,9 @@ class _Data:
         return self._cache[key]
 
     def _sessions(self, prefix: str) -> Q:
-        q = Q(**{f"{prefix}starts_at__gte": self.lo, f"{prefix}starts_at__lt": self.hi}) & ~Q(**{f"{prefix}status": "cancelled"})
+        q = Q(**{f"{prefix}starts_at__gte": self.lo, f"{prefix}starts_at__lt": self.hi}) & ~Q(
+            **{f"{prefix}status": "cancelled"}
+        )
         if self.programme is not None:
             q &= Q(**{f"{prefix}programme": self.programme})
         return q
@@ -263,7 +306,8 @@ class _Data:
             returning = "".join(
                 f", SUM(CASE WHEN t.prev_at IS NOT NULL AND {_within_sql(vendor, 't.prev_at', 't.starts_at', days)}"
                 f" THEN 1 ELSE 0 END) AS {code}"
-                for code, (_months, days) in RETURN_WINDOWS.items() if code in self.windows
+                for code, (_months, days) in RETURN_WINDOWS.items()
+                if code in self.windows
             )
             programme_sql = "AND t.programme_id = %s" if self.programme is not None else ""
             adapt = connection.ops.adapt_datetimefield_value
@@ -291,8 +335,15 @@ class _Data:
             look_back = adapt(self.lo - timedelta(days=LOOK_BACK_DAYS))
             attended, cancelled = Booking.Status.ATTENDED, Session.Status.CANCELLED
             params = [
-                *month_params, attended, cancelled, look_back,
-                attended, cancelled, look_back, adapt(self.hi), adapt(self.lo),
+                *month_params,
+                attended,
+                cancelled,
+                look_back,
+                attended,
+                cancelled,
+                look_back,
+                adapt(self.hi),
+                adapt(self.lo),
             ]
             if self.programme is not None:
                 params.append(getattr(self.programme, "pk", self.programme))
@@ -309,9 +360,12 @@ class _Data:
 
         def compute():
             qs = self.attended()
-            monthly = qs.annotate(month=month_of("session__starts_at", self.months)).values("month").annotate(
-                n=Count("person_id", distinct=True)
-            ).order_by()
+            monthly = (
+                qs.annotate(month=month_of("session__starts_at", self.months))
+                .values("month")
+                .annotate(n=Count("person_id", distinct=True))
+                .order_by()
+            )
             total = qs.aggregate(n=Count("person_id", distinct=True))["n"]
             return {self.months[r["month"]]: r["n"] for r in monthly}, total
 
@@ -322,9 +376,13 @@ class _Data:
         are bounded by months times the combinations people chose, not by people."""
 
         def compute():
-            rows = self.attended().annotate(month=month_of("session__starts_at", self.months)).values(
-                "month", "person__perspectives"
-            ).annotate(n=Count("id")).order_by()
+            rows = (
+                self.attended()
+                .annotate(month=month_of("session__starts_at", self.months))
+                .values("month", "person__perspectives")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
             out: dict[date, Counter[str]] = defaultdict(Counter)
             for row in rows:
                 for code in set(row["person__perspectives"] or []):
@@ -349,7 +407,10 @@ class _Data:
                 sums[f"{name}_n"] = Count(name)
             rows = (
                 FeedbackResponse.objects.filter(self._sessions("session__"))
-                .annotate(month=month_of("session__starts_at", self.months)).values("month").annotate(**sums).order_by()
+                .annotate(month=month_of("session__starts_at", self.months))
+                .values("month")
+                .annotate(**sums)
+                .order_by()
             )
             return {self.months[row.pop("month")]: row for row in rows}
 
@@ -359,8 +420,10 @@ class _Data:
         def compute():
             rows = (
                 Action.objects.filter(self._sessions("decision__session__"))
-                .annotate(month=month_of("decision__session__starts_at", self.months)).values("month")
-                .annotate(n=Count("id"), done=Count("id", filter=Q(status=ActionStatus.DONE))).order_by()
+                .annotate(month=month_of("decision__session__starts_at", self.months))
+                .values("month")
+                .annotate(n=Count("id"), done=Count("id", filter=Q(status=ActionStatus.DONE)))
+                .order_by()
             )
             return {self.months[row.pop("month")]: row for row in rows}
 
@@ -377,8 +440,13 @@ class _Data:
             if self.programme is not None:
                 qs = qs.filter(decision__session__programme=self.programme)
             rows = (
-                qs.annotate(month=month_of("status_changed_at", self.months), days=DaysBetween("decision__session__starts_at", "status_changed_at"))
-                .values("month", "days").annotate(n=Count("id")).order_by()
+                qs.annotate(
+                    month=month_of("status_changed_at", self.months),
+                    days=DaysBetween("decision__session__starts_at", "status_changed_at"),
+                )
+                .values("month", "days")
+                .annotate(n=Count("id"))
+                .order_by()
             )
             out: dict[date, Counter[int]] = defaultdict(Counter)
             for row in rows:
@@ -470,9 +538,15 @@ def _computed(code: str, data: _Data, months: list[date]) -> tuple[list[float | 
             values = [_ratio(rows[m][code], rows[m]["n"]) if m in rows else None for m in months]
             part, whole = (sum(rows[m][k] for m in rows) for k in (code, "n"))
             total = _ratio(part, whole)
-            return values, total, (
-                f"Of {whole:,} times people came {span}, {_fmt(total, PERCENT)} were by people who had come to another "
-                f"session in the {RETURN_WINDOWS[code][0]} months before." if whole else f"Nobody came to a session {span}."
+            return (
+                values,
+                total,
+                (
+                    f"Of {whole:,} times people came {span}, {_fmt(total, PERCENT)} were by people who had come to another "
+                    f"session in the {RETURN_WINDOWS[code][0]} months before."
+                    if whole
+                    else f"Nobody came to a session {span}."
+                ),
             )
         key = {"attendance": "n", "sessions_held": "sessions", "newcomers": "newcomers"}[code]
         values = [float(rows[m][key]) if m in rows else 0.0 for m in months]
@@ -488,7 +562,11 @@ def _computed(code: str, data: _Data, months: list[date]) -> tuple[list[float | 
         return values, total, opening + "."
     if code == "people_reached":
         monthly, total = data.people()
-        return [float(monthly.get(m, 0)) for m in months], float(total), f"{total:,} different people came to sessions {span}."
+        return (
+            [float(monthly.get(m, 0)) for m in months],
+            float(total),
+            f"{total:,} different people came to sessions {span}.",
+        )
     if code in ("perspectives_breadth", "perspectives_diversity"):
         mix = data.perspectives()
         overall: Counter[str] = Counter()
@@ -512,18 +590,29 @@ def _computed(code: str, data: _Data, months: list[date]) -> tuple[list[float | 
         values = [_ratio(rows[m]["access_yes"], rows[m]["access_answered"]) if m in rows else None for m in months]
         yes, answered = (sum(r[k] for r in rows.values()) for k in ("access_yes", "access_answered"))
         total = _ratio(yes, answered)
-        return values, total, (
-            f"{yes:,} of {answered:,} people who answered said their access needs were met ({_fmt(total, PERCENT)}) "
-            f"in feedback on sessions {span}." if answered else f"No feedback about access needs on sessions {span}."
+        return (
+            values,
+            total,
+            (
+                f"{yes:,} of {answered:,} people who answered said their access needs were met ({_fmt(total, PERCENT)}) "
+                f"in feedback on sessions {span}."
+                if answered
+                else f"No feedback about access needs on sessions {span}."
+            ),
         )
     if code == "actions_done":
         rows = data.actions()
         values = [_ratio(rows[m]["done"], rows[m]["n"]) if m in rows else None for m in months]
         done, n = (sum(r[k] for r in rows.values()) for k in ("done", "n"))
         total = _ratio(done, n)
-        return values, total, (
-            f"{done:,} of {n:,} actions from sessions {span} are done ({_fmt(total, PERCENT)})."
-            if n else f"No actions came from sessions {span}."
+        return (
+            values,
+            total,
+            (
+                f"{done:,} of {n:,} actions from sessions {span} are done ({_fmt(total, PERCENT)})."
+                if n
+                else f"No actions came from sessions {span}."
+            ),
         )
     if code == "actions_days_to_done":
         hist = data.days_to_done()
@@ -533,9 +622,14 @@ def _computed(code: str, data: _Data, months: list[date]) -> tuple[list[float | 
             overall_hist.update(counter)
         total = median_from_histogram(overall_hist)
         n = sum(overall_hist.values())
-        return values, total, (
-            f"{n:,} actions were done {span}; the median time from the session to done was {_fmt(total, 'days')}."
-            if n else f"No actions were marked done {span}."
+        return (
+            values,
+            total,
+            (
+                f"{n:,} actions were done {span}; the median time from the session to done was {_fmt(total, 'days')}."
+                if n
+                else f"No actions were marked done {span}."
+            ),
         )
     if code == "feedback_responses":
         rows = data.feedback()
@@ -550,9 +644,14 @@ def _computed(code: str, data: _Data, months: list[date]) -> tuple[list[float | 
     n = sum(r[f"{name}_n"] for r in rows.values())
     total = _avg(total_sum, n)
     label = METRICS[code].label.removeprefix("Cube: ")
-    return values, total, (
-        f"The average answer to '{label}' was {_fmt(total, SCORE)}, from {n:,} answers about sessions {span}."
-        if n else f"Nobody answered '{label}' about sessions {span}."
+    return (
+        values,
+        total,
+        (
+            f"The average answer to '{label}' was {_fmt(total, SCORE)}, from {n:,} answers about sessions {span}."
+            if n
+            else f"Nobody answered '{label}' about sessions {span}."
+        ),
     )
 
 
@@ -576,9 +675,7 @@ def _recorded(indicator: Indicator, values: list[IndicatorValue], months: list[d
     return Series(points, float(last.value), summary, unit)
 
 
-def indicator_series(
-    indicators: Iterable[Indicator], *, start: date, end: date, programme=None
-) -> dict[int, Series]:
+def indicator_series(indicators: Iterable[Indicator], *, start: date, end: date, programme=None) -> dict[int, Series]:
     """Monthly series for each indicator, keyed by indicator id. `programme` (a Programme or its
     id) narrows computed indicators to its sessions; recorded values are the team's own figures
     and are not narrowed."""
@@ -598,8 +695,10 @@ def indicator_series(
         metric = METRICS.get(indicator.metric)
         if metric is None:
             out[indicator.pk] = Series(
-                [Point(m, month_label(m), None) for m in months], None,
-                "This indicator's measure is no longer available; choose another.", "",
+                [Point(m, month_label(m), None) for m in months],
+                None,
+                "This indicator's measure is no longer available; choose another.",
+                "",
             )
             continue
         values, total, opening = _computed(metric.code, data, months)

@@ -74,9 +74,16 @@ def _give(request: HttpRequest, token: str) -> HttpResponse:
             _put_errors(form, error)
         else:
             return redirect("evaluation:feedback_thanks")
-    return render(request, "evaluation/feedback/give.html", {
-        "form": form, "session": session, "person": feedback_request.booking.person,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "evaluation/feedback/give.html",
+        {
+            "form": form,
+            "session": session,
+            "person": feedback_request.booking.person,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 # The usual CSRF token check, but accepting "Origin: null", which browsers send from pages
@@ -129,7 +136,8 @@ def _count(model, **lookups):
 def index(request: HttpRequest) -> HttpResponse:
     """Past sessions, newest first, with how many were asked, answered and raised access concerns."""
     sessions = (
-        Session.objects.exclude(status=Session.Status.DRAFT).filter(starts_at__lt=timezone.now())
+        Session.objects.exclude(status=Session.Status.DRAFT)
+        .filter(starts_at__lt=timezone.now())
         .annotate(
             asked=_count(FeedbackRequest),
             responses=_count(FeedbackResponse),
@@ -144,11 +152,15 @@ def index(request: HttpRequest) -> HttpResponse:
 @coordinator_required(hide=True)
 def session_summary(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _get_session_for_user(request, session_id)
-    return render(request, "evaluation/feedback/session.html", {
-        "session": session,
-        "summary": feedback.session_feedback(session),
-        "access": feedback.access_feedback(session, actor=request.user),
-    })
+    return render(
+        request,
+        "evaluation/feedback/session.html",
+        {
+            "session": session,
+            "summary": feedback.session_feedback(session),
+            "access": feedback.access_feedback(session, actor=request.user),
+        },
+    )
 
 
 @coordinator_required(hide=True)
@@ -165,8 +177,12 @@ def paper_add(request: HttpRequest, session_id: int) -> HttpResponse:
             if "another" in request.POST:
                 return redirect("evaluation:feedback_paper_add", session_id=session.pk)
             return redirect("evaluation:feedback_session", session_id=session.pk)
-    return render(request, "evaluation/feedback/paper_form.html", {"session": session, "form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "evaluation/feedback/paper_form.html",
+        {"session": session, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @coordinator_required(hide=True)
@@ -179,11 +195,16 @@ def paper_delete(request: HttpRequest, response_id: int) -> HttpResponse:
         feedback.paper_feedback_delete(response=response, actor=request.user)
         messages.success(request, "Deleted the paper feedback form.")
         return redirect(back)
-    return render(request, "evaluation/framework/confirm_delete.html", {
-        "thing": f"the paper form typed in on {response.submitted_on:%-d %B %Y}",
-        "caption": response.session.title,
-        "warning": "Its answers leave every report. This cannot be undone.", "cancel_url": back,
-    })
+    return render(
+        request,
+        "evaluation/framework/confirm_delete.html",
+        {
+            "thing": f"the paper form typed in on {response.submitted_on:%-d %B %Y}",
+            "caption": response.session.title,
+            "warning": "Its answers leave every report. This cannot be undone.",
+            "cancel_url": back,
+        },
+    )
 
 
 @coordinator_required
@@ -196,4 +217,3 @@ def export_csv(request: HttpRequest) -> HttpResponse:
             raise Http404("No such session")
         session = _get_session_for_user(request, int(session_id))
     return exports.feedback_csv(session=session, actor=request.user)
-

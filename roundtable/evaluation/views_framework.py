@@ -37,8 +37,12 @@ from roundtable.evaluation.models import (
     SignificantChangeStory,
 )
 
-SOURCE_SLUGS = {"story": Evidence.Source.STORY, "output": Evidence.Source.OUTPUT,
-                "document": Evidence.Source.DOCUMENT, "link": Evidence.Source.LINK}
+SOURCE_SLUGS = {
+    "story": Evidence.Source.STORY,
+    "output": Evidence.Source.OUTPUT,
+    "document": Evidence.Source.DOCUMENT,
+    "link": Evidence.Source.LINK,
+}
 
 
 # --- Loading, one helper per thing ------------------------------------------------------------
@@ -88,18 +92,46 @@ def _put_errors(form, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors[0])
 
 
-def _form_page(request, form, *, title: str, back_url: str, back_label: str, caption: str = "",
-               intro: str = "", multipart: bool = False, button: str = "Save") -> HttpResponse:
-    return render(request, "evaluation/framework/form.html", {
-        "form": form, "title": title, "back_url": back_url, "back_label": back_label, "caption": caption,
-        "intro": intro, "multipart": multipart, "button": button,
-    }, status=400 if form.errors else 200)
+def _form_page(
+    request,
+    form,
+    *,
+    title: str,
+    back_url: str,
+    back_label: str,
+    caption: str = "",
+    intro: str = "",
+    multipart: bool = False,
+    button: str = "Save",
+) -> HttpResponse:
+    return render(
+        request,
+        "evaluation/framework/form.html",
+        {
+            "form": form,
+            "title": title,
+            "back_url": back_url,
+            "back_label": back_label,
+            "caption": caption,
+            "intro": intro,
+            "multipart": multipart,
+            "button": button,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def _confirm_delete(request, *, thing: str, warning: str, cancel_url: str, caption: str = "") -> HttpResponse:
-    return render(request, "evaluation/framework/confirm_delete.html", {
-        "thing": thing, "warning": warning, "cancel_url": cancel_url, "caption": caption,
-    })
+    return render(
+        request,
+        "evaluation/framework/confirm_delete.html",
+        {
+            "thing": thing,
+            "warning": warning,
+            "cancel_url": cancel_url,
+            "caption": caption,
+        },
+    )
 
 
 def _last_year() -> tuple[date, date]:
@@ -129,10 +161,18 @@ def aim_detail(request: HttpRequest, aim_id: int) -> HttpResponse:
     series = indicator_series(indicators, start=start, end=end, programme=aim.programme_id)
     evidence = list(aim.evidence.select_related("output__session").order_by("-happened_on", "-id")[:50])
     stories = list(aim.change_stories.order_by("-collected_on", "-id")[:50])
-    return render(request, "evaluation/framework/aim_detail.html", {
-        "aim": aim, "rows": [(i, series[i.pk]) for i in indicators], "evidence": evidence, "stories": stories,
-        "start": start, "end": end,
-    })
+    return render(
+        request,
+        "evaluation/framework/aim_detail.html",
+        {
+            "aim": aim,
+            "rows": [(i, series[i.pk]) for i in indicators],
+            "evidence": evidence,
+            "stories": stories,
+            "start": start,
+            "end": end,
+        },
+    )
 
 
 @coordinator_required
@@ -146,10 +186,15 @@ def aim_add(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Added the aim “{aim.title}”. Now add the indicators that would show progress.")
             return redirect("evaluation:aim_detail", aim_id=aim.pk)
-    return _form_page(request, form, title="Add an aim", back_url=reverse("evaluation:aim_list"),
-                      back_label="Back to aims",
-                      intro="An aim is something the centre wants to achieve. Saying what it would look like if "
-                      "you achieved it helps everyone see which evidence matters.")
+    return _form_page(
+        request,
+        form,
+        title="Add an aim",
+        back_url=reverse("evaluation:aim_list"),
+        back_label="Back to aims",
+        intro="An aim is something the centre wants to achieve. Saying what it would look like if "
+        "you achieved it helps everyone see which evidence matters.",
+    )
 
 
 @coordinator_required(hide=True)
@@ -164,8 +209,13 @@ def aim_edit(request: HttpRequest, aim_id: int) -> HttpResponse:
         else:
             messages.success(request, "Saved the aim.")
             return redirect("evaluation:aim_detail", aim_id=aim.pk)
-    return _form_page(request, form, title="Change the aim", back_url=reverse("evaluation:aim_detail", args=[aim.pk]),
-                      back_label="Back to the aim")
+    return _form_page(
+        request,
+        form,
+        title="Change the aim",
+        back_url=reverse("evaluation:aim_detail", args=[aim.pk]),
+        back_label="Back to the aim",
+    )
 
 
 @coordinator_required(hide=True)
@@ -175,9 +225,12 @@ def aim_delete(request: HttpRequest, aim_id: int) -> HttpResponse:
         services.aim_delete(aim=aim, actor=request.user)
         messages.success(request, f"Deleted the aim “{aim.title}”.")
         return redirect("evaluation:aim_list")
-    return _confirm_delete(request, thing=f"the aim “{aim.title}”",
-                           warning="Its indicators and their recorded values are deleted too. Evidence and stories stay.",
-                           cancel_url=reverse("evaluation:aim_detail", args=[aim.pk]))
+    return _confirm_delete(
+        request,
+        thing=f"the aim “{aim.title}”",
+        warning="Its indicators and their recorded values are deleted too. Evidence and stories stay.",
+        cancel_url=reverse("evaluation:aim_detail", args=[aim.pk]),
+    )
 
 
 # --- Indicators and values --------------------------------------------------------------------
@@ -195,10 +248,16 @@ def indicator_add(request: HttpRequest, aim_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Added the indicator “{indicator.title}”.")
             return redirect("evaluation:indicator_detail", indicator_id=indicator.pk)
-    return _form_page(request, form, title="Add an indicator", caption=aim.title,
-                      back_url=reverse("evaluation:aim_detail", args=[aim.pk]), back_label="Back to the aim",
-                      intro="Roundtable can work many indicators out from what it already records. Others, like "
-                      "'pilot projects funded', you record by hand with a date and a source.")
+    return _form_page(
+        request,
+        form,
+        title="Add an indicator",
+        caption=aim.title,
+        back_url=reverse("evaluation:aim_detail", args=[aim.pk]),
+        back_label="Back to the aim",
+        intro="Roundtable can work many indicators out from what it already records. Others, like "
+        "'pilot projects funded', you record by hand with a date and a source.",
+    )
 
 
 @coordinator_required(hide=True)
@@ -207,10 +266,19 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
     start, end = _last_year()
     series = indicator_series([indicator], start=start, end=end, programme=indicator.aim.programme_id)[indicator.pk]
     values = list(indicator.values.order_by("-recorded_on", "-id")[:200]) if not indicator.is_computed else []
-    return render(request, "evaluation/framework/indicator_detail.html", {
-        "indicator": indicator, "aim": indicator.aim, "series": series, "values": values,
-        "metric": METRICS.get(indicator.metric), "start": start, "end": end,
-    })
+    return render(
+        request,
+        "evaluation/framework/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "aim": indicator.aim,
+            "series": series,
+            "values": values,
+            "metric": METRICS.get(indicator.metric),
+            "start": start,
+            "end": end,
+        },
+    )
 
 
 @coordinator_required(hide=True)
@@ -225,8 +293,14 @@ def indicator_edit(request: HttpRequest, indicator_id: int) -> HttpResponse:
         else:
             messages.success(request, "Saved the indicator.")
             return redirect("evaluation:indicator_detail", indicator_id=indicator.pk)
-    return _form_page(request, form, title="Change the indicator", caption=indicator.aim.title,
-                      back_url=reverse("evaluation:indicator_detail", args=[indicator.pk]), back_label="Back to the indicator")
+    return _form_page(
+        request,
+        form,
+        title="Change the indicator",
+        caption=indicator.aim.title,
+        back_url=reverse("evaluation:indicator_detail", args=[indicator.pk]),
+        back_label="Back to the indicator",
+    )
 
 
 @coordinator_required(hide=True)
@@ -236,9 +310,13 @@ def indicator_delete(request: HttpRequest, indicator_id: int) -> HttpResponse:
         services.indicator_delete(indicator=indicator, actor=request.user)
         messages.success(request, f"Deleted the indicator “{indicator.title}”.")
         return redirect("evaluation:aim_detail", aim_id=indicator.aim_id)
-    return _confirm_delete(request, thing=f"the indicator “{indicator.title}”", caption=indicator.aim.title,
-                           warning="Any values recorded for it are deleted too. This cannot be undone.",
-                           cancel_url=reverse("evaluation:indicator_detail", args=[indicator.pk]))
+    return _confirm_delete(
+        request,
+        thing=f"the indicator “{indicator.title}”",
+        caption=indicator.aim.title,
+        warning="Any values recorded for it are deleted too. This cannot be undone.",
+        cancel_url=reverse("evaluation:indicator_detail", args=[indicator.pk]),
+    )
 
 
 @coordinator_required(hide=True)
@@ -255,8 +333,14 @@ def value_add(request: HttpRequest, indicator_id: int) -> HttpResponse:
         else:
             messages.success(request, "Recorded the value.")
             return redirect("evaluation:indicator_detail", indicator_id=indicator.pk)
-    return _form_page(request, form, title="Record a value", caption=indicator.title,
-                      back_url=reverse("evaluation:indicator_detail", args=[indicator.pk]), back_label="Back to the indicator")
+    return _form_page(
+        request,
+        form,
+        title="Record a value",
+        caption=indicator.title,
+        back_url=reverse("evaluation:indicator_detail", args=[indicator.pk]),
+        back_label="Back to the indicator",
+    )
 
 
 @coordinator_required(hide=True)
@@ -267,8 +351,13 @@ def value_delete(request: HttpRequest, value_id: int) -> HttpResponse:
         services.value_delete(value=value, actor=request.user)
         messages.success(request, "Deleted the value.")
         return redirect(back)
-    return _confirm_delete(request, thing=f"the value recorded for {value.recorded_on:%-d %B %Y}",
-                           caption=value.indicator.title, warning="This cannot be undone.", cancel_url=back)
+    return _confirm_delete(
+        request,
+        thing=f"the value recorded for {value.recorded_on:%-d %B %Y}",
+        caption=value.indicator.title,
+        warning="This cannot be undone.",
+        cancel_url=back,
+    )
 
 
 def _period(request: HttpRequest) -> tuple[date, date]:
@@ -296,7 +385,9 @@ def indicators_csv(request: HttpRequest) -> HttpResponse:
 @coordinator_required
 def evidence_list(request: HttpRequest) -> HttpResponse:
     level, kind, aim_id = (request.GET.get(k, "") for k in ("level", "kind", "aim"))
-    evidence = Evidence.objects.select_related("output__session").prefetch_related("aims").order_by("-happened_on", "-id")
+    evidence = (
+        Evidence.objects.select_related("output__session").prefetch_related("aims").order_by("-happened_on", "-id")
+    )
     if level in Level.values:
         evidence = evidence.filter(level=level)
     if kind in EvidenceKind.values:
@@ -305,11 +396,19 @@ def evidence_list(request: HttpRequest) -> HttpResponse:
     if aim_id.isdigit() and len(aim_id) < 19:
         evidence = evidence.filter(aims__id=int(aim_id))
     page = Paginator(evidence, 50).get_page(request.GET.get("page"))
-    return render(request, "evaluation/framework/evidence_list.html", {
-        "page": page, "aims": aims, "levels": Level.choices, "kinds": EvidenceKind.choices,
-        "chosen": {"level": level, "kind": kind, "aim": aim_id}, "filtered": bool(level or kind or aim_id),
-        "sources": [(slug, SOURCE_TITLES[source]) for slug, source in SOURCE_SLUGS.items()],
-    })
+    return render(
+        request,
+        "evaluation/framework/evidence_list.html",
+        {
+            "page": page,
+            "aims": aims,
+            "levels": Level.choices,
+            "kinds": EvidenceKind.choices,
+            "chosen": {"level": level, "kind": kind, "aim": aim_id},
+            "filtered": bool(level or kind or aim_id),
+            "sources": [(slug, SOURCE_TITLES[source]) for slug, source in SOURCE_SLUGS.items()],
+        },
+    )
 
 
 @coordinator_required
@@ -321,34 +420,59 @@ def evidence_add(request: HttpRequest, source: str) -> HttpResponse:
     form = EvidenceForm(request.POST or None, request.FILES or None, source=source, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            evidence = services.evidence_create(actor=request.user, source=source, fields=form.fields_for_service(),
-                                                upload=form.cleaned_data.get("document"))
+            evidence = services.evidence_create(
+                actor=request.user,
+                source=source,
+                fields=form.fields_for_service(),
+                upload=form.cleaned_data.get("document"),
+            )
         except ValidationError as error:
             _put_errors(form, error)
         else:
             messages.success(request, f"Added “{evidence.title}” to the evidence.")
             return redirect("evaluation:evidence_list")
-    return _form_page(request, form, title=SOURCE_TITLES[source], back_url=reverse("evaluation:evidence_list"),
-                      back_label="Back to evidence", multipart=source == Evidence.Source.DOCUMENT)
+    return _form_page(
+        request,
+        form,
+        title=SOURCE_TITLES[source],
+        back_url=reverse("evaluation:evidence_list"),
+        back_label="Back to evidence",
+        multipart=source == Evidence.Source.DOCUMENT,
+    )
 
 
 @coordinator_required(hide=True)
 def evidence_edit(request: HttpRequest, evidence_id: int) -> HttpResponse:
     evidence = _get_evidence_for_user(request, evidence_id)
-    form = EvidenceForm(request.POST or None, request.FILES or None, source=evidence.source, editing=True,
-                        initial=EvidenceForm.initial_for(evidence))
+    form = EvidenceForm(
+        request.POST or None,
+        request.FILES or None,
+        source=evidence.source,
+        editing=True,
+        initial=EvidenceForm.initial_for(evidence),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.evidence_update(evidence=evidence, actor=request.user, fields=form.fields_for_service(),
-                                     upload=form.cleaned_data.get("document"))
+            services.evidence_update(
+                evidence=evidence,
+                actor=request.user,
+                fields=form.fields_for_service(),
+                upload=form.cleaned_data.get("document"),
+            )
         except ValidationError as error:
             _put_errors(form, error)
         else:
             messages.success(request, "Saved the evidence.")
             return redirect("evaluation:evidence_list")
-    return _form_page(request, form, title="Change the evidence", caption=evidence.title,
-                      back_url=reverse("evaluation:evidence_list"), back_label="Back to evidence",
-                      multipart=evidence.source == Evidence.Source.DOCUMENT)
+    return _form_page(
+        request,
+        form,
+        title="Change the evidence",
+        caption=evidence.title,
+        back_url=reverse("evaluation:evidence_list"),
+        back_label="Back to evidence",
+        multipart=evidence.source == Evidence.Source.DOCUMENT,
+    )
 
 
 @coordinator_required(hide=True)
@@ -361,8 +485,12 @@ def evidence_delete(request: HttpRequest, evidence_id: int) -> HttpResponse:
     warning = "The document is deleted too. " if evidence.document else ""
     if evidence.output_id:
         warning = "The output stays in its session record. "
-    return _confirm_delete(request, thing=f"“{evidence.title}”", warning=warning + "This cannot be undone.",
-                           cancel_url=reverse("evaluation:evidence_list"))
+    return _confirm_delete(
+        request,
+        thing=f"“{evidence.title}”",
+        warning=warning + "This cannot be undone.",
+        cancel_url=reverse("evaluation:evidence_list"),
+    )
 
 
 @coordinator_required(hide=True)
@@ -376,8 +504,9 @@ def evidence_document(request: HttpRequest, evidence_id: int) -> HttpResponse:
         handle = default_storage.open(evidence.document.name, "rb")
     except FileNotFoundError:
         raise Http404("The document is missing from storage") from None
-    response = FileResponse(handle, as_attachment=True, filename=evidence.document_name or f"document.{ext}",
-                            content_type=content_type)
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.document_name or f"document.{ext}", content_type=content_type
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -403,10 +532,15 @@ def story_add(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Added the story “{story.title}”.")
             return redirect(reverse("evaluation:story_list") + f"#story-{story.pk}")
-    return _form_page(request, form, title="Add a most significant change story", back_url=reverse("evaluation:story_list"),
-                      back_label="Back to stories",
-                      intro="Collect stories of change in people's own words. Later, a group reads them together, "
-                      "selects the most significant and says why: record that here too.")
+    return _form_page(
+        request,
+        form,
+        title="Add a most significant change story",
+        back_url=reverse("evaluation:story_list"),
+        back_label="Back to stories",
+        intro="Collect stories of change in people's own words. Later, a group reads them together, "
+        "selects the most significant and says why: record that here too.",
+    )
 
 
 @coordinator_required(hide=True)
@@ -421,8 +555,14 @@ def story_edit(request: HttpRequest, story_id: int) -> HttpResponse:
         else:
             messages.success(request, "Saved the story.")
             return redirect(reverse("evaluation:story_list") + f"#story-{story.pk}")
-    return _form_page(request, form, title="Change the story", caption=story.title,
-                      back_url=reverse("evaluation:story_list"), back_label="Back to stories")
+    return _form_page(
+        request,
+        form,
+        title="Change the story",
+        caption=story.title,
+        back_url=reverse("evaluation:story_list"),
+        back_label="Back to stories",
+    )
 
 
 @coordinator_required(hide=True)
@@ -432,5 +572,9 @@ def story_delete(request: HttpRequest, story_id: int) -> HttpResponse:
         services.story_delete(story=story, actor=request.user)
         messages.success(request, f"Deleted the story “{story.title}”.")
         return redirect("evaluation:story_list")
-    return _confirm_delete(request, thing=f"the story “{story.title}”", warning="This cannot be undone.",
-                           cancel_url=reverse("evaluation:story_list"))
+    return _confirm_delete(
+        request,
+        thing=f"the story “{story.title}”",
+        warning="This cannot be undone.",
+        cancel_url=reverse("evaluation:story_list"),
+    )

@@ -25,7 +25,8 @@ class Person(models.Model):
     phone = models.CharField(max_length=30, blank=True)
     perspectives = models.JSONField(default=list, blank=True)
     wants_updates = models.BooleanField(
-        "hear what happens as a result", default=False,
+        "hear what happens as a result",
+        default=False,
         help_text="Opted in to 'you said, we did' updates after sessions they came to",
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -17,7 +17,11 @@ from roundtable.records.forms import ActionForm, DecisionForm, OutputForm
 from roundtable.records.models import Action, ActionStatus, Decision, Output, StoryChoice, UpdateBatch
 
 KIND_SLUGS = {"photo": Output.Kind.IMAGE, "text": Output.Kind.TEXT, "audio": Output.Kind.AUDIO}
-KIND_NAMES = {Output.Kind.IMAGE: "a photo", Output.Kind.TEXT: "a text or quote", Output.Kind.AUDIO: "an audio recording"}
+KIND_NAMES = {
+    Output.Kind.IMAGE: "a photo",
+    Output.Kind.TEXT: "a text or quote",
+    Output.Kind.AUDIO: "an audio recording",
+}
 
 
 def _get_session_for_user(request: HttpRequest, session_id: int) -> Session:
@@ -60,10 +64,14 @@ def _record_url(session_id: int, anchor: str = "") -> str:
 
 @coordinator_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "records/coordinator/index.html", {
-        "sessions": list(selectors.sessions_to_record()[:100]),
-        "overdue_actions": list(selectors.overdue_actions()[:20]),
-    })
+    return render(
+        request,
+        "records/coordinator/index.html",
+        {
+            "sessions": list(selectors.sessions_to_record()[:100]),
+            "overdue_actions": list(selectors.overdue_actions()[:20]),
+        },
+    )
 
 
 @coordinator_required
@@ -74,11 +82,15 @@ def action_list(request: HttpRequest) -> HttpResponse:
         actions = selectors.overdue_actions()
     else:
         actions = selectors.action_list(status=status)
-    return render(request, "records/coordinator/actions.html", {
-        "actions": list(actions[:500]),
-        "status": status,
-        "filters": [("", "All"), ("overdue", "Overdue")] + list(ActionStatus.choices),
-    })
+    return render(
+        request,
+        "records/coordinator/actions.html",
+        {
+            "actions": list(actions[:500]),
+            "status": status,
+            "filters": [("", "All"), ("overdue", "Overdue")] + list(ActionStatus.choices),
+        },
+    )
 
 
 @coordinator_required(hide=True)
@@ -86,15 +98,19 @@ def record(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _get_session_for_user(request, session_id)
     data = selectors.session_record(session, include_private=True)
     batch = UpdateBatch.objects.filter(session=session, state=UpdateBatch.State.OPEN).first()
-    return render(request, "records/coordinator/record.html", {
-        "session": session,
-        "record": data,
-        "attendance": selectors.attendance_summary(session),
-        "batch": batch,
-        "batch_changes": batch.changes.count() if batch else 0,
-        "recipients": digest.recipients(session.pk).count() if batch else 0,
-        "is_past": session.signup_state() == "past",
-    })
+    return render(
+        request,
+        "records/coordinator/record.html",
+        {
+            "session": session,
+            "record": data,
+            "attendance": selectors.attendance_summary(session),
+            "batch": batch,
+            "batch_changes": batch.changes.count() if batch else 0,
+            "recipients": digest.recipients(session.pk).count() if batch else 0,
+            "is_past": session.signup_state() == "past",
+        },
+    )
 
 
 @coordinator_required(hide=True)
@@ -107,17 +123,31 @@ def output_add(request: HttpRequest, session_id: int, kind: str) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             output = services.output_create(
-                session=session, actor=request.user, kind=kind, upload=form.cleaned_data.get("upload"),
-                **{k: form.cleaned_data.get(k, "") for k in ("caption", "consent", "credit", "alt_text", "transcript", "body")},
+                session=session,
+                actor=request.user,
+                kind=kind,
+                upload=form.cleaned_data.get("upload"),
+                **{
+                    k: form.cleaned_data.get(k, "")
+                    for k in ("caption", "consent", "credit", "alt_text", "transcript", "body")
+                },
             )
         except ValidationError as error:
             _put_errors(form, error)
         else:
             messages.success(request, f"Added “{output.caption}”.")
             return redirect(_record_url(session.pk, "outputs"))
-    return render(request, "records/coordinator/output_form.html", {
-        "session": session, "form": form, "kind": kind, "title": f"Add {KIND_NAMES[kind]}",
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "records/coordinator/output_form.html",
+        {
+            "session": session,
+            "form": form,
+            "kind": kind,
+            "title": f"Add {KIND_NAMES[kind]}",
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @coordinator_required(hide=True)
@@ -128,18 +158,31 @@ def output_edit(request: HttpRequest, output_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.output_update(
-                output=output, actor=request.user, upload=form.cleaned_data.get("upload"),
-                **{k: form.cleaned_data.get(k, "") for k in ("caption", "consent", "credit", "alt_text", "transcript", "body")},
+                output=output,
+                actor=request.user,
+                upload=form.cleaned_data.get("upload"),
+                **{
+                    k: form.cleaned_data.get(k, "")
+                    for k in ("caption", "consent", "credit", "alt_text", "transcript", "body")
+                },
             )
         except ValidationError as error:
             _put_errors(form, error)
         else:
             messages.success(request, "Saved your changes.")
             return redirect(_record_url(output.session_id, "outputs"))
-    return render(request, "records/coordinator/output_form.html", {
-        "session": output.session, "form": form, "kind": output.kind, "output": output,
-        "title": f"Change {KIND_NAMES[output.kind]}",
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "records/coordinator/output_form.html",
+        {
+            "session": output.session,
+            "form": form,
+            "kind": output.kind,
+            "output": output,
+            "title": f"Change {KIND_NAMES[output.kind]}",
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @coordinator_required(hide=True)
@@ -149,18 +192,28 @@ def output_delete(request: HttpRequest, output_id: int) -> HttpResponse:
         services.output_delete(output=output, actor=request.user)
         messages.success(request, f"Deleted “{output.caption}”.")
         return redirect(_record_url(output.session_id, "outputs"))
-    return render(request, "records/coordinator/confirm_delete.html", {
-        "session": output.session, "thing": f"“{output.caption}”",
-        "warning": "The file is deleted too. This cannot be undone.",
-        "cancel_url": _record_url(output.session_id, "outputs"),
-    })
+    return render(
+        request,
+        "records/coordinator/confirm_delete.html",
+        {
+            "session": output.session,
+            "thing": f"“{output.caption}”",
+            "warning": "The file is deleted too. This cannot be undone.",
+            "cancel_url": _record_url(output.session_id, "outputs"),
+        },
+    )
 
 
 def _decision_args(form: DecisionForm) -> dict:
     data = form.cleaned_data
     return {
-        "title": data["title"], "question": data["question"], "options": data["options"], "method": data["method"],
-        "method_other": data["method_other"], "votes": data["votes"], "took_part": form.took_part(),
+        "title": data["title"],
+        "question": data["question"],
+        "options": data["options"],
+        "method": data["method"],
+        "method_other": data["method_other"],
+        "votes": data["votes"],
+        "took_part": form.took_part(),
     }
 
 
@@ -177,9 +230,17 @@ def decision_add(request: HttpRequest, session_id: int) -> HttpResponse:
         else:
             messages.success(request, "Added the decision. Now add the actions the team will take.")
             return redirect(_record_url(session.pk, f"decision-{decision.pk}"))
-    return render(request, "records/coordinator/decision_form.html", {
-        "session": session, "form": form, "attendance": attendance, "title": "Add a decision",
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "records/coordinator/decision_form.html",
+        {
+            "session": session,
+            "form": form,
+            "attendance": attendance,
+            "title": "Add a decision",
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @coordinator_required(hide=True)
@@ -194,10 +255,18 @@ def decision_edit(request: HttpRequest, decision_id: int) -> HttpResponse:
         else:
             messages.success(request, "Saved the decision.")
             return redirect(_record_url(decision.session_id, f"decision-{decision.pk}"))
-    return render(request, "records/coordinator/decision_form.html", {
-        "session": decision.session, "form": form, "decision": decision,
-        "attendance": selectors.attendance_summary(decision.session), "title": "Change a decision",
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "records/coordinator/decision_form.html",
+        {
+            "session": decision.session,
+            "form": form,
+            "decision": decision,
+            "attendance": selectors.attendance_summary(decision.session),
+            "title": "Change a decision",
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @coordinator_required(hide=True)
@@ -207,18 +276,27 @@ def decision_delete(request: HttpRequest, decision_id: int) -> HttpResponse:
         services.decision_delete(decision=decision, actor=request.user)
         messages.success(request, "Deleted the decision and its actions.")
         return redirect(_record_url(decision.session_id, "decisions"))
-    return render(request, "records/coordinator/confirm_delete.html", {
-        "session": decision.session, "thing": f"the decision “{decision.title}”",
-        "warning": "Its actions are deleted too, and it leaves the public “you said, we did” page.",
-        "cancel_url": _record_url(decision.session_id, f"decision-{decision.pk}"),
-    })
+    return render(
+        request,
+        "records/coordinator/confirm_delete.html",
+        {
+            "session": decision.session,
+            "thing": f"the decision “{decision.title}”",
+            "warning": "Its actions are deleted too, and it leaves the public “you said, we did” page.",
+            "cancel_url": _record_url(decision.session_id, f"decision-{decision.pk}"),
+        },
+    )
 
 
 def _action_args(form: ActionForm) -> dict:
     data = form.cleaned_data
     return {
-        "title": data["title"], "owner": data["owner"], "due_on": data["due_on"], "status": data["status"],
-        "not_doing_reason": data["not_doing_reason"], "outcome": data["outcome"],
+        "title": data["title"],
+        "owner": data["owner"],
+        "due_on": data["due_on"],
+        "status": data["status"],
+        "not_doing_reason": data["not_doing_reason"],
+        "outcome": data["outcome"],
     }
 
 
@@ -234,9 +312,17 @@ def action_add(request: HttpRequest, decision_id: int) -> HttpResponse:
         else:
             messages.success(request, "Added the action.")
             return redirect(_record_url(decision.session_id, f"decision-{decision.pk}"))
-    return render(request, "records/coordinator/action_form.html", {
-        "session": decision.session, "decision": decision, "form": form, "title": "Add an action",
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "records/coordinator/action_form.html",
+        {
+            "session": decision.session,
+            "decision": decision,
+            "form": form,
+            "title": "Add an action",
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @coordinator_required(hide=True)
@@ -250,16 +336,27 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
         except ValidationError as error:
             _put_errors(form, error)
         else:
-            note = " People who came and asked to hear back will get an update." if (
-                updated.status != action.status and updated.status in (ActionStatus.DONE, ActionStatus.NOT_DOING)
-            ) else ""
+            note = (
+                " People who came and asked to hear back will get an update."
+                if (updated.status != action.status and updated.status in (ActionStatus.DONE, ActionStatus.NOT_DOING))
+                else ""
+            )
             messages.success(request, "Saved the action." + note)
             if request.GET.get("next") == "actions":
                 return redirect("records:actions")
             return redirect(_record_url(decision.session_id, f"decision-{decision.pk}"))
-    return render(request, "records/coordinator/action_form.html", {
-        "session": decision.session, "decision": decision, "action": action, "form": form, "title": "Update an action",
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "records/coordinator/action_form.html",
+        {
+            "session": decision.session,
+            "decision": decision,
+            "action": action,
+            "form": form,
+            "title": "Update an action",
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @coordinator_required(hide=True)
@@ -284,13 +381,19 @@ def story_choose(request: HttpRequest, session_id: int) -> HttpResponse:
         if item is None or (choice and choice not in StoryChoice.Choice.values):
             raise Http404("No such item in this story")
         services.story_choose(session=session, actor=request.user, choice=choice, **{kind: item})
-        label = {"pinned": "will always be shown", "hidden": "will be left out"}.get(choice, "will be picked automatically")
+        label = {"pinned": "will always be shown", "hidden": "will be left out"}.get(
+            choice, "will be picked automatically"
+        )
         messages.success(request, f"“{item}” {label}.")
         return redirect(reverse("records:story_choose", args=[session.pk]) + f"#{kind}-{item.pk}")
     decisions, outputs, choices = selectors.story_candidates(session)
-    return render(request, "records/coordinator/story_choose.html", {
-        "session": session,
-        "decisions": [(d, choices["decision"].get(d.pk, "")) for d in decisions],
-        "outputs": [(o, choices["output"].get(o.pk, "")) for o in outputs],
-        "programme": session.programme,
-    })
+    return render(
+        request,
+        "records/coordinator/story_choose.html",
+        {
+            "session": session,
+            "decisions": [(d, choices["decision"].get(d.pk, "")) for d in decisions],
+            "outputs": [(o, choices["output"].get(o.pk, "")) for o in outputs],
+            "programme": session.programme,
+        },
+    )

@@ -91,62 +91,173 @@ def _chime() -> bytes:
 
 OUTPUTS = [
     # (session index, kind, caption, consent, credit, extra fields, file maker, filename)
-    (0, "image", "Our hopes for the Centre, in clay", "no_one_identifiable", "Amara",
-     {"alt_text": "Three clay figures, blue, orange and green, standing in a row on a wooden table; "
-                  "the blue one holds hands with the orange one."}, _clay_figures, "clay.jpg"),
-    (0, "text", "What co-production means to me", "everyone_agreed", "Kofi",
-     {"body": "It means I am not the subject of the research. I am one of the people doing it."}, None, ""),
-    (0, "image", "Everyone around the big table", "private", "",
-     {"alt_text": "The whole group around a table covered in paper, faces visible."}, _clay_figures, "group.jpg"),
-    (1, "image", "The sticky-note wall of ideas", "no_one_identifiable", "",
-     {"alt_text": "Fifteen sticky notes in yellow, orange, green, blue and red, arranged in three rows "
-                  "on a grey wall, each with handwriting."}, _sticky_notes, "notes.png"),
-    (1, "image", "A journey through the Centre", "everyone_agreed", "Priya",
-     {"alt_text": "A winding dark blue line drawn across white paper, with nine orange circles marking "
-                  "the stops on someone's journey."}, _journey_map, "journey.webp"),
-    (1, "audio", "Wren on why the breaks matter", "everyone_agreed", "Wren",
-     {"transcript": "The breaks are when I catch my breath. Without them I could not stay the whole afternoon."},
-     _chime, "wren.wav"),
-    (1, "text", "A note left on the table", "private", "",
-     {"body": "Please don't share this: the parking was a real problem for me today."}, None, ""),
+    (
+        0,
+        "image",
+        "Our hopes for the Centre, in clay",
+        "no_one_identifiable",
+        "Amara",
+        {
+            "alt_text": "Three clay figures, blue, orange and green, standing in a row on a wooden table; "
+            "the blue one holds hands with the orange one."
+        },
+        _clay_figures,
+        "clay.jpg",
+    ),
+    (
+        0,
+        "text",
+        "What co-production means to me",
+        "everyone_agreed",
+        "Kofi",
+        {"body": "It means I am not the subject of the research. I am one of the people doing it."},
+        None,
+        "",
+    ),
+    (
+        0,
+        "image",
+        "Everyone around the big table",
+        "private",
+        "",
+        {"alt_text": "The whole group around a table covered in paper, faces visible."},
+        _clay_figures,
+        "group.jpg",
+    ),
+    (
+        1,
+        "image",
+        "The sticky-note wall of ideas",
+        "no_one_identifiable",
+        "",
+        {
+            "alt_text": "Fifteen sticky notes in yellow, orange, green, blue and red, arranged in three rows "
+            "on a grey wall, each with handwriting."
+        },
+        _sticky_notes,
+        "notes.png",
+    ),
+    (
+        1,
+        "image",
+        "A journey through the Centre",
+        "everyone_agreed",
+        "Priya",
+        {
+            "alt_text": "A winding dark blue line drawn across white paper, with nine orange circles marking "
+            "the stops on someone's journey."
+        },
+        _journey_map,
+        "journey.webp",
+    ),
+    (
+        1,
+        "audio",
+        "Wren on why the breaks matter",
+        "everyone_agreed",
+        "Wren",
+        {"transcript": "The breaks are when I catch my breath. Without them I could not stay the whole afternoon."},
+        _chime,
+        "wren.wav",
+    ),
+    (
+        1,
+        "text",
+        "A note left on the table",
+        "private",
+        "",
+        {"body": "Please don't share this: the parking was a real problem for me today."},
+        None,
+        "",
+    ),
 ]
 
 DECISIONS = [
     # (session index, title, question, options, method, votes, took part, actions)
-    (0, "Sessions will include a break at least every hour",
-     "How can sessions work for people who tire easily?",
-     "A break every hour\nShorter sessions\nA quiet room only",
-     "consensus", [], {"lived_experience": 7, "carer": 4, "researcher": 5, "community_member": 3},
-     [("Build an hourly break into every agenda template", "done", 40, "",
-       "Every agenda since has a break at least every hour, and the quiet room is open all day."),
-      ("Tell venues we need a quiet room kept free", "done", 30, "", "Both venues now keep a side room free for us.")]),
-    (0, "Newcomers get a buddy on their first visit",
-     "How should someone new be welcomed?",
-     "A buddy\nA welcome pack\nA phone call before the day",
-     "dot_voting", [{"option": "A buddy", "count": 19}, {"option": "A welcome pack", "count": 11},
-                    {"option": "A phone call before the day", "count": 6}],
-     {"lived_experience": 6, "carer": 3, "student": 2, "community_member": 4},
-     [("Find volunteer buddies for the next three sessions", "in_progress", -10, "", ""),
-      ("Write a one-page buddy guide", "planned", 30, "", "")]),
-    (1, "Pay people for their time in cash or vouchers, as they choose",
-     "How should the Centre thank people for their time?",
-     "Vouchers only\nCash or vouchers\nA donation to a charity",
-     "show_of_hands", [{"option": "Cash or vouchers", "count": 17}, {"option": "Vouchers only", "count": 3}],
-     {"lived_experience": 8, "carer": 3, "researcher": 4, "community_member": 5},
-     [("Agree a payment policy with the finance team", "done", 20, "",
-       "From next month everyone can choose cash (paid on the day) or a voucher."),
-      ("Offer payment for travel time too", "not_doing", 25,
-       "The funder's rules do not allow it this year; we have asked them to change this next year.", "")]),
-    (1, "Hold some sessions in the evening",
-     "When should sessions happen?",
-     "Weekday afternoons\nWeekday evenings\nSaturday mornings",
-     "consent_based", [], {"lived_experience": 5, "carer": 5, "student": 3, "other": 2},
-     [("Trial two evening sessions next season", "planned", 60, "", "")]),
+    (
+        0,
+        "Sessions will include a break at least every hour",
+        "How can sessions work for people who tire easily?",
+        "A break every hour\nShorter sessions\nA quiet room only",
+        "consensus",
+        [],
+        {"lived_experience": 7, "carer": 4, "researcher": 5, "community_member": 3},
+        [
+            (
+                "Build an hourly break into every agenda template",
+                "done",
+                40,
+                "",
+                "Every agenda since has a break at least every hour, and the quiet room is open all day.",
+            ),
+            (
+                "Tell venues we need a quiet room kept free",
+                "done",
+                30,
+                "",
+                "Both venues now keep a side room free for us.",
+            ),
+        ],
+    ),
+    (
+        0,
+        "Newcomers get a buddy on their first visit",
+        "How should someone new be welcomed?",
+        "A buddy\nA welcome pack\nA phone call before the day",
+        "dot_voting",
+        [
+            {"option": "A buddy", "count": 19},
+            {"option": "A welcome pack", "count": 11},
+            {"option": "A phone call before the day", "count": 6},
+        ],
+        {"lived_experience": 6, "carer": 3, "student": 2, "community_member": 4},
+        [
+            ("Find volunteer buddies for the next three sessions", "in_progress", -10, "", ""),
+            ("Write a one-page buddy guide", "planned", 30, "", ""),
+        ],
+    ),
+    (
+        1,
+        "Pay people for their time in cash or vouchers, as they choose",
+        "How should the Centre thank people for their time?",
+        "Vouchers only\nCash or vouchers\nA donation to a charity",
+        "show_of_hands",
+        [{"option": "Cash or vouchers", "count": 17}, {"option": "Vouchers only", "count": 3}],
+        {"lived_experience": 8, "carer": 3, "researcher": 4, "community_member": 5},
+        [
+            (
+                "Agree a payment policy with the finance team",
+                "done",
+                20,
+                "",
+                "From next month everyone can choose cash (paid on the day) or a voucher.",
+            ),
+            (
+                "Offer payment for travel time too",
+                "not_doing",
+                25,
+                "The funder's rules do not allow it this year; we have asked them to change this next year.",
+                "",
+            ),
+        ],
+    ),
+    (
+        1,
+        "Hold some sessions in the evening",
+        "When should sessions happen?",
+        "Weekday afternoons\nWeekday evenings\nSaturday mornings",
+        "consent_based",
+        [],
+        {"lived_experience": 5, "carer": 5, "student": 3, "other": 2},
+        [("Trial two evening sessions next season", "planned", 60, "", "")],
+    ),
 ]
 
 
 def _coordinator() -> User:
-    user = User.objects.filter(email=COORDINATOR_EMAIL).first() or User.objects.filter(role=User.Role.COORDINATOR).first()
+    user = (
+        User.objects.filter(email=COORDINATOR_EMAIL).first() or User.objects.filter(role=User.Role.COORDINATOR).first()
+    )
     if user is None:
         user = User.objects.create_user(email=COORDINATOR_EMAIL, password=None, name="Sam", role=User.Role.COORDINATOR)
     return user
@@ -156,8 +267,10 @@ def _past_sessions(programme: Programme) -> list[Session]:
     """The programme's two earliest past sessions with check-ins (seed_demo makes them); when run
     on its own, two are made here so the records have somewhere to live."""
     sessions = list(
-        Session.objects.published().filter(programme=programme, ends_at__lt=timezone.now(),
-                                           bookings__status=Booking.Status.ATTENDED).distinct().order_by("starts_at")[:2]
+        Session.objects.published()
+        .filter(programme=programme, ends_at__lt=timezone.now(), bookings__status=Booking.Status.ATTENDED)
+        .distinct()
+        .order_by("starts_at")[:2]
     )
     if len(sessions) >= 2:
         return sessions
@@ -165,19 +278,32 @@ def _past_sessions(programme: Programme) -> list[Session]:
 
     venue = Venue.objects.first() or Venue.objects.create(name="Kingsway Community Hall", address="12 Kingsway\nLondon")
     now = timezone.now().replace(hour=13, minute=30, second=0, microsecond=0)
-    for n, (title, days) in enumerate((("Getting to know each other", 120), ("What does co-production mean to us?", 75))):
+    for n, (title, days) in enumerate(
+        (("Getting to know each other", 120), ("What does co-production mean to us?", 75))
+    ):
         session, _ = Session.objects.get_or_create(
-            programme=programme, title=title,
-            defaults={"venue": venue, "starts_at": now - timedelta(days=days), "ends_at": now - timedelta(days=days) + timedelta(hours=3),
-                      "status": Session.Status.PUBLISHED, "summary": "An earlier session of the programme."},
+            programme=programme,
+            title=title,
+            defaults={
+                "venue": venue,
+                "starts_at": now - timedelta(days=days),
+                "ends_at": now - timedelta(days=days) + timedelta(hours=3),
+                "status": Session.Status.PUBLISHED,
+                "summary": "An earlier session of the programme.",
+            },
         )
         for i in range(12):
             person, _ = Person.objects.get_or_create(
                 email=f"records.demo.{i}@example.org",
-                defaults={"name": f"Demo person {i + 1}", "perspectives": [["lived_experience"], ["carer"], ["researcher"]][i % 3]},
+                defaults={
+                    "name": f"Demo person {i + 1}",
+                    "perspectives": [["lived_experience"], ["carer"], ["researcher"]][i % 3],
+                },
             )
             if i >= 4 * n:
-                Booking.objects.get_or_create(session=session, person=person, defaults={"status": Booking.Status.ATTENDED})
+                Booking.objects.get_or_create(
+                    session=session, person=person, defaults={"status": Booking.Status.ATTENDED}
+                )
         sessions.append(session)
     return sorted({s.pk: s for s in sessions}.values(), key=lambda s: s.starts_at)[:2]
 
@@ -197,21 +323,42 @@ def seed_records() -> dict[str, int]:
         if Output.objects.filter(session=session, caption=caption).exists():
             continue
         upload = SimpleUploadedFile(filename, make()) if make else None
-        services.output_create(session=session, actor=actor, kind=kind, caption=caption, consent=consent,
-                               credit=credit, upload=upload, **extra)
+        services.output_create(
+            session=session,
+            actor=actor,
+            kind=kind,
+            caption=caption,
+            consent=consent,
+            credit=credit,
+            upload=upload,
+            **extra,
+        )
 
     for index, title, question, options, method, votes, took_part, actions in DECISIONS:
         session = sessions[index]
         decision = Decision.objects.filter(session=session, title=title).first() or services.decision_create(
-            session=session, actor=actor, title=title, question=question, options=options, method=method,
-            votes=votes, took_part=took_part,
+            session=session,
+            actor=actor,
+            title=title,
+            question=question,
+            options=options,
+            method=method,
+            votes=votes,
+            took_part=took_part,
         )
         for action_title, status, due_in_days, reason, outcome in actions:
             if Action.objects.filter(decision=decision, title=action_title).exists():
                 continue
-            services.action_create(decision=decision, actor=actor, title=action_title, owner=actor,
-                                   due_on=today + timedelta(days=due_in_days), status=status,
-                                   not_doing_reason=reason, outcome=outcome)
+            services.action_create(
+                decision=decision,
+                actor=actor,
+                title=action_title,
+                owner=actor,
+                due_on=today + timedelta(days=due_in_days),
+                status=status,
+                not_doing_reason=reason,
+                outcome=outcome,
+            )
 
     # These actions were finished long ago in the story the demo tells: nobody is emailed about them.
     UpdateBatch.objects.exclude(id__in=batches_before).delete()
@@ -219,15 +366,25 @@ def seed_records() -> dict[str, int]:
     # A few people who came asked to hear back, so changing an action in the demo sends an update.
     attendee_ids = list(
         Booking.objects.filter(session__in=sessions, status=Booking.Status.ATTENDED)
-        .order_by("person_id").values_list("person_id", flat=True).distinct()[:5]
+        .order_by("person_id")
+        .values_list("person_id", flat=True)
+        .distinct()[:5]
     )
     Person.objects.filter(id__in=attendee_ids).update(wants_updates=True)
 
-    upcoming = Session.objects.published().filter(programme=programme, ends_at__gte=timezone.now()).order_by("starts_at").first()
+    upcoming = (
+        Session.objects.published()
+        .filter(programme=programme, ends_at__gte=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
     first_decision = Decision.objects.filter(session=sessions[0]).order_by("position", "id").first()
     if upcoming and first_decision:
-        StoryChoice.objects.get_or_create(session=upcoming, decision=first_decision,
-                                          defaults={"choice": StoryChoice.Choice.PINNED, "updated_by": actor})
+        StoryChoice.objects.get_or_create(
+            session=upcoming,
+            decision=first_decision,
+            defaults={"choice": StoryChoice.Choice.PINNED, "updated_by": actor},
+        )
     return {
         "outputs": Output.objects.filter(session__in=sessions).count(),
         "decisions": Decision.objects.filter(session__in=sessions).count(),

@@ -55,7 +55,9 @@ def send_soon(session_id: int) -> UpdateBatch | None:
     from roundtable.records.tasks import send_update_batch
 
     with transaction.atomic():
-        batch = UpdateBatch.objects.select_for_update().filter(session_id=session_id, state=UpdateBatch.State.OPEN).first()
+        batch = (
+            UpdateBatch.objects.select_for_update().filter(session_id=session_id, state=UpdateBatch.State.OPEN).first()
+        )
         if batch is None:
             return None
         batch.send_after = timezone.now()

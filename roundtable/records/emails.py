@@ -32,7 +32,8 @@ def records_update(context: dict) -> dict:
     not_doing = [c.action for c in changes if c.action.status == "not_doing"]
     programme = session.programme
     more_url = (
-        reverse("records:you_said_we_did", args=[programme.slug]) if programme
+        reverse("records:you_said_we_did", args=[programme.slug])
+        if programme
         else reverse("records:session_record", args=[session.pk])
     )
     return {

@@ -20,13 +20,23 @@ AUDIO_ACCEPT = "audio/*,.mp3,.m4a,.ogg,.oga,.opus,.wav,.flac,.webm"
 
 
 def _text(
-    label: str, *, max_length: int, required: bool = False, help_text: str = "", rows: int = 0, required_message: str = "",
+    label: str,
+    *,
+    max_length: int,
+    required: bool = False,
+    help_text: str = "",
+    rows: int = 0,
+    required_message: str = "",
     noun: str = "",
 ) -> forms.CharField:
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
     name = noun or label
     return forms.CharField(
-        label=label, max_length=max_length, required=required, help_text=help_text, widget=widget,
+        label=label,
+        max_length=max_length,
+        required=required,
+        help_text=help_text,
+        widget=widget,
         error_messages={
             "max_length": f"{name} must be {max_length:,} characters or fewer",
             "required": required_message or f"Enter {name[0].lower() + name[1:]}",
@@ -38,20 +48,30 @@ class OutputForm(forms.Form):
     """One form for the three kinds; fields that do not apply to the kind are removed."""
 
     upload = forms.FileField(
-        label="Photo", required=False, widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload"}),
+        label="Photo",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload"}),
         error_messages={"invalid": "The selected file could not be read", "empty": "The selected file is empty"},
     )
-    caption = _text("Caption", max_length=300, required=True, help_text="A line that says what this is, shown with it",
-                    required_message="Enter a caption")
+    caption = _text(
+        "Caption",
+        max_length=300,
+        required=True,
+        help_text="A line that says what this is, shown with it",
+        required_message="Enter a caption",
+    )
     alt_text = _text(
-        "Alt text", max_length=1000, rows=3,
+        "Alt text",
+        max_length=1000,
+        rows=3,
         help_text="Describe what the photo shows for people who cannot see it, for example "
         "'A blue clay figure holding hands with a smaller yellow one'",
     )
     transcript = _text("Transcript", max_length=20000, rows=8, help_text="Everything said in the recording, in order")
     body = _text("The text or quote", max_length=5000, rows=6)
     credit = _text(
-        "Credit", max_length=100,
+        "Credit",
+        max_length=100,
         help_text="The name the person chose to be credited with. Leave empty to credit it as anonymous.",
     )
     consent = forms.ChoiceField(
@@ -69,7 +89,9 @@ class OutputForm(forms.Form):
         limit = f"{settings.OUTPUT_MAX_UPLOAD_MB} MB"
         if kind == Output.Kind.IMAGE:
             self.fields["upload"].widget.attrs["accept"] = IMAGE_ACCEPT
-            self.fields["upload"].help_text = f"A JPG, PNG or WebP file smaller than {limit}. Location and camera details are removed."
+            self.fields[
+                "upload"
+            ].help_text = f"A JPG, PNG or WebP file smaller than {limit}. Location and camera details are removed."
             self.fields["alt_text"].required = True
             self.fields["alt_text"].error_messages["required"] = (
                 "Enter alt text: what the photo shows, for people who cannot see it"
@@ -98,7 +120,6 @@ class OutputForm(forms.Form):
                     "Select a photo" if kind == Output.Kind.IMAGE else "Select a recording"
                 )
 
-
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
         if upload:
@@ -113,18 +134,35 @@ _VOTE_LINE = re.compile(r"^(?P<option>.+?)\s*[:=–-]\s*(?P<count>\d{1,6})\s*$")
 
 
 class DecisionForm(forms.Form):
-    title = _text("What did the group decide?", noun="The decision", max_length=300, required=True, rows=2,
-                  required_message="Enter what was decided")
-    question = _text("What question did it answer?", noun="The question", max_length=2000, rows=2,
-                     help_text="For example, 'How should new people be welcomed?'")
-    options = _text("What options were considered?", noun="The options", max_length=5000, rows=4, help_text="One option per line")
+    title = _text(
+        "What did the group decide?",
+        noun="The decision",
+        max_length=300,
+        required=True,
+        rows=2,
+        required_message="Enter what was decided",
+    )
+    question = _text(
+        "What question did it answer?",
+        noun="The question",
+        max_length=2000,
+        rows=2,
+        help_text="For example, 'How should new people be welcomed?'",
+    )
+    options = _text(
+        "What options were considered?", noun="The options", max_length=5000, rows=4, help_text="One option per line"
+    )
     method = forms.ChoiceField(
-        label="How did the group decide?", choices=Method.choices, widget=forms.RadioSelect,
+        label="How did the group decide?",
+        choices=Method.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose how the group decided"},
     )
     method_other = _text("If another way, how?", noun="How the group decided", max_length=200)
     votes = _text(
-        "Votes counted", max_length=5000, rows=4,
+        "Votes counted",
+        max_length=5000,
+        rows=4,
         help_text="For dot-voting or a show of hands: one option per line with its count, like 'Longer breaks: 14'",
     )
 
@@ -133,7 +171,10 @@ class DecisionForm(forms.Form):
         # Counts by perspective: one whole-number box each (GOV.UK's pattern for numbers).
         for code, _label in Perspective.choices:
             self.fields[f"took_part_{code}"] = forms.IntegerField(
-                label=PERSPECTIVE_LABELS[code], required=False, min_value=0, max_value=MAX_COUNT,
+                label=PERSPECTIVE_LABELS[code],
+                required=False,
+                min_value=0,
+                max_value=MAX_COUNT,
                 widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
                 error_messages={
                     "invalid": f"The number for {PERSPECTIVE_LABELS[code].lower()} must be a whole number",
@@ -153,7 +194,9 @@ class DecisionForm(forms.Form):
                 continue
             match = _VOTE_LINE.match(line.strip())
             if not match:
-                raise forms.ValidationError(f"Line {number} of the votes must be an option and a number, like 'Longer breaks: 14'")
+                raise forms.ValidationError(
+                    f"Line {number} of the votes must be an option and a number, like 'Longer breaks: 14'"
+                )
             rows.append({"option": match["option"].strip(), "count": int(match["count"])})
         if len(rows) > MAX_VOTE_ROWS:
             raise forms.ValidationError(f"Give at most {MAX_VOTE_ROWS} options with votes")
@@ -165,8 +208,11 @@ class DecisionForm(forms.Form):
     @staticmethod
     def initial_for(decision) -> dict:
         initial = {
-            "title": decision.title, "question": decision.question, "options": decision.options,
-            "method": decision.method, "method_other": decision.method_other,
+            "title": decision.title,
+            "question": decision.question,
+            "options": decision.options,
+            "method": decision.method,
+            "method_other": decision.method_other,
             "votes": "\n".join(f"{row['option']}: {row['count']}" for row in decision.votes),
         }
         initial.update({f"took_part_{code}": n for code, n in (decision.took_part or {}).items()})
@@ -174,26 +220,51 @@ class DecisionForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    title = _text("What will the team do?", noun="The action", max_length=300, required=True, rows=2,
-                  required_message="Enter what the team will do")
+    title = _text(
+        "What will the team do?",
+        noun="The action",
+        max_length=300,
+        required=True,
+        rows=2,
+        required_message="Enter what the team will do",
+    )
     owner = forms.ModelChoiceField(
-        label="Who owns it?", queryset=User.objects.none(), required=False, empty_label="No one yet",
+        label="Who owns it?",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="No one yet",
         error_messages={"invalid_choice": "Choose a coordinator from the list"},
     )
     due_day = forms.CharField(label="Day", required=False, max_length=2)
     due_month = forms.CharField(label="Month", required=False, max_length=2)
     due_year = forms.CharField(label="Year", required=False, max_length=4)
     status = forms.ChoiceField(
-        label="Where has it got to?", choices=ActionStatus.choices, widget=forms.RadioSelect,
-        initial=ActionStatus.PLANNED, error_messages={"required": "Choose where this action has got to"},
+        label="Where has it got to?",
+        choices=ActionStatus.choices,
+        widget=forms.RadioSelect,
+        initial=ActionStatus.PLANNED,
+        error_messages={"required": "Choose where this action has got to"},
     )
-    not_doing_reason = _text("If not doing it, why not?", noun="The reason", max_length=2000, rows=3,
-                             help_text="People who took part will read this")
-    outcome = _text("What happened?", noun="What happened", max_length=5000, rows=4, help_text="The outcome, in plain words, for the public page")
+    not_doing_reason = _text(
+        "If not doing it, why not?",
+        noun="The reason",
+        max_length=2000,
+        rows=3,
+        help_text="People who took part will read this",
+    )
+    outcome = _text(
+        "What happened?",
+        noun="What happened",
+        max_length=5000,
+        rows=4,
+        help_text="The outcome, in plain words, for the public page",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(role=User.Role.COORDINATOR, is_active=True).order_by("name", "id")
+        self.fields["owner"].queryset = User.objects.filter(role=User.Role.COORDINATOR, is_active=True).order_by(
+            "name", "id"
+        )
 
     def clean(self):
         data = super().clean()
@@ -208,7 +279,11 @@ class ActionForm(forms.Form):
                     raise ValueError("The due date must be a real date, like 27 3 2027")
                 data["due_on"] = date(int(parts[2]), int(parts[1]), int(parts[0]))
             except ValueError as exc:
-                message = str(exc) if str(exc).startswith("The due date") else "The due date must be a real date, like 27 3 2027"
+                message = (
+                    str(exc)
+                    if str(exc).startswith("The due date")
+                    else "The due date must be a real date, like 27 3 2027"
+                )
                 self.add_error("due_day", message)
         if data.get("status") == ActionStatus.NOT_DOING and not (data.get("not_doing_reason") or "").strip():
             self.add_error("not_doing_reason", "Say why the team is not doing this")
@@ -218,7 +293,12 @@ class ActionForm(forms.Form):
     def initial_for(action) -> dict:
         due = action.due_on
         return {
-            "title": action.title, "owner": action.owner_id, "status": action.status,
-            "not_doing_reason": action.not_doing_reason, "outcome": action.outcome,
-            "due_day": due.day if due else "", "due_month": due.month if due else "", "due_year": due.year if due else "",
+            "title": action.title,
+            "owner": action.owner_id,
+            "status": action.status,
+            "not_doing_reason": action.not_doing_reason,
+            "outcome": action.outcome,
+            "due_day": due.day if due else "",
+            "due_month": due.month if due else "",
+            "due_year": due.year if due else "",
         }

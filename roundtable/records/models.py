@@ -65,7 +65,9 @@ class Output(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -149,7 +151,9 @@ class Decision(models.Model):
     # {"lived_experience": 6, "carer": 3, …} — counts only, never names.
     took_part = models.JSONField(default=dict, blank=True)
     position = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -181,7 +185,11 @@ class Decision(models.Model):
 
     @property
     def took_part_rows(self) -> list[tuple[str, int]]:
-        return [(PERSPECTIVE_LABELS[code], int(n)) for code, n in (self.took_part or {}).items() if code in PERSPECTIVE_LABELS and n]
+        return [
+            (PERSPECTIVE_LABELS[code], int(n))
+            for code, n in (self.took_part or {}).items()
+            if code in PERSPECTIVE_LABELS and n
+        ]
 
     @property
     def took_part_total(self) -> int:
@@ -221,7 +229,9 @@ class Action(models.Model):
     not_doing_reason = models.TextField("why we are not doing it", blank=True)
     outcome = models.TextField("what happened", blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -254,13 +264,16 @@ class StoryChoice(models.Model):
     decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     output = models.ForeignKey(Output, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     choice = models.CharField(max_length=6, choices=Choice.choices)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(decision__isnull=False, output__isnull=True) | Q(decision__isnull=True, output__isnull=False),
+                condition=Q(decision__isnull=False, output__isnull=True)
+                | Q(decision__isnull=True, output__isnull=False),
                 name="story_choice_names_one_item",
             ),
             models.UniqueConstraint(fields=["session", "decision"], name="one_story_choice_per_decision"),
@@ -291,7 +304,9 @@ class UpdateBatch(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "update batches"
         constraints = [
-            models.UniqueConstraint(fields=["session"], condition=Q(state="open"), name="one_open_update_batch_per_session"),
+            models.UniqueConstraint(
+                fields=["session"], condition=Q(state="open"), name="one_open_update_batch_per_session"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -81,7 +81,10 @@ def _actions() -> QuerySet[Action]:
 def public_past_session(session_id: int) -> Session:
     """A published session that has happened: the only kind with a public record."""
     session = (
-        Session.objects.published().filter(ends_at__lt=timezone.now(), pk=session_id).select_related("programme", "venue").first()
+        Session.objects.published()
+        .filter(ends_at__lt=timezone.now(), pk=session_id)
+        .select_related("programme", "venue")
+        .first()
     )
     if session is None:
         raise Http404("No such session")
@@ -235,10 +238,14 @@ def story_so_far(session: Session) -> Story:
     """What the programme's earlier sessions decided and made, and how the actions are going."""
     earlier_qs = earlier_sessions(session)
     earlier = list(
-        earlier_qs.annotate(came=_count(Booking, session=OuterRef("pk"), status=Booking.Status.ATTENDED)).order_by("starts_at", "id")
+        earlier_qs.annotate(came=_count(Booking, session=OuterRef("pk"), status=Booking.Status.ATTENDED)).order_by(
+            "starts_at", "id"
+        )
     )
     choices = {"decision": {}, "output": {}}
-    for decision_id, output_id, choice in StoryChoice.objects.filter(session=session).values_list("decision_id", "output_id", "choice"):
+    for decision_id, output_id, choice in StoryChoice.objects.filter(session=session).values_list(
+        "decision_id", "output_id", "choice"
+    ):
         choices["decision" if decision_id else "output"][decision_id or output_id] = choice
     decisions = list(
         Decision.objects.filter(session__in=earlier_qs)
@@ -253,7 +260,10 @@ def story_so_far(session: Session) -> Story:
         .order_by("-session__starts_at", "-session_id", "position", "id")
     )
     people = (
-        Booking.objects.filter(session__in=earlier_qs, status=Booking.Status.ATTENDED).values("person_id").distinct().count()
+        Booking.objects.filter(session__in=earlier_qs, status=Booking.Status.ATTENDED)
+        .values("person_id")
+        .distinct()
+        .count()
     )
     return Story(
         session=session,
@@ -269,22 +279,31 @@ def story_candidates(session: Session) -> tuple[list[Decision], list[Output], di
     """Everything the story could show, with each item's current choice, for the coordinator."""
     earlier_qs = earlier_sessions(session)
     choices: dict[str, dict[int, str]] = {"decision": {}, "output": {}}
-    for decision_id, output_id, choice in StoryChoice.objects.filter(session=session).values_list("decision_id", "output_id", "choice"):
+    for decision_id, output_id, choice in StoryChoice.objects.filter(session=session).values_list(
+        "decision_id", "output_id", "choice"
+    ):
         choices["decision" if decision_id else "output"][decision_id or output_id] = choice
     decisions = list(
-        Decision.objects.filter(session__in=earlier_qs).select_related("session").order_by("-session__starts_at", "-session_id", "position", "id")
+        Decision.objects.filter(session__in=earlier_qs)
+        .select_related("session")
+        .order_by("-session__starts_at", "-session_id", "position", "id")
     )
     outputs = list(
-        Output.objects.public().filter(session__in=earlier_qs).select_related("session").order_by("-session__starts_at", "-session_id", "position", "id")
+        Output.objects.public()
+        .filter(session__in=earlier_qs)
+        .select_related("session")
+        .order_by("-session__starts_at", "-session_id", "position", "id")
     )
     return decisions, outputs, choices
 
 
 def upcoming_public_session(session_id: int) -> Session:
     session = (
-        Session.objects.published().filter(ends_at__gte=timezone.now(), pk=session_id).select_related("programme", "venue").first()
+        Session.objects.published()
+        .filter(ends_at__gte=timezone.now(), pk=session_id)
+        .select_related("programme", "venue")
+        .first()
     )
     if session is None:
         raise Http404("No such session")
     return session
-

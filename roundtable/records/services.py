@@ -40,7 +40,9 @@ def _raise(errors: dict[str, str]) -> None:
 # --- Outputs ----------------------------------------------------------------------------------
 
 
-def _output_errors(*, kind: str, caption: str, consent: str, alt_text: str, transcript: str, body: str) -> dict[str, str]:
+def _output_errors(
+    *, kind: str, caption: str, consent: str, alt_text: str, transcript: str, body: str
+) -> dict[str, str]:
     errors: dict[str, str] = {}
     if kind not in Output.Kind.values:
         errors["kind"] = "Choose a photo, a text or quote, or an audio recording"
@@ -88,7 +90,11 @@ def output_create(
     upload=None,
 ) -> Output:
     caption, credit, alt_text, transcript, body = (
-        caption.strip(), credit.strip(), alt_text.strip(), transcript.strip(), body.strip()
+        caption.strip(),
+        credit.strip(),
+        alt_text.strip(),
+        transcript.strip(),
+        body.strip(),
     )
     errors = _output_errors(
         kind=kind, caption=caption, consent=consent, alt_text=alt_text, transcript=transcript, body=body
@@ -101,9 +107,16 @@ def output_create(
     stored = _store(kind, upload) if kind != Output.Kind.TEXT else StoredFiles()
     try:
         with transaction.atomic():
-            last = Output.objects.filter(session=session).order_by("-position").values_list("position", flat=True).first()
+            last = (
+                Output.objects.filter(session=session).order_by("-position").values_list("position", flat=True).first()
+            )
             output = Output(
-                session=session, kind=kind, caption=caption, consent=consent, credit=credit, created_by=actor,
+                session=session,
+                kind=kind,
+                caption=caption,
+                consent=consent,
+                credit=credit,
+                created_by=actor,
                 alt_text=alt_text if kind == Output.Kind.IMAGE else "",
                 transcript=transcript if kind == Output.Kind.AUDIO else "",
                 body=body if kind == Output.Kind.TEXT else "",
@@ -131,11 +144,17 @@ def output_update(
     upload=None,
 ) -> Output:
     caption, credit, alt_text, transcript, body = (
-        caption.strip(), credit.strip(), alt_text.strip(), transcript.strip(), body.strip()
+        caption.strip(),
+        credit.strip(),
+        alt_text.strip(),
+        transcript.strip(),
+        body.strip(),
     )
-    _raise(_output_errors(
-        kind=output.kind, caption=caption, consent=consent, alt_text=alt_text, transcript=transcript, body=body
-    ))
+    _raise(
+        _output_errors(
+            kind=output.kind, caption=caption, consent=consent, alt_text=alt_text, transcript=transcript, body=body
+        )
+    )
     stored = _store(output.kind, upload) if upload is not None and output.kind != Output.Kind.TEXT else None
     try:
         with transaction.atomic():
@@ -245,8 +264,13 @@ def decision_create(
     took_part: dict | None = None,
 ) -> Decision:
     fields = _decision_fields(
-        title=title, question=question, options=options, method=method, method_other=method_other,
-        votes=votes or [], took_part=took_part or {},
+        title=title,
+        question=question,
+        options=options,
+        method=method,
+        method_other=method_other,
+        votes=votes or [],
+        took_part=took_part or {},
     )
     last = Decision.objects.filter(session=session).order_by("-position").values_list("position", flat=True).first()
     decision = Decision.objects.create(session=session, created_by=actor, position=(last or 0) + 1, **fields)
@@ -268,8 +292,13 @@ def decision_update(
     took_part: dict | None = None,
 ) -> Decision:
     fields = _decision_fields(
-        title=title, question=question, options=options, method=method, method_other=method_other,
-        votes=votes or [], took_part=took_part or {},
+        title=title,
+        question=question,
+        options=options,
+        method=method,
+        method_other=method_other,
+        votes=votes or [],
+        took_part=took_part or {},
     )
     for name, value in fields.items():
         setattr(decision, name, value)
@@ -355,7 +384,9 @@ def action_update(
     if was != locked.status:
         locked.status_changed_at = timezone.now()
     locked.save()
-    audit.log(actor, "action.update", locked, session_id=locked.decision.session_id, status=locked.status, status_was=was)
+    audit.log(
+        actor, "action.update", locked, session_id=locked.decision.session_id, status=locked.status, status_was=was
+    )
     if was != locked.status:
         if locked.status in CLOSED_STATUSES:
             digest.note_change(locked)
@@ -380,5 +411,7 @@ def story_choose(
     if not choice:
         StoryChoice.objects.filter(session=session, **target).delete()
     else:
-        StoryChoice.objects.update_or_create(session=session, **target, defaults={"choice": choice, "updated_by": actor})
+        StoryChoice.objects.update_or_create(
+            session=session, **target, defaults={"choice": choice, "updated_by": actor}
+        )
     audit.log(actor, "story.choose", decision or output, session_id=session.pk, choice=choice or "automatic")

@@ -56,7 +56,9 @@ def output_file(request: HttpRequest, output_id: int, variant: str) -> FileRespo
     except FileNotFoundError:
         raise Http404("No such file") from None
     extension = name.rsplit(".", 1)[-1]
-    response = FileResponse(handle, content_type=output.content_type, filename=f"output-{output.pk}-{variant}.{extension}")
+    response = FileResponse(
+        handle, content_type=output.content_type, filename=f"output-{output.pk}-{variant}.{extension}"
+    )
     response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline")
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     if output.is_public and output.session.status == Session.Status.PUBLISHED:
@@ -70,12 +72,16 @@ def output_file(request: HttpRequest, output_id: int, variant: str) -> FileRespo
 def session_record(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.public_past_session(session_id)
     record = selectors.session_record(session, include_private=False)
-    return render(request, "records/session_record.html", {
-        "session": session,
-        "record": record,
-        "attendance": selectors.attendance_summary(session),
-        "images": [o for o in record.outputs if o.kind == Output.Kind.IMAGE],
-    })
+    return render(
+        request,
+        "records/session_record.html",
+        {
+            "session": session,
+            "record": record,
+            "attendance": selectors.attendance_summary(session),
+            "images": [o for o in record.outputs if o.kind == Output.Kind.IMAGE],
+        },
+    )
 
 
 def output_detail(request: HttpRequest, session_id: int, output_id: int) -> HttpResponse:
@@ -85,10 +91,18 @@ def output_detail(request: HttpRequest, session_id: int, output_id: int) -> Http
     if output is None:
         raise Http404("No such output")
     previous, following = selectors.neighbours(outputs, output)
-    return render(request, "records/output_detail.html", {
-        "session": session, "output": output, "previous": previous, "next": following,
-        "number": outputs.index(output) + 1, "total": len(outputs),
-    })
+    return render(
+        request,
+        "records/output_detail.html",
+        {
+            "session": session,
+            "output": output,
+            "previous": previous,
+            "next": following,
+            "number": outputs.index(output) + 1,
+            "total": len(outputs),
+        },
+    )
 
 
 def you_said_we_did(request: HttpRequest, slug: str) -> HttpResponse:
@@ -97,11 +111,18 @@ def you_said_we_did(request: HttpRequest, slug: str) -> HttpResponse:
     if status not in ActionStatus.values:
         status = ""
     page = Paginator(selectors.you_said_we_did(programme, status=status), PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "records/you_said_we_did.html", {
-        "programme": programme, "page": page, "decisions": list(page.object_list), "status": status,
-        "status_filters": STATUS_FILTERS,
-        "status_label": dict(ActionStatus.choices).get(status, ""),
-    })
+    return render(
+        request,
+        "records/you_said_we_did.html",
+        {
+            "programme": programme,
+            "page": page,
+            "decisions": list(page.object_list),
+            "status": status,
+            "status_filters": STATUS_FILTERS,
+            "status_label": dict(ActionStatus.choices).get(status, ""),
+        },
+    )
 
 
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -109,15 +130,19 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     sessions = selectors.programme_timeline(programme)
     counts = selectors.action_counts(selectors.action_list(programme=programme, public=True))
     now = timezone.now()
-    return render(request, "records/programme.html", {
-        "programme": programme,
-        "past": [s for s in sessions if s.ends_at < now],
-        "upcoming": [s for s in sessions if s.ends_at >= now],
-        "counts": counts,
-        "actions_total": sum(counts.values()),
-        "share_done": selectors.share_done(counts),
-        "status_rows": [(label, counts[value]) for value, label in ActionStatus.choices],
-    })
+    return render(
+        request,
+        "records/programme.html",
+        {
+            "programme": programme,
+            "past": [s for s in sessions if s.ends_at < now],
+            "upcoming": [s for s in sessions if s.ends_at >= now],
+            "counts": counts,
+            "actions_total": sum(counts.values()),
+            "share_done": selectors.share_done(counts),
+            "status_rows": [(label, counts[value]) for value, label in ActionStatus.choices],
+        },
+    )
 
 
 def _story_context(session: Session) -> dict:

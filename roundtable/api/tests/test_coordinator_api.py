@@ -17,8 +17,13 @@ LONDON = ZoneInfo("Europe/London")
 
 
 def new_session_body(venue, **extra):
-    body = {"title": "Planning the next year", "starts_at": "2030-12-13T13:30", "ends_at": "2030-12-13T16:30",
-            "capacity": 30, "venue": venue.pk}
+    body = {
+        "title": "Planning the next year",
+        "starts_at": "2030-12-13T13:30",
+        "ends_at": "2030-12-13T16:30",
+        "capacity": 30,
+        "venue": venue.pk,
+    }
     body.update(extra)
     return body
 
@@ -93,9 +98,18 @@ def test_coordinator_creates_and_publishes_a_session(client):
     programme = make_programme()
     headers = coordinator_token()
 
-    response = post_json(client, "/api/sessions", new_session_body(
-        venue, programme=programme.pk, summary="What next?", goals=["Agree priorities", "Pick dates"],
-        signup_opens_at="2030-11-01T09:00:00+00:00"), **headers)
+    response = post_json(
+        client,
+        "/api/sessions",
+        new_session_body(
+            venue,
+            programme=programme.pk,
+            summary="What next?",
+            goals=["Agree priorities", "Pick dates"],
+            signup_opens_at="2030-11-01T09:00:00+00:00",
+        ),
+        **headers,
+    )
 
     assert response.status_code == 201
     body = response.json()
@@ -228,8 +242,9 @@ def test_cancelling_a_booking_promotes_the_first_on_the_waiting_list(client):
     first_waiting = signup(session, 2).booking
     second_waiting = signup(session, 3).booking
 
-    response = post_json(client, f"/api/bookings/{holder.pk}/cancel", {"reason": "Asked us by phone"},
-                         **coordinator_token())
+    response = post_json(
+        client, f"/api/bookings/{holder.pk}/cancel", {"reason": "Asked us by phone"}, **coordinator_token()
+    )
 
     assert response.status_code == 200
     body = response.json()

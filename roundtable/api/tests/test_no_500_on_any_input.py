@@ -13,25 +13,65 @@ from roundtable.core.testing import make_coordinator, make_session, make_venue
 
 pytestmark = pytest.mark.django_db
 
-SIGNUP_KEYS = ["name", "email", "phone", "pronouns", "interests", "perspectives", "access_needs",
-               "access_needs_consent", "dietary_needs", "heard_about"]
-SESSION_KEYS = ["title", "starts_at", "ends_at", "capacity", "venue", "summary", "goals", "programme",
-                "signup_opens_at", "signup_closes_at", "who_comes"]
+SIGNUP_KEYS = [
+    "name",
+    "email",
+    "phone",
+    "pronouns",
+    "interests",
+    "perspectives",
+    "access_needs",
+    "access_needs_consent",
+    "dietary_needs",
+    "heard_about",
+]
+SESSION_KEYS = [
+    "title",
+    "starts_at",
+    "ends_at",
+    "capacity",
+    "venue",
+    "summary",
+    "goals",
+    "programme",
+    "signup_opens_at",
+    "signup_closes_at",
+    "who_comes",
+]
 
 # Text that includes what breaks databases: NUL, lone surrogates, control characters, very long runs.
 nasty_text = st.one_of(
     st.text(max_size=40),
     st.text(alphabet=st.characters(codec=None, categories=None), max_size=20),
-    st.sampled_from(["\x00", "\ud800", "a\udfff", "<script>alert(1)</script>", "x" * 2001, "", " ",
-                     "person@example.org", "name@", "@example.org", "a@b", "2030-12-13T13:30",
-                     "9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "bsl", "carer", "NaN"]),
+    st.sampled_from(
+        [
+            "\x00",
+            "\ud800",
+            "a\udfff",
+            "<script>alert(1)</script>",
+            "x" * 2001,
+            "",
+            " ",
+            "person@example.org",
+            "name@",
+            "@example.org",
+            "a@b",
+            "2030-12-13T13:30",
+            "9999-12-31T23:59:59-23:59",
+            "0001-01-01T00:00:00+23:59",
+            "bsl",
+            "carer",
+            "NaN",
+        ]
+    ),
 )
 numbers = st.one_of(
     st.integers(), st.integers(min_value=-(2**70), max_value=2**70), st.floats(allow_nan=True, allow_infinity=True)
 )
 scalars = st.one_of(st.none(), st.booleans(), numbers, nasty_text)
 json_values = st.recursive(
-    scalars, lambda children: st.lists(children, max_size=4) | st.dictionaries(nasty_text, children, max_size=4),
+    scalars,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(nasty_text, children, max_size=4),
     max_leaves=10,
 )
 
@@ -56,8 +96,9 @@ def _assert_json_answer(response, allowed):
     json.loads(response.content)
 
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                        HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 @FUZZ
@@ -65,20 +106,21 @@ FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 def test_sign_up_never_fails_with_a_server_error(client, body):
     session = make_session(capacity=2, venue=make_venue())
     before = Booking.objects.count()
-    response = client.post(f"/api/sessions/{session.pk}/bookings", data=_encode(body),
-                           content_type="application/json")
+    response = client.post(f"/api/sessions/{session.pk}/bookings", data=_encode(body), content_type="application/json")
     _assert_json_answer(response, {201, 409, 422})
     if response.status_code != 201:
         assert Booking.objects.count() == before
 
 
 @FUZZ
-@given(body=st.dictionaries(st.sampled_from(SIGNUP_KEYS), json_values, max_size=len(SIGNUP_KEYS)).map(
-    lambda extra: {"name": "Sam", "email": "sam@example.org", **extra}))
+@given(
+    body=st.dictionaries(st.sampled_from(SIGNUP_KEYS), json_values, max_size=len(SIGNUP_KEYS)).map(
+        lambda extra: {"name": "Sam", "email": "sam@example.org", **extra}
+    )
+)
 def test_sign_up_with_a_valid_core_and_wild_extras_never_fails(client, body):
     session = make_session(capacity=1, venue=make_venue())
-    response = client.post(f"/api/sessions/{session.pk}/bookings", data=_encode(body),
-                           content_type="application/json")
+    response = client.post(f"/api/sessions/{session.pk}/bookings", data=_encode(body), content_type="application/json")
     _assert_json_answer(response, {201, 409, 422})
 
 
@@ -111,6 +153,10 @@ def test_cancelling_never_fails_with_a_server_error(client, body):
     from roundtable.core.testing import signup
 
     booking = signup(booking_session).booking
-    response = client.post(f"/api/bookings/{booking.pk}/cancel", data=_encode({"reason": body}),
-                           content_type="application/json", **bearer(raw))
+    response = client.post(
+        f"/api/bookings/{booking.pk}/cancel",
+        data=_encode({"reason": body}),
+        content_type="application/json",
+        **bearer(raw),
+    )
     _assert_json_answer(response, {200, 422})

@@ -12,8 +12,14 @@ LONDON = ZoneInfo("Europe/London")
 
 def test_session_list_shows_places_waiting_list_and_venue_accessibility(client, settings):
     settings.SITE_URL = "https://roundtable.example.org"
-    venue = make_venue(name="Library", step_free="yes", step_free_note="Ramp at the side door",
-                       hearing_loop="no", nearest_bus="Bus 73", other_notes="Ask at reception")
+    venue = make_venue(
+        name="Library",
+        step_free="yes",
+        step_free_note="Ramp at the side door",
+        hearing_loop="no",
+        nearest_bus="Bus 73",
+        other_notes="Ask at reception",
+    )
     programme = make_programme(name="Building the Centre together")
     full = make_session(capacity=1, venue=venue, programme=programme, title="Full session")
     signup(full, 1)
@@ -96,7 +102,10 @@ def test_one_session_has_its_agenda_with_breaks(client):
     body = response.json()
     assert body["id"] == session.pk and body["venue"]["id"] == session.venue_id
     assert [(a["starts_at"], a["is_break"]) for a in body["agenda"]] == [
-        ("13:30", False), ("14:15", False), ("15:00", True), ("15:20", False)
+        ("13:30", False),
+        ("14:15", False),
+        ("15:00", True),
+        ("15:20", False),
     ]
 
 

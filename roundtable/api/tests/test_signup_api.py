@@ -19,17 +19,36 @@ def url(session) -> str:
 def test_sign_up_with_a_free_place_is_confirmed(client):
     session = make_session(capacity=2)
 
-    response = post_json(client, url(session), booking_body(1, pronouns="they/them", interests="Art",
-                                                            perspectives=["carer", "student"], phone="07700 900123",
-                                                            dietary_needs="Vegan", heard_about="A friend"))
+    response = post_json(
+        client,
+        url(session),
+        booking_body(
+            1,
+            pronouns="they/them",
+            interests="Art",
+            perspectives=["carer", "student"],
+            phone="07700 900123",
+            dietary_needs="Vegan",
+            heard_about="A friend",
+        ),
+    )
 
     assert response.status_code == 201
     booking = Booking.objects.get()
-    assert response.json() == {"id": booking.pk, "status": "confirmed", "waiting_list_position": None,
-                               "session": session.pk}
+    assert response.json() == {
+        "id": booking.pk,
+        "status": "confirmed",
+        "waiting_list_position": None,
+        "session": session.pk,
+    }
     assert booking.source == "api" and booking.dietary_needs == "Vegan" and booking.heard_about == "A friend"
     person = booking.person
-    assert (person.name, person.pronouns, person.interests, person.phone) == ("Person 1", "they/them", "Art", "07700 900123")
+    assert (person.name, person.pronouns, person.interests, person.phone) == (
+        "Person 1",
+        "they/them",
+        "Art",
+        "07700 900123",
+    )
     assert person.perspectives == ["carer", "student"]
     assert OutboundEmail.objects.filter(booking_id=booking.pk, template="booking_confirmation").count() == 1
 
@@ -69,8 +88,9 @@ def test_same_email_again_is_409_and_resends_the_confirmation(client):
 
 def test_access_needs_as_a_list_are_stored_with_consent(client):
     session = make_session()
-    response = post_json(client, url(session), booking_body(1, access_needs=["bsl", "hearing_loop"],
-                                                            access_needs_consent=True))
+    response = post_json(
+        client, url(session), booking_body(1, access_needs=["bsl", "hearing_loop"], access_needs_consent=True)
+    )
     assert response.status_code == 201
     needs = AccessNeeds.objects.get(booking_id=response.json()["id"])
     assert needs.needs == ["bsl", "hearing_loop"] and needs.keep_on_file is False
@@ -79,8 +99,11 @@ def test_access_needs_as_a_list_are_stored_with_consent(client):
 
 def test_access_needs_as_an_object_keep_details_and_keep_on_file(client):
     session = make_session()
-    body = booking_body(1, access_needs={"needs": ["quiet_space"], "details": "<b>A chair</b> with arms",
-                                         "keep_on_file": True}, access_needs_consent=True)
+    body = booking_body(
+        1,
+        access_needs={"needs": ["quiet_space"], "details": "<b>A chair</b> with arms", "keep_on_file": True},
+        access_needs_consent=True,
+    )
     response = post_json(client, url(session), body)
     assert response.status_code == 201
     needs = AccessNeeds.objects.get(booking_id=response.json()["id"])
@@ -97,8 +120,14 @@ def test_access_needs_without_consent_are_refused_and_nothing_is_written(client)
 
 def test_every_bad_field_is_named_in_one_422(client):
     session = make_session()
-    body = {"name": "x" * 2000, "email": "not an email", "perspectives": ["carer", "astronaut"],
-            "access_needs": {"needs": ["teleporter"]}, "access_needs_consent": True, "pronouns": 7}
+    body = {
+        "name": "x" * 2000,
+        "email": "not an email",
+        "perspectives": ["carer", "astronaut"],
+        "access_needs": {"needs": ["teleporter"]},
+        "access_needs_consent": True,
+        "pronouns": 7,
+    }
 
     response = post_json(client, url(session), body)
 

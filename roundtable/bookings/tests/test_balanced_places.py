@@ -13,7 +13,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _hold(session, places, *, perspectives=(), newcomers=False, days=7):
     return ReservedPlaces.objects.create(
-        session=session, places=places, perspectives=list(perspectives), for_newcomers=newcomers,
+        session=session,
+        places=places,
+        perspectives=list(perspectives),
+        for_newcomers=newcomers,
         release_at=timezone.now() + timedelta(days=days),
     )
 

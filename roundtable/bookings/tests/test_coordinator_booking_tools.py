@@ -132,7 +132,7 @@ def test_marking_who_came_and_undoing_it(coordinator_client, coordinator):
     ada = Booking.objects.create(session=session, person=ada.person, status="confirmed")
     url = reverse("coordinator:booking_attendance", args=[ada.pk])
     page = coordinator_client.get(bookings_url(session)).content.decode()
-    assert "Came<span class=\"govuk-visually-hidden\"> – Ada</span>" in page
+    assert 'Came<span class="govuk-visually-hidden"> – Ada</span>' in page
 
     response = coordinator_client.post(url, {"attendance": "attended"}, follow=True)
     assert "Ada is marked as came. If that was a mistake, use Undo next to their name." in response.content.decode()
@@ -201,7 +201,11 @@ def test_coordinator_adds_a_booking_for_someone_who_phoned(coordinator_client, c
     assert "Pat Caller has a place, taken by you. We have emailed their confirmation" in response.content.decode()
     made = Booking.objects.select_related("person").get(session=session)
     assert made.status == "confirmed" and made.source == "coordinator" and made.taken_by == coordinator
-    assert (made.person.email, made.person.phone, made.person.perspectives) == ("pat@example.org", "01632 960 001", ["carer"])
+    assert (made.person.email, made.person.phone, made.person.perspectives) == (
+        "pat@example.org",
+        "01632 960 001",
+        ["carer"],
+    )
     assert (made.dietary_needs, made.heard_about) == ("Vegan", "Library")
     needs = AccessNeeds.objects.get(booking=made)
     assert needs.needs == ["step_free"] and needs.details == "Uses a wheelchair" and needs.keep_on_file
@@ -356,7 +360,7 @@ def test_bookings_download_as_csv_without_access_needs(coordinator_client, expor
     assert rows[0] == ["Name", "Email", "Phone", "Pronouns", "Interests", "Status", "Waiting list position",
                        "Booked at", "Dietary needs", "How they heard about it"]  # fmt: skip
     first, second = rows[1], rows[2]
-    assert first[0] == "'=HYPERLINK(\"http://evil.example\")"  # can never run as a formula
+    assert first[0] == '\'=HYPERLINK("http://evil.example")'  # can never run as a formula
     assert first[2] == "'+44 1632 960001" and first[4] == "'@mentions, -minus"
     assert first[5] == "Confirmed" and first[8:] == ["Vegan", "A friend"]
     assert second[0] == "Ben Waiting" and second[5] == "On the waiting list" and second[6] == "1"
@@ -382,7 +386,7 @@ def test_bookings_download_as_xlsx_keeps_text_as_text(coordinator_client, export
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0][0] == "Name" and len(rows[0]) == 10
-    assert rows[1][0] == "=HYPERLINK(\"http://evil.example\")" and sheet["A2"].data_type == "s"
+    assert rows[1][0] == '=HYPERLINK("http://evil.example")' and sheet["A2"].data_type == "s"
     assert rows[1][2] == "+44 1632 960001"
     assert rows[2][0] == "Ben Waiting" and rows[2][6] == "1"
 
@@ -406,14 +410,19 @@ def test_download_costs_the_same_queries_with_10_or_1000_bookings(coordinator_cl
 
 def test_the_download_page_passes_its_own_checks(coordinator_client, export_session):
     html = coordinator_client.get(reverse("coordinator:bookings_export", args=[export_session.pk])).content.decode()
-    assert "Include access needs (health information)" in html and "checked" not in html.split("include_access_needs")[1][:200]
+    assert (
+        "Include access needs (health information)" in html
+        and "checked" not in html.split("include_access_needs")[1][:200]
+    )
 
 
 def test_marking_attendance_through_the_service_shows_in_the_download(coordinator_client, coordinator):
     session = make_session(capacity=2)
     ada = signup(session, 1, name="Ada").booking
     booking_mark_attendance(booking_id=ada.pk, attended=False, actor=coordinator)
-    rows = list(csv.reader(io.StringIO(download(coordinator_client, session, file_format="csv").content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(download(coordinator_client, session, file_format="csv").content.decode("utf-8-sig")))
+    )
     assert rows[1][5] == "Did not come"
 
 

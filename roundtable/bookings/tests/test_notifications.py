@@ -89,7 +89,9 @@ def test_message_attendees_reaches_only_the_chosen_audience():
     signup(session, 1, email="confirmed@example.org")
     signup(session, 2, email="waiting@example.org")
     _clear()
-    assert message_attendees(session=session, audience="waiting", subject="Hello", body="A note", actor=coordinator) == 1
+    assert (
+        message_attendees(session=session, audience="waiting", subject="Hello", body="A note", actor=coordinator) == 1
+    )
     run_tasks()
     assert [m.to for m in mail.outbox] == [["waiting@example.org"]]
 

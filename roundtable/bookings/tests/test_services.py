@@ -41,7 +41,9 @@ def test_cancelling_promotes_the_oldest_on_the_waiting_list_and_revokes_links():
 def test_access_needs_kept_only_with_consent():
     session = make_session()
     without = signup(session, 1, access_needs=AccessNeedsAnswer(needs=["bsl"], consent=False)).booking
-    with_consent = signup(session, 2, access_needs=AccessNeedsAnswer(needs=["bsl", "nonsense"], details="Left-handed desk", consent=True)).booking
+    with_consent = signup(
+        session, 2, access_needs=AccessNeedsAnswer(needs=["bsl", "nonsense"], details="Left-handed desk", consent=True)
+    ).booking
     assert not AccessNeeds.objects.filter(booking=without).exists()
     needs = AccessNeeds.objects.get(booking=with_consent)
     assert needs.needs == ["bsl"] and needs.details == "Left-handed desk"

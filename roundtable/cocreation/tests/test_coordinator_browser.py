@@ -40,7 +40,9 @@ def fill_session_form(page, title: str):
     page.locator("main").get_by_label("Ends at").fill("16:30")
     page.locator("main").get_by_label("What it is for").fill("We decide together what the Centre does next.")
     page.locator("main").get_by_label("Goals (optional)").fill("Agree our priorities\nChoose what to measure")
-    page.locator("main").get_by_label("Agenda (optional)").fill("13:30 Welcome\n15:00 Break for tea\n15:20 What we decided")
+    page.locator("main").get_by_label("Agenda (optional)").fill(
+        "13:30 Welcome\n15:00 Break for tea\n15:20 What we decided"
+    )
 
 
 def test_coordinator_signs_in_creates_and_publishes_a_session_everyone_can_see(page, axe):

@@ -196,9 +196,9 @@ def test_message_preview_and_download_work_without_javascript(page_without_js):
     assert page.locator("h1").inner_text() == "Check your message before sending"
     main.get_by_role("button", name="Send to 2 people").click()
     assert "is being sent to 2 people" in banner(page)
-    assert {e.context["body"].replace("\r\n", "\n") for e in OutboundEmail.objects.filter(template="session_message")} == {
-        "It will be cold.\n\nSee you soon."
-    }
+    assert {
+        e.context["body"].replace("\r\n", "\n") for e in OutboundEmail.objects.filter(template="session_message")
+    } == {"It will be cold.\n\nSee you soon."}
 
     page.goto(f"/coordinator/sessions/{session.pk}/bookings/download/")
     page.locator("main").get_by_label("CSV (.csv), for any spreadsheet program").check()

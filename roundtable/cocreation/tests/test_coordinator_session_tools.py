@@ -120,7 +120,8 @@ def test_editing_changes_removes_and_adds_held_places_keeping_bookings_linked(co
     assert response.status_code == 302
     pools = list(ReservedPlaces.objects.filter(session=session).order_by("id"))
     assert [(p.pk == pool.pk, p.places, p.perspectives) for p in pools] == [
-        (True, 6, ["carer", "researcher"]), (False, 3, ["student"])
+        (True, 6, ["carer", "researcher"]),
+        (False, 3, ["student"]),
     ]
     assert Booking.objects.get(pk=carer.pk).reserved_place_id == pool.pk
     entry = AuditEntry.objects.get(verb="session.updated", session_id=session.pk)
@@ -169,7 +170,9 @@ def test_reminder_days_are_saved_and_shown(coordinator_client):
 
 def test_empty_reminder_days_mean_the_usual_7_and_1(coordinator_client):
     session = make_session(reminder_days=[3])
-    coordinator_client.post(reverse("coordinator:session_edit", args=[session.pk]), edit_data(session, reminder_days=""))
+    coordinator_client.post(
+        reverse("coordinator:session_edit", args=[session.pk]), edit_data(session, reminder_days="")
+    )
     session.refresh_from_db()
     assert session.reminder_days == [] and session.reminder_schedule == [7, 1]
     html = coordinator_client.get(reverse("coordinator:session_detail", args=[session.pk])).content.decode()
@@ -210,7 +213,12 @@ def test_running_a_session_again_copies_it_as_a_draft_on_the_chosen_date(coordin
     assert response.redirect_chain[-1][0] == reverse("coordinator:session_detail", args=[copy.pk])
     assert "is saved as a draft with the same agenda" in response.content.decode()
     assert copy.status == "draft" and copy.created_by == coordinator
-    assert (copy.capacity, copy.venue_id, copy.programme_id, copy.reminder_days) == (12, session.venue_id, programme.pk, [3])
+    assert (copy.capacity, copy.venue_id, copy.programme_id, copy.reminder_days) == (
+        12,
+        session.venue_id,
+        programme.pk,
+        [3],
+    )
     # 13:30 in London both times, across the clock change (BST in July).
     assert copy.starts_at == datetime(2030, 7, 17, 12, 30, tzinfo=UTC)
     assert copy.ends_at - copy.starts_at == session.ends_at - session.starts_at
@@ -222,7 +230,9 @@ def test_running_a_session_again_copies_it_as_a_draft_on_the_chosen_date(coordin
     assert pool.for_newcomers and pool.places == 4
     assert copy.starts_at - pool.release_at == timedelta(days=7)
     assert not copy.bookings.exists()
-    assert AuditEntry.objects.filter(verb="session.duplicated", session_id=copy.pk, data__copied_from=session.pk).exists()
+    assert AuditEntry.objects.filter(
+        verb="session.duplicated", session_id=copy.pk, data__copied_from=session.pk
+    ).exists()
 
 
 @pytest.mark.parametrize(
@@ -248,8 +258,12 @@ def test_running_again_on_a_day_the_clocks_skip_that_time_is_refused(coordinator
     session = make_session(starts_at=start, ends_at=start + timedelta(hours=2))
     response = coordinator_client.post(
         reverse("coordinator:session_duplicate", args=[session.pk]),
-        {"title": "Night owls", "starts_on_day": spring_forward.day, "starts_on_month": 3,
-         "starts_on_year": spring_forward.year},
+        {
+            "title": "Night owls",
+            "starts_on_day": spring_forward.day,
+            "starts_on_month": 3,
+            "starts_on_year": spring_forward.year,
+        },
     )
     assert response.status_code == 400
     assert "01:30 does not exist on" in response.content.decode()

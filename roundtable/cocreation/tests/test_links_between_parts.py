@@ -10,8 +10,16 @@ pytestmark = pytest.mark.django_db
 
 def test_coordinator_home_leads_to_records_evaluation_blog_and_newsletter(coordinator_client):
     html = coordinator_client.get(reverse("coordinator:home")).content.decode()
-    for name in ("records:index", "evaluation:dashboard", "evaluation:aim_list", "evaluation:evidence_list",
-                 "evaluation:story_list", "blog:manage_list", "blog:moderation", "newsletter:issues"):
+    for name in (
+        "records:index",
+        "evaluation:dashboard",
+        "evaluation:aim_list",
+        "evaluation:evidence_list",
+        "evaluation:story_list",
+        "blog:manage_list",
+        "blog:moderation",
+        "newsletter:issues",
+    ):
         assert f'href="{reverse(name)}"' in html, name
     assert "Overdue actions" in html
 

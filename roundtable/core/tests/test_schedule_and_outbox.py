@@ -108,7 +108,9 @@ def test_a_mailer_asked_to_stop_finishes_the_email_it_is_sending_and_hands_back_
     assert [m.to for m in mail.outbox] == [["person0@example.org"]]
     # Handed back exactly as they were, and the next mailer sends them.
     assert list(OutboundEmail.objects.order_by("id").values_list("state", "attempts")) == [
-        ("sent", 1), ("queued", 0), ("retrying", 1)
+        ("sent", 1),
+        ("queued", 0),
+        ("retrying", 1),
     ]
     assert send_queued() == {"sent": 2}
     assert len(mail.outbox) == 3

@@ -138,7 +138,11 @@ class FeedbackResponse(models.Model):
     access_comment = models.TextField(blank=True)
     submitted_on = models.DateField(db_index=True)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The coordinator who typed in a paper form",
     )
 
@@ -149,7 +153,9 @@ class FeedbackResponse(models.Model):
             models.UniqueConstraint(
                 fields=["session", "person"], condition=Q(person__isnull=False), name="one_named_response_per_person"
             ),
-            models.CheckConstraint(condition=~Q(anonymous=True) | Q(person__isnull=True), name="anonymous_has_no_person"),
+            models.CheckConstraint(
+                condition=~Q(anonymous=True) | Q(person__isnull=True), name="anonymous_has_no_person"
+            ),
             *[
                 models.CheckConstraint(
                     condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 1, f"{name}__lte": 5}),

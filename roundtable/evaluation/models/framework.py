@@ -39,13 +39,19 @@ class Aim(models.Model):
     """Something the centre wants to achieve, centre-wide or for one programme."""
 
     programme = models.ForeignKey(
-        Programme, null=True, blank=True, on_delete=models.PROTECT, related_name="aims",
+        Programme,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="aims",
         help_text="Empty: an aim for the whole centre",
     )
     title = models.CharField(max_length=200)
     success_looks_like = models.TextField("what it would look like if we achieved it")
     position = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -104,7 +110,9 @@ class IndicatorValue(models.Model):
     recorded_on = models.DateField("date")
     source = models.CharField(max_length=300, help_text="Where the number comes from")
     note = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -137,9 +145,13 @@ class Evidence(models.Model):
     aims = models.ManyToManyField(Aim, related_name="evidence", blank=True)
     title = models.CharField(max_length=200)
     body = models.TextField("the story or quote", blank=True)
-    attribution = models.CharField(max_length=200, blank=True, help_text="Who said it, as they chose; empty means anonymous")
+    attribution = models.CharField(
+        max_length=200, blank=True, help_text="Who said it, as they chose; empty means anonymous"
+    )
     # Evidence from a record goes when its output goes: a withdrawn consent must not linger here.
-    output = models.ForeignKey("records.Output", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence")
+    output = models.ForeignKey(
+        "records.Output", null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
     document = models.FileField(max_length=255, blank=True)
     document_name = models.CharField(max_length=200, blank=True)
     document_size = models.PositiveIntegerField(null=True, blank=True)
@@ -149,7 +161,9 @@ class Evidence(models.Model):
     happened_on = models.DateField("date", null=True, blank=True)
     session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     in_reports = models.BooleanField("include in reports", default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -160,8 +174,12 @@ class Evidence(models.Model):
         verbose_name_plural = "evidence"
         constraints = [
             models.CheckConstraint(condition=~Q(source="story") | ~Q(body=""), name="story_evidence_has_text"),
-            models.CheckConstraint(condition=~Q(source="output") | Q(output__isnull=False), name="output_evidence_has_output"),
-            models.CheckConstraint(condition=~Q(source="document") | ~Q(document=""), name="document_evidence_has_file"),
+            models.CheckConstraint(
+                condition=~Q(source="output") | Q(output__isnull=False), name="output_evidence_has_output"
+            ),
+            models.CheckConstraint(
+                condition=~Q(source="document") | ~Q(document=""), name="document_evidence_has_file"
+            ),
             models.CheckConstraint(condition=~Q(source="link") | ~Q(url=""), name="link_evidence_has_url"),
         ]
 
@@ -183,7 +201,9 @@ class SignificantChangeStory(models.Model):
     selected_by = models.CharField(max_length=200, blank=True, help_text="For example 'the steering group'")
     selected_why = models.TextField("why it was selected", blank=True)
     selected_on = models.DateField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -193,7 +213,8 @@ class SignificantChangeStory(models.Model):
         verbose_name_plural = "most significant change stories"
         constraints = [
             models.CheckConstraint(
-                condition=Q(selected_by="") | ~Q(selected_why=""), name="selected_story_says_why",
+                condition=Q(selected_by="") | ~Q(selected_why=""),
+                name="selected_story_says_why",
             ),
         ]
 

@@ -24,9 +24,16 @@ from roundtable.people.models import Person
 pytestmark = pytest.mark.django_db(transaction=True)
 
 GOOD_ANSWERS = {
-    "voice_heard": "5", "ways_to_contribute": "4", "things_that_matter": "5", "led_to_change": "3", "feeling": "4",
-    "went_well": "The Play-Doh!", "could_be_better": "More breaks", "access_met": "partly",
-    "access_comment": "The hearing loop was off", "anonymous": "no",
+    "voice_heard": "5",
+    "ways_to_contribute": "4",
+    "things_that_matter": "5",
+    "led_to_change": "3",
+    "feeling": "4",
+    "went_well": "The Play-Doh!",
+    "could_be_better": "More breaks",
+    "access_met": "partly",
+    "access_comment": "The hearing loop was off",
+    "anonymous": "no",
 }
 
 
@@ -70,8 +77,11 @@ def _link(message) -> str:
 
 def _ask_now(session) -> None:
     """Run the asking as the scheduler would the day after, at ten in the morning."""
-    ten = timezone.make_aware(datetime.combine(session.ends_at.astimezone(timezone.get_current_timezone()).date()
-                                               + timedelta(days=1), time(10)))
+    ten = timezone.make_aware(
+        datetime.combine(
+            session.ends_at.astimezone(timezone.get_current_timezone()).date() + timedelta(days=1), time(10)
+        )
+    )
     feedback.send_due_requests(now=ten)
     run_tasks()
 
@@ -86,7 +96,7 @@ def test_the_day_after_everyone_who_came_is_emailed_a_link_by_the_scheduled_job(
 
     assert sorted(m.to[0] for m in mail.outbox) == ["ann@example.org", "ben@example.org"]
     message = next(m for m in mail.outbox if m.to == ["ann@example.org"])
-    assert message.subject == "How was \"Planning the Centre's evaluation\"? Tell us in 3 minutes"
+    assert message.subject == 'How was "Planning the Centre\'s evaluation"? Tell us in 3 minutes'
     assert "Hello Ann" in message.body and "/evaluation/feedback/give/" in message.body
     html = message.alternatives[0][0]
     assert "Give your feedback</a>" in html and "/evaluation/feedback/give/" in html
@@ -218,10 +228,17 @@ def test_missing_answers_are_shown_next_to_each_question(client, session_that_ha
     assert FeedbackResponse.objects.count() == 0
 
 
-@pytest.mark.parametrize("bad", [
-    {"voice_heard": "9"}, {"voice_heard": "abc"}, {"feeling": "0"}, {"access_met": "maybe"},
-    {"anonymous": "perhaps"}, {"went_well": "x" * 5001},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"voice_heard": "9"},
+        {"voice_heard": "abc"},
+        {"feeling": "0"},
+        {"access_met": "maybe"},
+        {"anonymous": "perhaps"},
+        {"went_well": "x" * 5001},
+    ],
+)
 def test_hostile_input_is_refused_with_a_message_never_a_500(client, session_that_happened, bad):
     session, _ = session_that_happened
     _ask_now(session)
@@ -235,8 +252,9 @@ def test_a_wrong_link_explains_itself_and_stays_out_of_the_logs(client):
     response = client.get("/evaluation/feedback/give/not-a-real-token/")
     assert response.status_code == 404 and b"This link does not work" in response.content
     assert client.get("/evaluation/feedback/give/" + "x" * 300 + "/").status_code == 404
-    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s", (
-        "/evaluation/feedback/give/SECRET123/",), None)
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "Not Found: %s", ("/evaluation/feedback/give/SECRET123/",), None
+    )
     RedactFeedbackLinks().filter(record)
     assert "SECRET123" not in record.getMessage()
 

@@ -73,8 +73,13 @@ def test_feedback_form_has_no_axe_violations_with_or_without_errors(page, axe, l
 def test_feedback_by_keyboard_alone(page, link):
     url, request = link
     page.goto(url)
-    for name, steps in (("voice_heard", 4), ("ways_to_contribute", 3), ("things_that_matter", 4),
-                        ("led_to_change", 2), ("feeling", 3)):
+    for name, steps in (
+        ("voice_heard", 4),
+        ("ways_to_contribute", 3),
+        ("things_that_matter", 4),
+        ("led_to_change", 2),
+        ("feeling", 3),
+    ):
         tab_to(page, f"#id_{name}_0")
         for _ in range(steps):
             page.keyboard.press("ArrowDown")
@@ -90,8 +95,13 @@ def test_feedback_by_keyboard_alone(page, link):
     assert page.locator("h1").inner_text() == "Thank you for your feedback"
 
     answer = FeedbackResponse.objects.get()
-    assert (answer.voice_heard, answer.ways_to_contribute, answer.things_that_matter, answer.led_to_change,
-            answer.feeling) == (5, 4, 5, 3, 4)
+    assert (
+        answer.voice_heard,
+        answer.ways_to_contribute,
+        answer.things_that_matter,
+        answer.led_to_change,
+        answer.feeling,
+    ) == (5, 4, 5, 3, 4)
     assert answer.went_well == "Working with clay" and answer.access_met == "yes"
     assert answer.anonymous and answer.person is None
 
@@ -102,8 +112,13 @@ def test_feedback_without_javascript(page_without_js, link):
     page.goto(url)
     page.get_by_role("button", name="Send feedback").click()
     assert page.title().startswith("Error: ")
-    for name, value in (("voice_heard", 4), ("ways_to_contribute", 4), ("things_that_matter", 5),
-                        ("led_to_change", 3), ("feeling", 5)):
+    for name, value in (
+        ("voice_heard", 4),
+        ("ways_to_contribute", 4),
+        ("things_that_matter", 5),
+        ("led_to_change", 3),
+        ("feeling", 5),
+    ):
         page.locator(f"input[name={name}][value='{value}']").check()
     page.locator("input[name=access_met][value=partly]").check()
     page.locator("#id_access_comment").fill("The hearing loop was off")
@@ -125,23 +140,43 @@ def _sign_in(page, live_server, user) -> None:
 
 def test_evaluation_pages_for_the_team_have_no_axe_violations(page, axe, live_server, coordinator):
     session = make_session(days_ahead=-5, title="Evidence in the broadest sense")
-    FeedbackResponse.objects.create(session=session, voice_heard=4, feeling=3, access_met="no",
-                                    access_comment="No ramp", went_well="Clay", submitted_on=timezone.localdate())
+    FeedbackResponse.objects.create(
+        session=session,
+        voice_heard=4,
+        feeling=3,
+        access_met="no",
+        access_comment="No ramp",
+        went_well="Clay",
+        submitted_on=timezone.localdate(),
+    )
     FeedbackResponse.objects.create(session=session, source="paper", voice_heard=2, submitted_on=timezone.localdate())
     AccessArrangement.objects.create(session=session, need="step_free", status="cant", note="No ramp available")
     aim = Aim.objects.create(title="Everyone's voice counts", success_looks_like="People say they were heard")
     recorded = Indicator.objects.create(aim=aim, title="Pilot projects funded", kind="recorded", unit="projects")
     IndicatorValue.objects.create(indicator=recorded, value=4, recorded_on=date(2026, 3, 1), source="Panel")
     Indicator.objects.create(aim=aim, title="Voice heard", kind="computed", metric="cube_voice_heard")
-    evidence = Evidence.objects.create(source="story", title="Heard", body="I was heard", level="individual", kind="story")
+    evidence = Evidence.objects.create(
+        source="story", title="Heard", body="I was heard", level="individual", kind="story"
+    )
     evidence.aims.add(aim)
-    SignificantChangeStory.objects.create(title="Consent form", story="We rewrote it", domain="Research",
-                                          selected_by="Steering group", selected_why="It changed practice")
+    SignificantChangeStory.objects.create(
+        title="Consent form",
+        story="We rewrote it",
+        domain="Research",
+        selected_by="Steering group",
+        selected_why="It changed practice",
+    )
     _sign_in(page, live_server, coordinator)
 
-    for url in ["/evaluation/feedback/", f"/evaluation/feedback/sessions/{session.pk}/", "/evaluation/aims/",
-                f"/evaluation/aims/{aim.pk}/", f"/evaluation/indicators/{recorded.pk}/", "/evaluation/evidence/",
-                "/evaluation/stories/"]:
+    for url in [
+        "/evaluation/feedback/",
+        f"/evaluation/feedback/sessions/{session.pk}/",
+        "/evaluation/aims/",
+        f"/evaluation/aims/{aim.pk}/",
+        f"/evaluation/indicators/{recorded.pk}/",
+        "/evaluation/evidence/",
+        "/evaluation/stories/",
+    ]:
         page.set_viewport_size({"width": 1024, "height": 800})
         page.goto(url)
         assert page.locator("h1").count() == 1, url
@@ -151,9 +186,15 @@ def test_evaluation_pages_for_the_team_have_no_axe_violations(page, axe, live_se
 
     # Forms, showing their errors.
     page.set_viewport_size({"width": 1024, "height": 800})
-    for url in [f"/evaluation/feedback/sessions/{session.pk}/paper/", "/evaluation/aims/add/",
-                f"/evaluation/aims/{aim.pk}/indicators/add/", f"/evaluation/indicators/{recorded.pk}/values/add/",
-                "/evaluation/evidence/add/story/", "/evaluation/evidence/add/document/", "/evaluation/stories/add/"]:
+    for url in [
+        f"/evaluation/feedback/sessions/{session.pk}/paper/",
+        "/evaluation/aims/add/",
+        f"/evaluation/aims/{aim.pk}/indicators/add/",
+        f"/evaluation/indicators/{recorded.pk}/values/add/",
+        "/evaluation/evidence/add/story/",
+        "/evaluation/evidence/add/document/",
+        "/evaluation/stories/add/",
+    ]:
         page.goto(url)
         axe(page)
         page.locator("main form[method=post] button[type=submit]").first.click()

@@ -29,11 +29,25 @@ def past():
     ben = Person.objects.create(name="Ben Example", email="ben@example.org")
     booking = Booking.objects.create(session=session, person=ann, status="attended")
     Booking.objects.create(session=session, person=ben, status="attended")
-    FeedbackResponse.objects.create(session=session, person=ann, voice_heard=5, feeling=4, access_met="yes",
-                                    went_well="Being listened to", submitted_on=timezone.localdate())
-    FeedbackResponse.objects.create(session=session, anonymous=True, voice_heard=2, feeling=2, access_met="no",
-                                    access_comment="=HYPERLINK(\"http://evil\") no ramp <b>at all</b>",
-                                    could_be_better="@SUM(A1) <script>x</script>", submitted_on=timezone.localdate())
+    FeedbackResponse.objects.create(
+        session=session,
+        person=ann,
+        voice_heard=5,
+        feeling=4,
+        access_met="yes",
+        went_well="Being listened to",
+        submitted_on=timezone.localdate(),
+    )
+    FeedbackResponse.objects.create(
+        session=session,
+        anonymous=True,
+        voice_heard=2,
+        feeling=2,
+        access_met="no",
+        access_comment='=HYPERLINK("http://evil") no ramp <b>at all</b>',
+        could_be_better="@SUM(A1) <script>x</script>",
+        submitted_on=timezone.localdate(),
+    )
     AccessArrangement.objects.create(session=session, need="step_free", status="arranged", note="Ramp booked")
     return session, booking
 
@@ -51,7 +65,9 @@ def _urls(session, response):
 
 def test_feedback_pages_are_for_coordinators_only(coordinator_client, past):
     session, booking = past
-    paper = FeedbackResponse.objects.create(session=session, source="paper", voice_heard=3, submitted_on=timezone.localdate())
+    paper = FeedbackResponse.objects.create(
+        session=session, source="paper", voice_heard=3, submitted_on=timezone.localdate()
+    )
     facilitator = Client()
     facilitator.force_login(make_facilitator())
     stranger = Client()
@@ -105,7 +121,9 @@ def test_only_paper_forms_can_be_deleted(coordinator_client, past):
     session, _ = past
     online = FeedbackResponse.objects.filter(source="online").first()
     assert coordinator_client.post(f"/evaluation/feedback/paper/{online.pk}/delete/").status_code == 404
-    paper = FeedbackResponse.objects.create(session=session, source="paper", feeling=5, submitted_on=timezone.localdate())
+    paper = FeedbackResponse.objects.create(
+        session=session, source="paper", feeling=5, submitted_on=timezone.localdate()
+    )
     assert coordinator_client.post(f"/evaluation/feedback/paper/{paper.pk}/delete/").status_code == 302
     assert not FeedbackResponse.objects.filter(pk=paper.pk).exists()
     assert FeedbackResponse.objects.filter(pk=online.pk).exists()
@@ -131,8 +149,14 @@ def test_summary_and_list_cost_the_same_queries_with_more_feedback(coordinator_c
 
     def grow():
         for n in range(15):
-            FeedbackResponse.objects.create(session=session, voice_heard=1 + n % 5, feeling=3, access_met="partly",
-                                            went_well=f"Thing {n}", submitted_on=timezone.localdate())
+            FeedbackResponse.objects.create(
+                session=session,
+                voice_heard=1 + n % 5,
+                feeling=3,
+                access_met="partly",
+                went_well=f"Thing {n}",
+                submitted_on=timezone.localdate(),
+            )
             FeedbackResponse.objects.create(session=other, source="paper", feeling=2, submitted_on=timezone.localdate())
         AccessArrangement.objects.create(session=session, need="hearing_loop", status="todo")
 

@@ -49,8 +49,14 @@ def _feedback(session, person=None, **answers):
 
 
 def _action(decision, actor, status, done_at=None, reason=""):
-    action = Action.objects.create(decision=decision, title=f"Action {status}", owner=actor, status=status,
-                                   not_doing_reason=reason, status_changed_at=done_at or decision.session.starts_at)
+    action = Action.objects.create(
+        decision=decision,
+        title=f"Action {status}",
+        owner=actor,
+        status=status,
+        not_doing_reason=reason,
+        status_changed_at=done_at or decision.session.starts_at,
+    )
     return action
 
 
@@ -80,18 +86,29 @@ def world():
     gus = person("Gus", "lived_experience")
     hal = person("Hal", "other")
     for session, who, status in [
-        (s1, ann, "attended"), (s2, ann, "attended"), (s3, ann, "attended"),
-        (s0, ben, "attended"), (s1, ben, "attended"), (s3, ben, "no_show"), (s4, ben, "attended"),
-        (s1, cat, "cancelled"), (s2, cat, "attended"),
-        (s2, dan, "no_show"), (s3, dan, "attended"),
-        (s00, eve, "attended"), (s3, eve, "attended"),
-        (s1, fay, "waitlisted"), (s4, fay, "attended"),
+        (s1, ann, "attended"),
+        (s2, ann, "attended"),
+        (s3, ann, "attended"),
+        (s0, ben, "attended"),
+        (s1, ben, "attended"),
+        (s3, ben, "no_show"),
+        (s4, ben, "attended"),
+        (s1, cat, "cancelled"),
+        (s2, cat, "attended"),
+        (s2, dan, "no_show"),
+        (s3, dan, "attended"),
+        (s00, eve, "attended"),
+        (s3, eve, "attended"),
+        (s1, fay, "waitlisted"),
+        (s4, fay, "attended"),
         (s1, gus, "attended"),
         (sx, hal, "attended"),
     ]:
         _book(session, who, status)
 
-    _feedback(s1, ann, voice_heard=5, ways_to_contribute=4, things_that_matter=5, led_to_change=4, feeling=5, access_met="yes")
+    _feedback(
+        s1, ann, voice_heard=5, ways_to_contribute=4, things_that_matter=5, led_to_change=4, feeling=5, access_met="yes"
+    )
     _feedback(s1, gus, voice_heard=3, feeling=3, access_met="no", access_comment="No hearing loop")
     _feedback(s2, None, anonymous=True, voice_heard=4, feeling=4, access_met="partly")
     _feedback(s3, None, source="paper", voice_heard=2, feeling=2, access_met="not_needed")
@@ -116,7 +133,10 @@ def world():
 def _indicators(*codes, recorded: int = 0):
     aim = Aim.objects.create(title="Everyone's voice counts", success_looks_like="People say they were heard")
     out = [Indicator.objects.create(aim=aim, title=c, kind="computed", metric=c) for c in codes]
-    out += [Indicator.objects.create(aim=aim, title=f"Recorded {n}", kind="recorded", unit="projects") for n in range(recorded)]
+    out += [
+        Indicator.objects.create(aim=aim, title=f"Recorded {n}", kind="recorded", unit="projects")
+        for n in range(recorded)
+    ]
     return out
 
 
@@ -229,8 +249,12 @@ def test_forgetting_a_person_keeps_counts_and_forgets_them(world):
 
 def test_recorded_indicator_shows_the_latest_value_in_each_month(world):
     (indicator,) = _indicators(recorded=1)
-    for day, value, source in [(date(2024, 12, 1), 1, "old"), (date(2025, 1, 5), 2, "panel"),
-                               (date(2025, 1, 20), 3, "panel"), (date(2025, 3, 2), 4, "Funding panel minutes")]:
+    for day, value, source in [
+        (date(2024, 12, 1), 1, "old"),
+        (date(2025, 1, 5), 2, "panel"),
+        (date(2025, 1, 20), 3, "panel"),
+        (date(2025, 3, 2), 4, "Funding panel minutes"),
+    ]:
         IndicatorValue.objects.create(indicator=indicator, value=value, recorded_on=day, source=source)
     series = indicator_series([indicator], start=START, end=END)[indicator.pk]
     assert _values(series) == [3.0, None, 4.0]
@@ -274,11 +298,19 @@ def _grow(world, n: int):
     venue = make_venue()
     for i in range(n):
         session = _session(_at(2025, 1 + i % 3, 2 + i), world["p"], venue)
-        people = [Person.objects.create(name=f"P{i}-{k}", email=f"p{i}-{k}@example.org",
-                                        perspectives=[["carer"], ["student", "researcher"], []][k % 3]) for k in range(4)]
+        people = [
+            Person.objects.create(
+                name=f"P{i}-{k}",
+                email=f"p{i}-{k}@example.org",
+                perspectives=[["carer"], ["student", "researcher"], []][k % 3],
+            )
+            for k in range(4)
+        ]
         for k, person in enumerate(people):
             _book(session, person, "attended" if k else "no_show")
-            _feedback(session, person if k % 2 else None, anonymous=not k % 2, voice_heard=1 + k, feeling=2, access_met="yes")
+            _feedback(
+                session, person if k % 2 else None, anonymous=not k % 2, voice_heard=1 + k, feeling=2, access_met="yes"
+            )
         decision = Decision.objects.create(session=session, title="More", method="consensus")
         _action(decision, world["coordinator"], "done", session.starts_at + timedelta(days=i))
 
@@ -304,6 +336,8 @@ def test_sentences_read_naturally():
     from roundtable.evaluation.indicators import Point, _fmt, _trend
 
     assert _fmt(1, "projects") == "1 project" and _fmt(1, "people") == "1 person" and _fmt(2, "people") == "2 people"
-    assert _fmt(0.81, "index from 0 to 1") == "0.81" and _fmt(45.0, "%") == "45%" and _fmt(4.25, SCORE) == "4.25 out of 5"
+    assert (
+        _fmt(0.81, "index from 0 to 1") == "0.81" and _fmt(45.0, "%") == "45%" and _fmt(4.25, SCORE) == "4.25 out of 5"
+    )
     months = [Point(date(2026, m, 1), f"M{m}", v) for m, v in ((1, 0.0), (2, 3.0), (3, None), (4, 5.0))]
     assert _trend(months, "people") == " It rose from 3 people in M2 to 5 people in M4."

@@ -17,16 +17,27 @@ def test_session_record_has_attendance_outputs_decisions_and_actions(coordinator
     attend(session, perspectives=[])
     photo = add_image(session, coordinator, caption="Clay figures", credit="Amara")
     add_text(session, coordinator, caption="Quote", body="We were heard.")
-    decision = add_decision(session, coordinator, title="Breaks", method="dot_voting",
-                            votes=[{"option": "Hourly", "count": 9}], took_part={"carer": 2})
+    decision = add_decision(
+        session,
+        coordinator,
+        title="Breaks",
+        method="dot_voting",
+        votes=[{"option": "Hourly", "count": 9}],
+        took_part={"carer": 2},
+    )
     for status in ("planned", "in_progress", "done", "not_doing"):
         add_action(decision, coordinator, title=f"A {status}", status=status)
 
     body = Client().get(f"/api/sessions/{session.pk}/record").json()
 
     assert body["session"]["title"] == "Clay day"
-    assert body["attendance"] == {"came": 2, "newcomers": 2, "returning": 0,
-                                  "perspectives": {"carer": 1, "researcher": 1}, "not_said": 1}
+    assert body["attendance"] == {
+        "came": 2,
+        "newcomers": 2,
+        "returning": 0,
+        "perspectives": {"carer": 1, "researcher": 1},
+        "not_said": 1,
+    }
     image = next(o for o in body["outputs"] if o["kind"] == "image")
     assert image["caption"] == "Clay figures" and image["alt_text"] == "Three clay figures in a row"
     assert image["credit"] == "Amara" and image["consent"] == "no_one_identifiable"
@@ -64,7 +75,12 @@ def test_actions_filter_by_status_and_programme(coordinator):
     add_action(decision, coordinator, title="Centre done", status="done")
     add_action(decision, coordinator, title="Centre planned")
     add_action(add_decision(past_session(programme=other), coordinator), coordinator, title="Other done", status="done")
-    add_action(add_decision(past_session(programme=centre, status="draft"), coordinator), coordinator, title="Draft done", status="done")
+    add_action(
+        add_decision(past_session(programme=centre, status="draft"), coordinator),
+        coordinator,
+        title="Draft done",
+        status="done",
+    )
     client = Client()
 
     def titles(query):
@@ -86,7 +102,9 @@ def test_actions_refuse_unknown_status_or_programme():
     bad_programme = client.get("/api/actions?programme=no-such-programme")
     assert bad_status.status_code == 422 and bad_status.json()["detail"][0]["field"] == "status"
     assert bad_programme.status_code == 422
-    assert bad_programme.json() == {"detail": [{"field": "programme", "message": "There is no programme with that id or slug"}]}
+    assert bad_programme.json() == {
+        "detail": [{"field": "programme", "message": "There is no programme with that id or slug"}]
+    }
 
 
 def test_actions_list_costs_the_same_queries_for_any_number_of_actions(coordinator, django_assert_num_queries):

@@ -34,18 +34,34 @@ def story(coordinator):
     session = past_session(title="Clay and conversation", days_ago=30)
     attend(session, perspectives=["carer"])
     attend(session, perspectives=["lived_experience", "researcher"])
-    first = add_image(session, coordinator, caption="Clay figures", alt_text="Three clay figures in a row", credit="Amara")
-    second = add_text(session, coordinator, caption="What it meant", body="I was not the subject; I was the researcher.")
+    first = add_image(
+        session, coordinator, caption="Clay figures", alt_text="Three clay figures in a row", credit="Amara"
+    )
+    second = add_text(
+        session, coordinator, caption="What it meant", body="I was not the subject; I was the researcher."
+    )
     third = add_image(session, coordinator, caption="Sticky notes", alt_text="Sticky notes on a wall")
     add_image(session, coordinator, caption="Faces", consent="private")
-    decision = add_decision(session, coordinator, title="Breaks every hour", question="How do we pace sessions?",
-                            options="Hourly\nTwice a session", method="dot_voting",
-                            votes=[{"option": "Hourly", "count": 12}], took_part={"carer": 3, "researcher": 2})
-    add_action(decision, coordinator, title="Change the agenda template", status="done", outcome="Every agenda has them")
+    decision = add_decision(
+        session,
+        coordinator,
+        title="Breaks every hour",
+        question="How do we pace sessions?",
+        options="Hourly\nTwice a session",
+        method="dot_voting",
+        votes=[{"option": "Hourly", "count": 12}],
+        took_part={"carer": 3, "researcher": 2},
+    )
+    add_action(
+        decision, coordinator, title="Change the agenda template", status="done", outcome="Every agenda has them"
+    )
     add_action(decision, coordinator, title="Pay for travel time", status="not_doing")
     add_action(decision, coordinator, title="Ask venues for quiet rooms", status="in_progress")
-    upcoming = make_session(programme=session.programme, title="Designing the welcome pack",
-                            goals="Agree what goes in the pack\nDraft the first page")
+    upcoming = make_session(
+        programme=session.programme,
+        title="Designing the welcome pack",
+        goals="Agree what goes in the pack\nDraft the first page",
+    )
     return {"session": session, "upcoming": upcoming, "outputs": [first, second, third], "decision": decision}
 
 
@@ -222,7 +238,11 @@ def test_coordinator_record_forms_have_no_axe_violations(page, axe, story, coord
     page.locator(".govuk-error-summary a").first.click()
     assert page.evaluate("document.activeElement.id") == "id_due_day"
 
-    for url in (f"/coordinator/sessions/{story['upcoming'].pk}/story-so-far/", "/coordinator/records/",
-                "/coordinator/records/actions/", f"/coordinator/outputs/{story['outputs'][0].pk}/delete/"):
+    for url in (
+        f"/coordinator/sessions/{story['upcoming'].pk}/story-so-far/",
+        "/coordinator/records/",
+        "/coordinator/records/actions/",
+        f"/coordinator/outputs/{story['outputs'][0].pk}/delete/",
+    ):
         page.goto(url)
         axe(page)

@@ -73,11 +73,18 @@ def test_record_page_shows_attendance_with_no_shows_and_every_output(coordinator
 
 def test_adding_a_decision_with_votes_and_who_took_part(coordinator, coordinator_client):
     session = past_session()
-    response = coordinator_client.post(f"/coordinator/sessions/{session.pk}/record/decisions/add/", {
-        "title": "Newcomers get a buddy", "question": "How do we welcome people?",
-        "options": "A buddy\nA welcome pack", "method": "dot_voting",
-        "votes": "A buddy: 19\nA welcome pack = 11\n", "took_part_carer": "3", "took_part_lived_experience": "6",
-    })
+    response = coordinator_client.post(
+        f"/coordinator/sessions/{session.pk}/record/decisions/add/",
+        {
+            "title": "Newcomers get a buddy",
+            "question": "How do we welcome people?",
+            "options": "A buddy\nA welcome pack",
+            "method": "dot_voting",
+            "votes": "A buddy: 19\nA welcome pack = 11\n",
+            "took_part_carer": "3",
+            "took_part_lived_experience": "6",
+        },
+    )
 
     decision = Decision.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"#decision-{decision.pk}")
@@ -88,9 +95,15 @@ def test_adding_a_decision_with_votes_and_who_took_part(coordinator, coordinator
 
 def test_decision_form_errors_sit_next_to_their_fields(coordinator_client):
     session = past_session()
-    response = coordinator_client.post(f"/coordinator/sessions/{session.pk}/record/decisions/add/", {
-        "title": "", "method": "other", "votes": "lots of dots", "took_part_carer": "-2",
-    })
+    response = coordinator_client.post(
+        f"/coordinator/sessions/{session.pk}/record/decisions/add/",
+        {
+            "title": "",
+            "method": "other",
+            "votes": "lots of dots",
+            "took_part_carer": "-2",
+        },
+    )
 
     page = response.content.decode()
     assert response.status_code == 400 and "<title>Error: " in page
@@ -99,9 +112,14 @@ def test_decision_form_errors_sit_next_to_their_fields(coordinator_client):
     assert "The number for carer must be 0 or more" in page
     assert Decision.objects.count() == 0
 
-    other = coordinator_client.post(f"/coordinator/sessions/{session.pk}/record/decisions/add/", {
-        "title": "Something", "method": "other", "method_other": " ",
-    })
+    other = coordinator_client.post(
+        f"/coordinator/sessions/{session.pk}/record/decisions/add/",
+        {
+            "title": "Something",
+            "method": "other",
+            "method_other": " ",
+        },
+    )
     assert other.status_code == 400 and "Say in a few words how the group decided" in other.content.decode()
     assert Decision.objects.count() == 0
 
@@ -110,11 +128,21 @@ def test_not_doing_needs_a_reason(coordinator, coordinator_client):
     decision = add_decision(past_session(), coordinator)
     url = f"/coordinator/decisions/{decision.pk}/actions/add/"
 
-    refused = coordinator_client.post(url, {"title": "Pay travel time", "status": "not_doing", "not_doing_reason": "  "})
-    accepted = coordinator_client.post(url, {
-        "title": "Pay travel time", "status": "not_doing", "not_doing_reason": "The funder does not allow it",
-        "owner": coordinator.pk, "due_day": "1", "due_month": "3", "due_year": "2031",
-    })
+    refused = coordinator_client.post(
+        url, {"title": "Pay travel time", "status": "not_doing", "not_doing_reason": "  "}
+    )
+    accepted = coordinator_client.post(
+        url,
+        {
+            "title": "Pay travel time",
+            "status": "not_doing",
+            "not_doing_reason": "The funder does not allow it",
+            "owner": coordinator.pk,
+            "due_day": "1",
+            "due_month": "3",
+            "due_year": "2031",
+        },
+    )
 
     assert refused.status_code == 400 and "Say why the team is not doing this" in refused.content.decode()
     assert accepted.status_code == 302
@@ -129,7 +157,9 @@ def test_action_owner_must_be_a_coordinator_and_due_date_real(coordinator, coord
     url = f"/coordinator/decisions/{decision.pk}/actions/add/"
 
     bad_owner = coordinator_client.post(url, {"title": "X", "status": "planned", "owner": facilitator.pk})
-    bad_date = coordinator_client.post(url, {"title": "X", "status": "planned", "due_day": "31", "due_month": "2", "due_year": "2031"})
+    bad_date = coordinator_client.post(
+        url, {"title": "X", "status": "planned", "due_day": "31", "due_month": "2", "due_year": "2031"}
+    )
     part_date = coordinator_client.post(url, {"title": "X", "status": "planned", "due_day": "3", "due_year": "2031"})
 
     assert "Choose a coordinator from the list" in bad_owner.content.decode()
@@ -169,10 +199,14 @@ def test_story_choices_pin_hide_and_reset(coordinator, coordinator_client):
     other = add_decision(past_session(), coordinator, title="Elsewhere")
     assert coordinator_client.post(url, {"kind": "decision", "item": other.pk, "choice": "pinned"}).status_code == 404
     assert coordinator_client.post(url, {"kind": "session", "item": "1", "choice": "pinned"}).status_code == 404
-    assert coordinator_client.post(url, {"kind": "decision", "item": decision.pk, "choice": "always"}).status_code == 404
+    assert (
+        coordinator_client.post(url, {"kind": "decision", "item": decision.pk, "choice": "always"}).status_code == 404
+    )
 
 
-def test_deleting_an_output_removes_it_and_its_files(coordinator, coordinator_client, django_capture_on_commit_callbacks):
+def test_deleting_an_output_removes_it_and_its_files(
+    coordinator, coordinator_client, django_capture_on_commit_callbacks
+):
     from django.core.files.storage import default_storage
 
     output = add_image(past_session(), coordinator)

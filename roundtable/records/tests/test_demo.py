@@ -19,7 +19,11 @@ def _check_demo():
     assert len(sessions) >= 2
     assert len({d.session.programme_id for d in Decision.objects.select_related("session")}) == 1
     assert set(Action.objects.values_list("status", flat=True)) == {"planned", "in_progress", "done", "not_doing"}
-    assert set(Output.objects.values_list("consent", flat=True)) == {"no_one_identifiable", "everyone_agreed", "private"}
+    assert set(Output.objects.values_list("consent", flat=True)) == {
+        "no_one_identifiable",
+        "everyone_agreed",
+        "private",
+    }
     assert set(Output.objects.values_list("kind", flat=True)) == {"image", "text", "audio"}
     assert Action.objects.overdue().exists()
     for output in Output.objects.filter(kind="image"):
@@ -44,5 +48,9 @@ def test_seed_records_after_the_demo_sessions_uses_their_past_sessions():
     _check_demo()
     sessions = {o.session for o in Output.objects.select_related("session")}
     assert all(s.bookings.filter(status="attended").exists() for s in sessions)
-    assert {s.title for s in sessions} <= {"Getting to know each other", "What does co-production mean to us?",
-                                            "Agreeing our shared values", "The story so far"}
+    assert {s.title for s in sessions} <= {
+        "Getting to know each other",
+        "What does co-production mean to us?",
+        "Agreeing our shared values",
+        "The story so far",
+    }

@@ -18,8 +18,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _update(action, actor, status, **extra):
     extra.setdefault("not_doing_reason", "The funder says no" if status == "not_doing" else "")
-    return services.action_update(action=action, actor=actor, title=action.title, owner=action.owner,
-                                  due_on=action.due_on, status=status, outcome=extra.pop("outcome", ""), **extra)
+    return services.action_update(
+        action=action,
+        actor=actor,
+        title=action.title,
+        owner=action.owner,
+        due_on=action.due_on,
+        status=status,
+        outcome=extra.pop("outcome", ""),
+        **extra,
+    )
 
 
 @pytest.fixture
@@ -63,7 +71,9 @@ def test_several_actions_finished_in_one_sitting_make_one_email_per_person(sessi
     assert UpdateBatch.objects.get().state == "sent"
 
 
-def test_digest_goes_once_per_person_even_when_the_worker_restarts_half_way(session_with_actions, coordinator, monkeypatch):
+def test_digest_goes_once_per_person_even_when_the_worker_restarts_half_way(
+    session_with_actions, coordinator, monkeypatch
+):
     session, people, actions = session_with_actions
     _update(actions[0], coordinator, "done")
     batch = UpdateBatch.objects.get()
@@ -121,9 +131,14 @@ def test_a_later_change_starts_a_new_batch_and_a_new_email(session_with_actions,
 
 def test_coordinator_can_send_the_update_now(session_with_actions, coordinator_client):
     session, people, actions = session_with_actions
-    coordinator_client.post(f"/coordinator/actions/{actions[0].pk}/change/", {
-        "title": actions[0].title, "status": "done", "outcome": "All <b>done</b>",
-    })
+    coordinator_client.post(
+        f"/coordinator/actions/{actions[0].pk}/change/",
+        {
+            "title": actions[0].title,
+            "status": "done",
+            "outcome": "All <b>done</b>",
+        },
+    )
     page = coordinator_client.get(f"/coordinator/sessions/{session.pk}/record/").content.decode()
     assert "An update email goes to the 2 people" in page
 

@@ -18,14 +18,20 @@ def record(coordinator):
     session = past_session(title="Clay and conversation")
     shared = add_image(session, coordinator, caption="Shared clay figures", consent="no_one_identifiable")
     quote = add_text(session, coordinator, caption="Shared quote", body="We were heard.", consent="everyone_agreed")
-    private_photo = add_image(session, coordinator, caption=f"{SECRET} faces", alt_text=f"{SECRET} alt", consent="private")
+    private_photo = add_image(
+        session, coordinator, caption=f"{SECRET} faces", alt_text=f"{SECRET} alt", consent="private"
+    )
     private_text = add_text(session, coordinator, caption=f"{SECRET} note", body=f"{SECRET} body", consent="private")
     decision = add_decision(session, coordinator, title="Breaks every hour")
     add_action(decision, coordinator, status="done", outcome="Done it")
     upcoming = make_session(programme=session.programme, title="Next time")
     return {
-        "session": session, "shared": shared, "quote": quote, "private_photo": private_photo,
-        "private_text": private_text, "upcoming": upcoming,
+        "session": session,
+        "shared": shared,
+        "quote": quote,
+        "private_photo": private_photo,
+        "private_text": private_text,
+        "upcoming": upcoming,
     }
 
 
@@ -77,8 +83,9 @@ def test_facilitators_do_not_see_private_files(record, client):
 
 def test_withdrawn_consent_takes_the_output_off_the_public_record(record, coordinator):
     shared = record["shared"]
-    services.output_update(output=shared, actor=coordinator, caption=f"{SECRET} withdrawn", consent="private",
-                           alt_text=shared.alt_text)
+    services.output_update(
+        output=shared, actor=coordinator, caption=f"{SECRET} withdrawn", consent="private", alt_text=shared.alt_text
+    )
     client = Client()
     assert client.get(f"/outputs/{shared.pk}/thumb").status_code == 404
     for url in _public_urls(record):
@@ -91,8 +98,9 @@ def test_a_pinned_output_made_private_later_leaves_the_story(record, coordinator
     story_url = f"/sessions/{upcoming.pk}/story-so-far/present/"
     assert "Shared clay figures" in Client().get(story_url).content.decode()
 
-    services.output_update(output=shared, actor=coordinator, caption=f"{SECRET} now private", consent="private",
-                           alt_text=shared.alt_text)
+    services.output_update(
+        output=shared, actor=coordinator, caption=f"{SECRET} now private", consent="private", alt_text=shared.alt_text
+    )
 
     assert SECRET not in Client().get(story_url).content.decode()
 

@@ -46,9 +46,16 @@ def test_session_record_shows_what_we_did_who_came_outputs_and_decisions(coordin
     Booking.objects.create(session=session, person=returning, status="attended")
     attend(session, status="no_show")
     add_image(session, coordinator, caption="Clay figures", credit="Amara")
-    decision = add_decision(session, coordinator, title="Breaks every hour", question="How do we pace sessions?",
-                            options="Hourly\nTwice", method="dot_voting",
-                            votes=[{"option": "Hourly", "count": 12}], took_part={"carer": 3, "researcher": 2})
+    decision = add_decision(
+        session,
+        coordinator,
+        title="Breaks every hour",
+        question="How do we pace sessions?",
+        options="Hourly\nTwice",
+        method="dot_voting",
+        votes=[{"option": "Hourly", "count": 12}],
+        took_part={"carer": 3, "researcher": 2},
+    )
     add_action(decision, coordinator, title="Change the template", status="done", outcome="Every agenda has them")
     add_action(decision, coordinator, title="Pay for travel time", status="not_doing", not_doing_reason="Funder rules")
 
@@ -113,8 +120,12 @@ def test_text_typed_by_the_team_is_shown_escaped_everywhere(coordinator):
     add_action(decision, coordinator, title="<img src=x onerror=alert(2)>", status="done", outcome="<b>bold</b>")
     add_text(session, coordinator, caption="<i>caption</i>", body="<script>body</script>")
     client = Client()
-    for url in (f"/sessions/{session.pk}/what-happened/", "/programmes/escapes/you-said-we-did/",
-                "/programmes/escapes/you-said-we-did/feed.rss", "/programmes/escapes/you-said-we-did/feed.atom"):
+    for url in (
+        f"/sessions/{session.pk}/what-happened/",
+        "/programmes/escapes/you-said-we-did/",
+        "/programmes/escapes/you-said-we-did/feed.rss",
+        "/programmes/escapes/you-said-we-did/feed.atom",
+    ):
         body = client.get(url).content.decode()
         assert "<script>alert(1)</script>" not in body and "<img src=x" not in body and "<b>bold</b>" not in body, url
     # JSON carries the text exactly as typed; whoever shows it escapes it for their page.
@@ -149,7 +160,9 @@ def test_programme_page_has_a_timeline_and_the_share_of_actions_done(coordinator
 
 
 @pytest.mark.parametrize("path", ["you-said-we-did/", "you-said-we-did/?status=done", "you-said-we-did/feed.rss"])
-def test_you_said_we_did_costs_the_same_queries_for_any_number_of_decisions(coordinator, django_assert_num_queries, path):
+def test_you_said_we_did_costs_the_same_queries_for_any_number_of_decisions(
+    coordinator, django_assert_num_queries, path
+):
     client = Client()
     programme = _programme_with(coordinator, 2)
     with django_assert_num_queries(4 if "feed" not in path else 3):

@@ -44,7 +44,12 @@ def _stored_files() -> list[str]:
 
 
 def _post_photo(client, session, file, **fields):
-    data = {"caption": "Clay figures", "alt_text": "Three clay figures", "consent": "no_one_identifiable", "upload": file}
+    data = {
+        "caption": "Clay figures",
+        "alt_text": "Three clay figures",
+        "consent": "no_one_identifiable",
+        "upload": file,
+    }
     data.update(fields)
     return client.post(f"/coordinator/sessions/{session.pk}/record/add/photo/", data)
 
@@ -96,18 +101,23 @@ def test_text_file_renamed_jpg_is_refused_with_a_clear_message(coordinator_clien
 
 def _png_header_claiming(width: int, height: int) -> bytes:
     """A tiny, valid-looking PNG whose header claims an enormous picture: the classic bomb."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+    )
 
 
 @pytest.mark.parametrize("side", [20_000, 100_000])
 def test_decompression_bomb_is_refused(coordinator_client, side):
     session = past_session()
 
-    response = _post_photo(coordinator_client, session, upload("bomb.png", _png_header_claiming(side, side), "image/png"))
+    response = _post_photo(
+        coordinator_client, session, upload("bomb.png", _png_header_claiming(side, side), "image/png")
+    )
 
     assert response.status_code == 400
     assert "The selected photo has too many pixels" in response.content.decode()
@@ -142,7 +152,11 @@ def test_photo_needs_alt_text_and_audio_needs_a_transcript(coordinator_client):
     photo = _post_photo(coordinator_client, session, upload(), alt_text="  ")
     audio = coordinator_client.post(
         f"/coordinator/sessions/{session.pk}/record/add/audio/",
-        {"caption": "A voice", "consent": "everyone_agreed", "upload": upload("a.mp3", b"ID3\x03\x00" + b"\x00" * 500, "audio/mpeg")},
+        {
+            "caption": "A voice",
+            "consent": "everyone_agreed",
+            "upload": upload("a.mp3", b"ID3\x03\x00" + b"\x00" * 500, "audio/mpeg"),
+        },
     )
 
     assert photo.status_code == 400 and "Enter alt text: what the photo shows" in photo.content.decode()
@@ -156,7 +170,9 @@ def test_audio_must_really_be_a_sound_file(coordinator_client):
     fields = {"caption": "A voice", "consent": "everyone_agreed", "transcript": "Hello everyone."}
 
     refused = coordinator_client.post(url, {**fields, "upload": upload("voice.mp3", b"just some text", "audio/mpeg")})
-    accepted = coordinator_client.post(url, {**fields, "upload": upload("voice.ogg", b"OggS" + b"\x00" * 400, "audio/ogg")})
+    accepted = coordinator_client.post(
+        url, {**fields, "upload": upload("voice.ogg", b"OggS" + b"\x00" * 400, "audio/ogg")}
+    )
 
     assert refused.status_code == 400
     assert "The selected file must be a recording saved as MP3, M4A, OGG, WAV, FLAC or WebM" in refused.content.decode()
@@ -190,10 +206,16 @@ def test_replacing_a_photo_deletes_the_old_files(coordinator_client, coordinator
     old = [output.file.name, output.large.name, output.thumb.name]
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = coordinator_client.post(f"/coordinator/outputs/{output.pk}/change/", {
-            "caption": "New caption", "alt_text": "Still clay", "consent": "private", "credit": "",
-            "upload": upload("new.png", image_bytes("PNG"), "image/png"),
-        })
+        response = coordinator_client.post(
+            f"/coordinator/outputs/{output.pk}/change/",
+            {
+                "caption": "New caption",
+                "alt_text": "Still clay",
+                "consent": "private",
+                "credit": "",
+                "upload": upload("new.png", image_bytes("PNG"), "image/png"),
+            },
+        )
 
     assert response.status_code == 302
     output.refresh_from_db()
@@ -202,11 +224,14 @@ def test_replacing_a_photo_deletes_the_old_files(coordinator_client, coordinator
     assert default_storage.exists(output.thumb.name)
 
 
-@pytest.mark.parametrize("content", [
-    b"These are notes, not a photo.\n" * 10,
-    _png_header_claiming(100_000, 100_000),
-    image_bytes("GIF"),
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"These are notes, not a photo.\n" * 10,
+        _png_header_claiming(100_000, 100_000),
+        image_bytes("GIF"),
+    ],
+)
 def test_the_service_refuses_bad_images_by_itself(content, coordinator):
     # The form checks first, but the service is the rule: the API or a script gets the same answer.
     from django.core.exceptions import ValidationError
@@ -214,7 +239,14 @@ def test_the_service_refuses_bad_images_by_itself(content, coordinator):
     from roundtable.records import services
 
     with pytest.raises(ValidationError) as refused:
-        services.output_create(session=past_session(), actor=coordinator, kind="image", caption="X", alt_text="Y",
-                               consent="private", upload=upload("x.jpg", content))
+        services.output_create(
+            session=past_session(),
+            actor=coordinator,
+            kind="image",
+            caption="X",
+            alt_text="Y",
+            consent="private",
+            upload=upload("x.jpg", content),
+        )
     assert list(refused.value.message_dict) == ["upload"]
     assert Output.objects.count() == 0 and _stored_files() == []

@@ -31,9 +31,7 @@ class Command(BaseCommand):
         if not user.is_active:
             raise CommandError(f"The account for {email} is switched off, so it cannot have an API token.")
         if user.role != User.Role.COORDINATOR:
-            raise CommandError(
-                f"{email} is a {user.get_role_display().lower()}; only coordinators can use the API."
-            )
+            raise CommandError(f"{email} is a {user.get_role_display().lower()}; only coordinators can use the API.")
         _, raw = ApiToken.issue(user)
         # The token alone goes to stdout so scripts can capture it; the advice goes to stderr.
         self.stdout.write(raw)

@@ -5,7 +5,9 @@ from roundtable.bookings.notifications import purge_expired_access_needs
 
 
 class Command(BaseCommand):
-    help = "Delete access needs ACCESS_NEEDS_RETENTION_DAYS after each session, unless kept on file. Prints counts only."
+    help = (
+        "Delete access needs ACCESS_NEEDS_RETENTION_DAYS after each session, unless kept on file. Prints counts only."
+    )
 
     def handle(self, *args, **options):
         result = purge_expired_access_needs()
