@@ -235,7 +235,7 @@ def test_rush_with_balanced_places_keeps_held_places_and_never_overbooks(live_si
         "-c",
         "from datetime import timedelta\n"
         "from django.utils import timezone\n"
-        "from roundtable.bookings.models import ReservedPlaces\n"
+        "from roundtable.cocreation.models import ReservedPlaces\n"
         f"ReservedPlaces.objects.create(session_id={live_site['session_id']}, places=10,"
         " perspectives=['lived_experience'], release_at=timezone.now() + timedelta(days=3))",
     )

@@ -20,8 +20,9 @@ from roundtable.api.schemas import (
     SignupOut,
 )
 from roundtable.api.sessions import SESSION_NOT_FOUND, valid_id
+from roundtable.bookings.errors import BookingError, SignupClosed
 from roundtable.bookings.models import Booking
-from roundtable.bookings.services import AccessNeedsAnswer, BookingError, SignupClosed, booking_cancel, booking_create
+from roundtable.bookings.services import AccessNeedsAnswer, booking_cancel, booking_create
 from roundtable.cocreation.models import Session
 
 router = Router(tags=["bookings"])

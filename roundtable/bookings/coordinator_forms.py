@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from roundtable.bookings.forms import SignupForm
-from roundtable.bookings.notifications import AUDIENCES
+from roundtable.bookings.session_changes import AUDIENCES
 
 
 class BookingOnBehalfForm(SignupForm):

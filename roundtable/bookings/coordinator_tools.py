@@ -12,10 +12,11 @@ from django.views.decorators.http import require_http_methods
 from roundtable.accounts.permissions import coordinator_required
 from roundtable.bookings.coordinator_forms import BookingOnBehalfForm, ExportForm, MessageForm
 from roundtable.bookings.coordinator_views import _get_session_for_user
+from roundtable.bookings.errors import BookingError
 from roundtable.bookings.exports import as_csv, as_xlsx, bookings_export
 from roundtable.bookings.models import Booking
-from roundtable.bookings.notifications import message_attendees
-from roundtable.bookings.services import BookingError, booking_create
+from roundtable.bookings.services import booking_create
+from roundtable.bookings.session_changes import message_attendees
 from roundtable.cocreation.models import Session
 from roundtable.core import audit
 from roundtable.people.services import HEALTH_DATA_WORDING

@@ -15,15 +15,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roundtable.accounts.permissions import coordinator_required
-from roundtable.bookings.models import AccessNeed, Booking, ReservedPlaces
-from roundtable.bookings.services import (
-    BookingStateError,
-    booking_cancel,
-    booking_mark_attendance,
-    booking_move_to_waiting_list,
-    booking_promote,
-)
-from roundtable.cocreation.models import Session
+from roundtable.bookings.errors import BookingStateError
+from roundtable.bookings.models import AccessNeed, Booking
+from roundtable.bookings.services import booking_cancel, booking_mark_attendance
+from roundtable.bookings.waiting_list import booking_move_to_waiting_list, booking_promote
+from roundtable.cocreation.models import ReservedPlaces, Session
 from roundtable.core import audit
 from roundtable.people.models import Perspective
 

@@ -22,8 +22,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from roundtable.accounts.permissions import coordinator_required, team_required
 from roundtable.bookings import briefing, printables
+from roundtable.bookings.errors import BookingStateError
 from roundtable.bookings.models import Booking
-from roundtable.bookings.services import BookingStateError, booking_mark_attendance, booking_walk_in
+from roundtable.bookings.services import booking_mark_attendance, booking_walk_in
 from roundtable.cocreation.models import Session
 from roundtable.core import audit
 from roundtable.core.pdf import pdf_response

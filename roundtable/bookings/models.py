@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from roundtable.cocreation.models import Session
+from roundtable.cocreation.models import ReservedPlaces, Session
 from roundtable.people.models import Person
 
 
@@ -28,45 +28,6 @@ class AccessNeed(models.TextChoices):
     CARER = "carer", "To bring a carer or companion"
     ASSISTANCE_DOG = "assistance_dog", "To bring an assistance dog"
     TRAVEL = "travel", "Help with travel"
-
-
-class ReservedPlaces(models.Model):
-    """Balanced places: some of a session's places held back for first-time participants and/or
-    chosen perspectives until a release time, after which any left open up to everyone."""
-
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="reserved_places")
-    places = models.PositiveIntegerField()
-    for_newcomers = models.BooleanField(default=False, help_text="People who have not come to a session before")
-    perspectives = models.JSONField(default=list, blank=True, help_text="Perspective codes this is kept for")
-    release_at = models.DateTimeField(help_text="When places still free open up to everyone")
-
-    class Meta:
-        ordering = ["id"]
-        verbose_name_plural = "reserved places"
-
-    def __str__(self) -> str:
-        return f"{self.places} places {self.describe_who()}"
-
-    PEOPLE = {
-        "lived_experience": "people with lived experience",
-        "carer": "carers",
-        "researcher": "researchers",
-        "student": "students",
-        "community_member": "community members",
-        "other": "people with other perspectives",
-    }
-
-    def describe_who(self) -> str:
-        parts = (["people coming for the first time"] if self.for_newcomers else []) + [
-            self.PEOPLE[p] for p in self.perspectives if p in self.PEOPLE
-        ]
-        return "for " + " or ".join(parts) if parts else "for everyone"
-
-    def is_active(self, now=None) -> bool:
-        return (now or timezone.now()) < self.release_at
-
-    def admits(self, *, perspectives: list[str], is_newcomer: bool) -> bool:
-        return (self.for_newcomers and is_newcomer) or bool(set(self.perspectives) & set(perspectives))
 
 
 class BookingQuerySet(models.QuerySet["Booking"]):

@@ -1,10 +1,16 @@
+"""Reads for the public session page: how its places are shared out, and the page's version."""
+
 from __future__ import annotations
 
+import hashlib
+
+from django.db import connection
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from roundtable.bookings.services import active_pools, places_now
-from roundtable.cocreation.models import Session
+from roundtable.bookings.models import Booking
+from roundtable.bookings.places import active_pools, places_now
+from roundtable.cocreation.models import ReservedPlaces, Session
 
 
 def how_places_are_allocated(session: Session) -> list[str]:
@@ -34,3 +40,42 @@ def how_places_are_allocated(session: Session) -> list[str]:
         "people sign up, and the waiting list offers places in order to people who can take them."
     )
     return sentences
+
+
+def public_session_page_key(session_id: int) -> str | None:
+    """The version of a session's public page, as a cache key, in one small query: everything the
+    page shows that can change. The session's own `updated_at` moves when it, its agenda or its
+    held places are edited, or its venue or programme is (roundtable/cocreation/signals.py); the
+    booking counts and the latest change to any booking cover places left, the waiting list and
+    what is still held back; and where the session stands against the clock (sign-up not yet open,
+    closed, over, held places released) is worked out against now. None for a session the
+    public may not see (the page answers 404 as usual).
+
+    Raw SQL because this runs on every view of the page and the ORM's query building cost more
+    than the query itself; only table names are spliced in, every value is a parameter."""
+    if not 0 < session_id < 2**63:  # beyond any id the database can hold: the page answers 404
+        return None
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    holding = list(Booking.HOLDING_PLACE)
+    sql = f"""
+        SELECT s.updated_at, s.status, s.capacity,
+               CASE WHEN s.ends_at <= %s THEN 1 ELSE 0 END,
+               CASE WHEN s.signup_opens_at IS NOT NULL AND %s < s.signup_opens_at THEN 1 ELSE 0 END,
+               CASE WHEN %s >= COALESCE(s.signup_closes_at, s.starts_at) THEN 1 ELSE 0 END,
+               (SELECT COUNT(*) FROM {Booking._meta.db_table} b
+                 WHERE b.session_id = s.id AND b.status IN (%s, %s, %s)),
+               (SELECT COUNT(*) FROM {Booking._meta.db_table} b WHERE b.session_id = s.id AND b.status = %s),
+               (SELECT MAX(b.updated_at) FROM {Booking._meta.db_table} b WHERE b.session_id = s.id),
+               (SELECT COUNT(*) FROM {ReservedPlaces._meta.db_table} r WHERE r.session_id = s.id AND r.release_at > %s)
+        FROM {Session._meta.db_table} s
+        WHERE s.id = %s AND s.status IN (%s, %s)
+    """  # noqa: S608
+    params = [now, now, now, *holding, Booking.Status.WAITLISTED, now, session_id,
+              Session.Status.PUBLISHED, Session.Status.CANCELLED]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    version = hashlib.blake2b("|".join(str(value) for value in row).encode(), digest_size=16).hexdigest()
+    return f"session-page:{session_id}:{version}"

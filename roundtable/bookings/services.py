@@ -8,14 +8,14 @@ can never both take the last place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
-from roundtable.bookings.models import AccessNeed, AccessNeeds, Booking, ManageLink, ReservedPlaces
-from roundtable.cocreation.models import Session
+from roundtable.bookings.errors import BookingStateError, SignupClosed
+from roundtable.bookings.models import AccessNeed, AccessNeeds, Booking, ManageLink
+from roundtable.bookings.places import counts_under_lock, lock_booking, lock_session, places_now, returning_people
+from roundtable.bookings.waiting_list import promote_waiting
 from roundtable.core import audit
 from roundtable.core.email import queue_email
 from roundtable.core.writer_turn import write_transaction
@@ -27,24 +27,6 @@ from roundtable.people.services import (
     person_find_or_add,
     person_upsert,
 )
-
-
-class BookingError(Exception):
-    """A sign-up that cannot be taken; `message` is written for the person signing up."""
-
-    code = "booking_error"
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class SignupClosed(BookingError):
-    code = "signup_closed"
-
-    def __init__(self, message: str, state: str = ""):
-        super().__init__(message)
-        self.state = state
 
 
 @dataclass
@@ -74,113 +56,6 @@ CLOSED_MESSAGES = {
     "not_yet_open": "Sign-up for this session has not opened yet.",
     "closed": "Sign-up for this session has closed.",
 }
-
-
-def _lock_session(session_id: int) -> Session:
-    # Raw SQL: select_for_update().get() compiles the same statement again on every call, which
-    # cost more than running it (bench/README.md). SQLite has no FOR UPDATE; its IMMEDIATE
-    # transaction already holds the only write lock.
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    table, pk = Session._meta.db_table, Session._meta.pk.column
-    found = list(Session.objects.raw(f"SELECT * FROM {table} WHERE {pk} = %s{lock}", [session_id]))  # noqa: S608
-    if not found:
-        raise BookingError("We could not find that session.")
-    return found[0]
-
-
-def _places_taken(session: Session) -> int:
-    return Booking.objects.filter(session=session, status__in=Booking.HOLDING_PLACE).count()
-
-
-@dataclass
-class _Places:
-    """Free places right now, and how many of them are still held back in each balanced-places pool."""
-
-    free: int
-    held: dict[ReservedPlaces, int]
-
-    def place_for(self, *, perspectives: list[str], is_newcomer: bool) -> tuple[bool, ReservedPlaces | None]:
-        if self.free <= 0:
-            return False, None
-        # An eligible person takes a held place first, which leaves the open places for everyone else.
-        for pool, remaining in self.held.items():
-            if remaining > 0 and pool.admits(perspectives=perspectives, is_newcomer=is_newcomer):
-                return True, pool
-        if self.free - sum(self.held.values()) > 0:
-            return True, None
-        return False, None
-
-    def take(self, pool: ReservedPlaces | None) -> None:
-        self.free -= 1
-        if pool is not None:
-            self.held[pool] -= 1
-
-
-def active_pools(session: Session) -> list[ReservedPlaces]:
-    """The session's balanced-places pools still holding places right now, oldest first."""
-    now = timezone.now()
-    return [p for p in ReservedPlaces.objects.filter(session=session) if p.is_active(now)]
-
-
-def places_now(session: Session, pools: list[ReservedPlaces] | None = None) -> _Places:
-    """Free places and what is still held back in each active pool. Under the session's lock it
-    decides places; without it, it explains them on pages. A caller that has just read the active
-    pools passes them in."""
-    if pools is None:
-        pools = active_pools(session)
-    used: dict[int, int] = {}
-    if pools:
-        for pool_id in Booking.objects.filter(
-            session=session, status__in=Booking.HOLDING_PLACE, reserved_place__in=pools
-        ).values_list("reserved_place_id", flat=True):
-            used[pool_id] = used.get(pool_id, 0) + 1
-    return _Places(
-        free=session.capacity - _places_taken(session),
-        held={pool: max(pool.places - used.get(pool.pk, 0), 0) for pool in pools},
-    )
-
-
-@dataclass
-class _Counts:
-    taken: int
-    waiting: int
-    last_waitlisted_at: datetime | None
-    active_pools: int
-
-
-def _counts_under_lock(session: Session, now: datetime) -> _Counts:
-    """Places taken, the waiting list's length and latest entry, and how many balanced-places pools
-    are still holding places, in one statement. Call with the session locked, and only after
-    locking: on PostgreSQL a statement sees the data as it was when the statement began, so these
-    counts must not ride on the locking SELECT itself.
-
-    Raw SQL because it runs in every sign-up while the session is locked, and building the
-    equivalent ORM query cost more than running it; only table names are spliced in."""
-    bookings, pools = Booking._meta.db_table, ReservedPlaces._meta.db_table
-    adapt = connection.ops.adapt_datetimefield_value
-    sql = f"""
-        SELECT COUNT(CASE WHEN b.status IN (%s, %s, %s) THEN 1 END),
-               COUNT(CASE WHEN b.status = %s THEN 1 END),
-               MAX(CASE WHEN b.status = %s THEN b.waitlisted_at END),
-               (SELECT COUNT(*) FROM {pools} r WHERE r.session_id = %s AND r.release_at > %s)
-        FROM {bookings} b WHERE b.session_id = %s
-    """  # noqa: S608
-    waiting = Booking.Status.WAITLISTED
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*Booking.HOLDING_PLACE, waiting, waiting, session.pk, adapt(now), session.pk])
-        taken, waiting_count, last_waitlisted_at, active_pools = cursor.fetchone()
-    if isinstance(last_waitlisted_at, str):  # SQLite hands back the stored text (UTC)
-        last_waitlisted_at = parse_datetime(last_waitlisted_at).replace(tzinfo=UTC)
-    return _Counts(taken or 0, waiting_count or 0, last_waitlisted_at, active_pools or 0)
-
-
-def _returning_people(session: Session, person_ids: list[int]) -> set[int]:
-    """Of these people, those who have come to an earlier session (everyone else is a newcomer)."""
-    return set(
-        Booking.objects.filter(person_id__in=person_ids, status=Booking.Status.ATTENDED)
-        .exclude(session=session)
-        .values_list("person_id", flat=True)
-    )
 
 
 def _save_access_needs(booking: Booking, answer: AccessNeedsAnswer, *, source: str) -> None:
@@ -237,7 +112,7 @@ def booking_create(
     details = {"name": name, "phone": phone, "pronouns": pronouns, "interests": interests, "perspectives": perspectives}
     person, added = person_find_or_add(email=email, **details)
 
-    session = _lock_session(session_id)
+    session = lock_session(session_id)
     state = session.signup_state()
     if state != "open" and not (taken_by is not None and state in ("open", "not_yet_open", "closed")):
         raise SignupClosed(CLOSED_MESSAGES.get(state, "This session is not taking sign-ups."), state)
@@ -259,10 +134,10 @@ def booking_create(
         person.save(update_fields=["wants_updates", "updated_at"])
 
     now = timezone.now()
-    counts = _counts_under_lock(session, now)
+    counts = counts_under_lock(session, now)
     if counts.active_pools:
         places = places_now(session)
-        is_newcomer = not _returning_people(session, [person.pk]) if places.held else True
+        is_newcomer = not returning_people(session, [person.pk]) if places.held else True
         has_place, pool = places.place_for(perspectives=person.perspectives, is_newcomer=is_newcomer)
     else:
         has_place, pool = session.capacity - counts.taken > 0, None
@@ -303,56 +178,11 @@ def booking_create(
     return SignupResult(booking=booking, created=True, waiting_list_position=position)
 
 
-def _promote_waiting(session: Session, actor=None) -> list[Booking]:
-    """Fill free places from the waiting list, oldest first, respecting balanced places: someone
-    who cannot take a held place is passed over only while no open place is free. Call with the
-    session locked."""
-    places = places_now(session)
-    if places.free <= 0:
-        return []
-    waiting = list(Booking.objects.filter(session=session).waiting().select_related("person"))
-    returning = _returning_people(session, [b.person_id for b in waiting]) if places.held else set()
-    promoted: list[Booking] = []
-    now = timezone.now()
-    for booking in waiting:
-        if places.free <= 0:
-            break
-        ok, pool = places.place_for(
-            perspectives=booking.person.perspectives, is_newcomer=booking.person_id not in returning
-        )
-        if not ok:
-            continue
-        places.take(pool)
-        booking.status = Booking.Status.CONFIRMED
-        booking.promoted_at = now
-        booking.reserved_place = pool
-        booking.save(update_fields=["status", "promoted_at", "reserved_place", "updated_at"])
-        promoted.append(booking)
-        audit.log(actor, "booking.promoted", booking, actor_label="" if actor else "automatic")
-        queue_email(
-            to=booking.person.email,
-            template="booking_promoted",
-            context={"booking_id": booking.pk},
-            session_id=session.pk,
-            booking_id=booking.pk,
-        )
-    return promoted
-
-
-@transaction.atomic
-def promote_waiting_list(*, session_id: int, actor=None) -> list[Booking]:
-    """Give free places to the waiting list now (e.g. when held places are released)."""
-    session = _lock_session(session_id)
-    if session.signup_state() in ("cancelled", "past", "draft"):
-        return []
-    return _promote_waiting(session, actor=actor)
-
-
 @transaction.atomic
 def booking_cancel(*, booking_id: int, actor=None, reason: str = "") -> tuple[Booking, list[Booking]]:
     """Cancel a booking, revoke its private links, and give its place to the waiting list."""
     current = Booking.objects.only("session_id").get(pk=booking_id)
-    session = _lock_session(current.session_id)
+    session = lock_session(current.session_id)
     booking = Booking.objects.select_related("person").get(pk=booking_id)
     if booking.status == Booking.Status.CANCELLED:
         return booking, []
@@ -370,7 +200,7 @@ def booking_cancel(*, booking_id: int, actor=None, reason: str = "") -> tuple[Bo
         session_id=session.pk,
         booking_id=booking.pk,
     )
-    promoted = _promote_waiting(session, actor=None)
+    promoted = promote_waiting(session, actor=None)
     return booking, promoted
 
 
@@ -381,20 +211,10 @@ def access_needs_update(*, booking: Booking, answer: AccessNeedsAnswer, source: 
     audit.log(None, "access_needs.updated", booking, actor_label="participant")
 
 
-class BookingStateError(BookingError):
-    code = "booking_state"
-
-
-def _lock_booking(booking_id: int) -> tuple[Session, Booking]:
-    current = Booking.objects.only("session_id").get(pk=booking_id)
-    session = _lock_session(current.session_id)
-    return session, Booking.objects.select_related("person").get(pk=booking_id)
-
-
 @transaction.atomic
 def booking_mark_attendance(*, booking_id: int, attended: bool | None, actor) -> Booking:
     """Check-in: attended=True marks attended, False marks no-show, None undoes (back to confirmed)."""
-    session, booking = _lock_booking(booking_id)
+    session, booking = lock_booking(booking_id)
     if booking.status in (Booking.Status.CANCELLED, Booking.Status.WAITLISTED):
         raise BookingStateError(f"{booking.person.name} does not have a place, so cannot be checked in.")
     new = {True: Booking.Status.ATTENDED, False: Booking.Status.NO_SHOW, None: Booking.Status.CONFIRMED}[attended]
@@ -406,70 +226,10 @@ def booking_mark_attendance(*, booking_id: int, attended: bool | None, actor) ->
 
 
 @transaction.atomic
-def booking_move_to_waiting_list(*, booking_id: int, actor) -> tuple[Booking, list[Booking]]:
-    """Give up a confirmed place: the person goes to the end of the waiting list and the place is
-    offered, in order, to those already waiting."""
-    session, booking = _lock_booking(booking_id)
-    if booking.status != Booking.Status.CONFIRMED:
-        raise BookingStateError("Only someone with a confirmed place can be moved to the waiting list.")
-    others_promoted = _promote_after_freeing(session, booking, actor)
-    return booking, others_promoted
-
-
-def _promote_after_freeing(session: Session, booking: Booking, actor) -> list[Booking]:
-    # Promote the people already waiting before this person joins the list, so they are not handed
-    # straight back the place they just left.
-    booking.status = Booking.Status.CANCELLED
-    booking.save(update_fields=["status"])
-    promoted = _promote_waiting(session, actor=actor)
-    booking.status = Booking.Status.WAITLISTED
-    booking.waitlisted_at = timezone.now()
-    booking.reserved_place = None
-    booking.save(update_fields=["status", "waitlisted_at", "reserved_place", "updated_at"])
-    audit.log(actor, "booking.moved_to_waiting_list", booking)
-    queue_email(
-        to=booking.person.email,
-        template="booking_moved_to_waiting_list",
-        context={"booking_id": booking.pk},
-        session_id=session.pk,
-        booking_id=booking.pk,
-    )
-    return promoted
-
-
-@transaction.atomic
-def booking_promote(*, booking_id: int, actor) -> Booking:
-    """Promote one person from the waiting list by hand, if a place is free. A coordinator may use a
-    place held for balanced places; they may never go over capacity."""
-    session, booking = _lock_booking(booking_id)
-    if session.signup_state() in ("cancelled", "past"):
-        raise BookingStateError("This session is cancelled or over, so nobody can be given a place.")
-    if booking.status != Booking.Status.WAITLISTED:
-        raise BookingStateError(f"{booking.person.name} is not on the waiting list.")
-    if _places_taken(session) >= session.capacity:
-        raise BookingStateError(
-            "There is no free place. Cancel a booking, move someone to the waiting list, "
-            "or raise the number of places first."
-        )
-    booking.status = Booking.Status.CONFIRMED
-    booking.promoted_at = timezone.now()
-    booking.save(update_fields=["status", "promoted_at", "updated_at"])
-    audit.log(actor, "booking.promoted", booking, by_hand=True)
-    queue_email(
-        to=booking.person.email,
-        template="booking_promoted",
-        context={"booking_id": booking.pk},
-        session_id=session.pk,
-        booking_id=booking.pk,
-    )
-    return booking
-
-
-@transaction.atomic
 def booking_walk_in(*, session_id: int, name: str, email: str = "", actor, **details) -> Booking:
     """Someone who turns up on the day: add them as attended, even if the list was full (they are
     in the room). Without an email they get a placeholder address that is never mailed."""
-    session = _lock_session(session_id)
+    session = lock_session(session_id)
     address = email.strip() or f"walk-in-{timezone.now():%Y%m%d%H%M%S%f}@walk-in.invalid"
     person = person_upsert(email=address, name=name, **details)
     booking, _ = Booking.objects.update_or_create(

@@ -1,8 +1,9 @@
 from django_tasks import task
 
 from roundtable.bookings.models import Booking
-from roundtable.bookings.notifications import purge_expired_access_needs, send_due_reminders
-from roundtable.bookings.services import promote_waiting_list
+from roundtable.bookings.reminders import send_due_reminders
+from roundtable.bookings.retention import purge_expired_access_needs
+from roundtable.bookings.waiting_list import promote_waiting_list
 from roundtable.cocreation.models import Session
 from roundtable.core.schedule import every
 

@@ -4,6 +4,7 @@ from roundtable.bookings import views
 
 app_name = "bookings"
 urlpatterns = [
+    path("sessions/<int:session_id>/", views.session_detail, name="session_detail"),
     path("sessions/<int:session_id>/sign-up/", views.signup, name="signup"),
     path("sessions/<int:session_id>/signed-up/<str:reference>/", views.signed_up, name="signed_up"),
     # Before the token routes, so "cancelled" is never read as a token.

@@ -14,20 +14,16 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import decorator_from_middleware
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
+from roundtable.bookings.errors import BookingError, SignupClosed
 from roundtable.bookings.forms import AccessNeedsFields, AccessNeedsForm, SignupForm
 from roundtable.bookings.models import AccessNeeds, Booking, ManageLink
-from roundtable.bookings.services import (
-    CLOSED_MESSAGES,
-    BookingError,
-    SignupClosed,
-    access_needs_update,
-    booking_cancel,
-    booking_create,
-)
+from roundtable.bookings.selectors import how_places_are_allocated, public_session_page_key
+from roundtable.bookings.services import CLOSED_MESSAGES, access_needs_update, booking_cancel, booking_create
 from roundtable.cocreation.selectors import public_session, signup_status
 from roundtable.core import audit
+from roundtable.core.pagecache import shared_page
 from roundtable.core.ratelimit import signup_allowed
 
 # The confirmation pages take a signed, short-lived reference rather than a booking id, so nobody
@@ -252,3 +248,22 @@ def cancelled(request, reference: str):
     if booking is None or booking.status != Booking.Status.CANCELLED:
         return _expired(request, "cancellation")
     return _private(render(request, "bookings/cancelled.html", {"session": booking.session}))
+
+
+# --- The public session page, where people see the places and sign up -----------------------
+
+
+@require_GET
+def session_detail(request, session_id: int):
+    def render_page():
+        session = public_session(session_id)
+        signup = signup_status(session)
+        # How places are shared out only matters while people can still sign up or wait for a place.
+        allocation = how_places_are_allocated(session) if signup.state in ("open", "not_yet_open", "closed") else []
+        return render(
+            request,
+            "bookings/session_detail.html",
+            {"session": session, "signup": signup, "facts": session.venue.facts(), "allocation": allocation},
+        )
+
+    return shared_page(request, public_session_page_key(session_id), render_page)

@@ -13,7 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roundtable.accounts.permissions import coordinator_required, team_required
-from roundtable.bookings.notifications import session_cancel
+from roundtable.bookings import session_changes
+from roundtable.bookings.session_changes import session_cancel
 from roundtable.cocreation import programmes as programme_services
 from roundtable.cocreation import services
 from roundtable.cocreation.coordinator_forms import CancelSessionForm, DuplicateSessionForm, ProgrammeForm
@@ -102,7 +103,7 @@ def session_create(request):
 @require_GET
 @coordinator_required(hide=True)
 def session_detail(request, session_id: int):
-    from roundtable.bookings.models import ReservedPlaces
+    from roundtable.cocreation.models import ReservedPlaces
 
     session = _get_session_for_user(request, session_id)
     agenda = AgendaItem.objects.filter(session=session).order_by("starts_at", "id")
@@ -118,7 +119,7 @@ def session_edit(request, session_id: int):
     form = SessionForm(request.POST if request.method == "POST" else None, session=session)
     if request.method == "POST" and form.is_valid():
         try:
-            changed = services.session_update(
+            changed = session_changes.session_update(
                 session=session, actor=request.user, agenda=form.cleaned_data["agenda"], **form.service_fields()
             )
         except ValidationError as error:

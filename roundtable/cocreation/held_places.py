@@ -12,8 +12,7 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 
-from roundtable.bookings.models import ReservedPlaces
-from roundtable.cocreation.models import Session
+from roundtable.cocreation.models import ReservedPlaces, Session
 from roundtable.cocreation.services import HELD_PERSPECTIVES, HeldPlaces, shift_days
 
 NEWCOMERS = "newcomers"

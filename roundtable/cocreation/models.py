@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -87,6 +87,19 @@ TAKING_A_PLACE = ("confirmed", "attended", "no_show")
 
 
 class SessionQuerySet(models.QuerySet["Session"]):
+    def locked(self, session_id: int) -> Session:
+        """The session, locked for the rest of the transaction: the one way every app locks a
+        session before deciding anything about its places (PostgreSQL `SELECT … FOR UPDATE`;
+        SQLite has no FOR UPDATE, and its IMMEDIATE transaction already holds the only write
+        lock). Raw SQL: `select_for_update().get()` compiles the same statement again on every
+        call, which cost more than running it (bench/README.md). Raises Session.DoesNotExist."""
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        table, pk = Session._meta.db_table, Session._meta.pk.column
+        found = list(self.raw(f"SELECT * FROM {table} WHERE {pk} = %s{lock}", [session_id]))  # noqa: S608
+        if not found:
+            raise Session.DoesNotExist(f"No session {session_id}")
+        return found[0]
+
     def published(self) -> SessionQuerySet:
         return self.filter(status=Session.Status.PUBLISHED)
 
@@ -168,7 +181,8 @@ class Session(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("cocreation:session_detail", args=[self.pk])
+        # The public page lives with sign-up, in the bookings app (it shows places and the form).
+        return reverse("bookings:session_detail", args=[self.pk])
 
     @property
     def places_left(self) -> int:
@@ -229,3 +243,44 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.starts_at:%H:%M} {self.title}"
+
+
+class ReservedPlaces(models.Model):
+    """Balanced places: part of how a session is set up. Some of its places are held back for first-time participants and/or
+    chosen perspectives until a release time, after which any left open up to everyone."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="reserved_places")
+    places = models.PositiveIntegerField()
+    for_newcomers = models.BooleanField(default=False, help_text="People who have not come to a session before")
+    perspectives = models.JSONField(default=list, blank=True, help_text="Perspective codes this is kept for")
+    release_at = models.DateTimeField(help_text="When places still free open up to everyone")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "reserved places"
+        # Held places began in the bookings app; the table kept its name when the model moved here.
+        db_table = "bookings_reservedplaces"
+
+    def __str__(self) -> str:
+        return f"{self.places} places {self.describe_who()}"
+
+    PEOPLE = {
+        "lived_experience": "people with lived experience",
+        "carer": "carers",
+        "researcher": "researchers",
+        "student": "students",
+        "community_member": "community members",
+        "other": "people with other perspectives",
+    }
+
+    def describe_who(self) -> str:
+        parts = (["people coming for the first time"] if self.for_newcomers else []) + [
+            self.PEOPLE[p] for p in self.perspectives if p in self.PEOPLE
+        ]
+        return "for " + " or ".join(parts) if parts else "for everyone"
+
+    def is_active(self, now=None) -> bool:
+        return (now or timezone.now()) < self.release_at
+
+    def admits(self, *, perspectives: list[str], is_newcomer: bool) -> bool:
+        return (self.for_newcomers and is_newcomer) or bool(set(self.perspectives) & set(perspectives))

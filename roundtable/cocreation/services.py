@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from roundtable.cocreation.models import AgendaItem, Programme, Session, Venue
+from roundtable.cocreation.models import TAKING_A_PLACE, AgendaItem, Programme, ReservedPlaces, Session, Venue
 from roundtable.core import audit
 
 # --- Creating a session (used by the API; the coordinator area may call it too) ---------------
@@ -71,8 +71,6 @@ def _held_places_errors(groups: list[HeldPlaces], *, capacity: int) -> dict[str,
 
 
 def _held_places_state(session: Session) -> list[tuple]:
-    from roundtable.bookings.models import ReservedPlaces
-
     return [
         (p.pk, p.places, p.for_newcomers, tuple(p.perspectives), p.release_at)
         for p in ReservedPlaces.objects.filter(session=session).order_by("id")
@@ -82,8 +80,6 @@ def _held_places_state(session: Session) -> list[tuple]:
 def _held_places_replace(session: Session, groups: list[HeldPlaces]) -> bool:
     """Make the session's held places match `groups`; returns whether anything changed. Groups
     are updated in place, never deleted and re-made, so a booking keeps the group it came from."""
-    from roundtable.bookings.models import ReservedPlaces
-
     before = _held_places_state(session)
     existing = {p.pk: p for p in ReservedPlaces.objects.filter(session=session)}
     kept: set[int] = set()
@@ -278,16 +274,12 @@ def session_update(
     `reminder_days`, `reserved_places`, `facilitators` and `share_access_details` left as None
     stay as they are.
 
-    More places (or fewer held back) fill from the waiting list at once; fewer places than are
-    already taken, or than are held back, is refused. People booked on a published session are
-    told when its time or venue changes.
+    Fewer places than are already taken, or than are held back, is refused. What this means for
+    the people booked (the waiting list filling more places, notices of a new time or venue) is
+    the bookings app's part: `bookings.session_changes.session_update` calls this, then that.
     """
-    from roundtable.bookings.models import Booking
-    from roundtable.bookings.notifications import notify_session_changed
-    from roundtable.bookings.services import promote_waiting_list
-
     # Lock first, so the place count below cannot change under us (same lock as sign-ups).
-    locked = Session.objects.select_for_update().get(pk=session.pk)
+    locked = Session.objects.locked(session.pk)
     errors = _session_errors(
         starts_at=starts_at,
         ends_at=ends_at,
@@ -298,7 +290,7 @@ def session_update(
     title = title.strip()
     if not title:
         errors["title"] = "Enter a title"
-    taken = Booking.objects.filter(session=locked, status__in=Booking.HOLDING_PLACE).count()
+    taken = locked.bookings.filter(status__in=TAKING_A_PLACE).count()
     if "capacity" not in errors and capacity < taken:
         errors["capacity"] = (
             f"{taken} people already have a place, so there must be at least {taken} places. "
@@ -353,15 +345,10 @@ def session_update(
         return []
     if set(changed) & {"reserved_places", "agenda"}:
         # The agenda and held places live in their own tables: move the session's updated_at too,
-        # which versions its public page (cocreation.selectors.public_session_page_key).
+        # which versions its public page (bookings.selectors.public_session_page_key).
         locked.save(update_fields=["updated_at"])
 
     audit.log(actor, "session.updated", locked, changed=changed)
-    if {"capacity", "reserved_places"} & set(changed) and locked.status == Session.Status.PUBLISHED:
-        promote_waiting_list(session_id=locked.pk)
-    notices = sorted({NOTIFY_WHEN_CHANGED[name] for name in changed if name in NOTIFY_WHEN_CHANGED})
-    if notices and locked.status == Session.Status.PUBLISHED and locked.ends_at > timezone.now():
-        notify_session_changed(session=locked, changes=notices, actor=actor)
     # Keep the caller's object in step with what was saved.
     for name in (*EDITABLE_FIELDS, "reminder_days", "share_access_details"):
         setattr(session, name, getattr(locked, name))
@@ -372,7 +359,7 @@ def session_update(
 @transaction.atomic
 def session_publish(*, session: Session, actor) -> Session:
     """Put a draft on the public list, open for sign-up (within its sign-up window)."""
-    locked = Session.objects.select_for_update().get(pk=session.pk)
+    locked = Session.objects.locked(session.pk)
     if locked.status == Session.Status.PUBLISHED:
         return locked
     if locked.status == Session.Status.CANCELLED:
@@ -389,14 +376,12 @@ def session_publish(*, session: Session, actor) -> Session:
 def session_unpublish(*, session: Session, actor) -> Session:
     """Take a published session back to draft. Refused once anyone has booked: they would be
     left holding a place on a session nobody can see, so the session must be cancelled instead."""
-    from roundtable.bookings.models import Booking
-
-    locked = Session.objects.select_for_update().get(pk=session.pk)
+    locked = Session.objects.locked(session.pk)
     if locked.status == Session.Status.DRAFT:
         return locked
     if locked.status != Session.Status.PUBLISHED:
         raise ValidationError("Only a published session can be taken back to draft.")
-    booked = Booking.objects.filter(session=locked).active().count()
+    booked = locked.bookings.exclude(status="cancelled").count()
     if booked:
         raise ValidationError(
             f"{booked} {'person has' if booked == 1 else 'people have'} booked or are waiting, so this "
@@ -412,8 +397,6 @@ def session_unpublish(*, session: Session, actor) -> Session:
 def session_duplicate(*, session: Session, starts_on: date, actor, title: str = "") -> Session:
     """Run this again: a draft copy on another day, with the same times, agenda, places, held
     places, facilitators and reminders. The sign-up window and release dates move by the same number of days."""
-    from roundtable.bookings.models import ReservedPlaces
-
     days = (starts_on - timezone.localtime(session.starts_at).date()).days
     try:
         starts_at = shift_days(session.starts_at, days, strict=True)

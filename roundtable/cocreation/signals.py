@@ -1,5 +1,5 @@
 """Keep each session's `updated_at` moving whenever something its public page shows changes, so
-the page's version (cocreation.selectors.public_session_page_key) moves with it. The session's own
+the page's version (bookings.selectors.public_session_page_key) moves with it. The session's own
 fields, agenda and held places are edited through cocreation.services, which saves the session
 (its bulk edits send no signals); venues and programmes are edited on their own pages and reach
 many sessions; single agenda items and held places may also change in the admin or a script."""
@@ -24,7 +24,7 @@ def programme_changed(sender, instance: Programme, **kwargs) -> None:
 
 
 @receiver([post_save, post_delete], sender=AgendaItem, dispatch_uid="agenda-touches-session")
-@receiver([post_save, post_delete], sender="bookings.ReservedPlaces", dispatch_uid="held-places-touch-session")
+@receiver([post_save, post_delete], sender="cocreation.ReservedPlaces", dispatch_uid="held-places-touch-session")
 def part_of_session_changed(sender, instance, **kwargs) -> None:
     """One item at a time (the admin, a script); the services' bulk edits save the session themselves."""
     Session.objects.filter(pk=instance.session_id).update(updated_at=timezone.now())

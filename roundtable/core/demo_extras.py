@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from roundtable.bookings.models import AccessArrangement, AccessNeeds, Booking, ReservedPlaces
-from roundtable.cocreation.models import Session
+from roundtable.bookings.models import AccessArrangement, AccessNeeds, Booking
+from roundtable.cocreation.models import ReservedPlaces, Session
 from roundtable.core.models import OutboundEmail
 
 

@@ -3,9 +3,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from roundtable.bookings.models import Booking, ReservedPlaces
+from roundtable.bookings.models import Booking
 from roundtable.bookings.selectors import how_places_are_allocated
-from roundtable.bookings.services import booking_cancel, promote_waiting_list
+from roundtable.bookings.services import booking_cancel
+from roundtable.bookings.waiting_list import promote_waiting_list
+from roundtable.cocreation.models import ReservedPlaces
 from roundtable.core.testing import make_session, signup
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from roundtable.bookings.models import AccessNeeds, Booking, ReservedPlaces
+from roundtable.bookings.models import AccessNeeds, Booking
 from roundtable.bookings.services import AccessNeedsAnswer, booking_mark_attendance
 from roundtable.bookings.tests.test_coordinator_bookings import _bulk_bookings, bookings_url, section
+from roundtable.cocreation.models import ReservedPlaces
 from roundtable.core.models import AuditEntry, OutboundEmail
 from roundtable.core.testing import make_session, signup
 from roundtable.people.models import ConsentRecord, Person

@@ -6,14 +6,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from roundtable.bookings.models import AccessNeeds, ReminderSent
-from roundtable.bookings.notifications import (
-    message_attendees,
-    notify_session_changed,
-    purge_expired_access_needs,
-    send_due_reminders,
-    session_cancel,
-)
+from roundtable.bookings.reminders import send_due_reminders
+from roundtable.bookings.retention import purge_expired_access_needs
 from roundtable.bookings.services import AccessNeedsAnswer
+from roundtable.bookings.session_changes import message_attendees, notify_session_changed, session_cancel
 from roundtable.core.models import AuditEntry, OutboundEmail
 from roundtable.core.testing import make_coordinator, make_session, run_tasks, signup
 

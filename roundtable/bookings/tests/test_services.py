@@ -1,8 +1,9 @@
 import pytest
 from django.core import mail
 
+from roundtable.bookings.errors import SignupClosed
 from roundtable.bookings.models import AccessNeeds, Booking, ManageLink
-from roundtable.bookings.services import AccessNeedsAnswer, SignupClosed, booking_cancel
+from roundtable.bookings.services import AccessNeedsAnswer, booking_cancel
 from roundtable.core.models import AuditEntry, OutboundEmail
 from roundtable.core.testing import make_session, run_tasks, signup
 
@@ -76,7 +77,7 @@ def test_check_in_marks_attended_and_undo_puts_it_back():
 
 
 def test_moving_someone_to_the_waiting_list_gives_their_place_to_the_first_already_waiting():
-    from roundtable.bookings.services import booking_move_to_waiting_list
+    from roundtable.bookings.waiting_list import booking_move_to_waiting_list
 
     session = make_session(capacity=1)
     holder = signup(session, 1).booking
@@ -91,7 +92,8 @@ def test_moving_someone_to_the_waiting_list_gives_their_place_to_the_first_alrea
 
 
 def test_promoting_by_hand_never_goes_over_capacity():
-    from roundtable.bookings.services import BookingStateError, booking_promote
+    from roundtable.bookings.errors import BookingStateError
+    from roundtable.bookings.waiting_list import booking_promote
 
     session = make_session(capacity=1)
     signup(session, 1)

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from roundtable.bookings.models import AccessNeeds, Booking, ReservedPlaces
-from roundtable.cocreation.models import Session
+from roundtable.bookings.models import AccessNeeds, Booking
+from roundtable.cocreation.models import ReservedPlaces, Session
 from roundtable.cocreation.tests.test_coordinator_browser import fill_session_form, sign_in
 from roundtable.core.models import OutboundEmail
 from roundtable.core.testing import (

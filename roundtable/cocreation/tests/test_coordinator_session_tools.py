@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from roundtable.bookings.models import Booking, ReservedPlaces
-from roundtable.cocreation.models import AgendaItem, Programme, Session
+from roundtable.bookings.models import Booking
+from roundtable.cocreation.models import AgendaItem, Programme, ReservedPlaces, Session
 from roundtable.core.models import AuditEntry, OutboundEmail
 from roundtable.core.testing import add_agenda, make_programme, make_session, make_venue, signup
 

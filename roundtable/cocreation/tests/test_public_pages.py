@@ -185,7 +185,7 @@ def test_unknown_and_draft_sessions_are_not_found(client):
 
 @pytest.mark.parametrize("how_many", [3, 30])
 def test_a_session_with_held_places_reads_them_once(client, django_assert_num_queries, how_many):
-    from roundtable.bookings.models import ReservedPlaces
+    from roundtable.cocreation.models import ReservedPlaces
 
     session = make_session(capacity=40)
     ReservedPlaces.objects.create(

@@ -84,7 +84,8 @@ def test_demo_does_not_email_its_made_up_people(settings, tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_demo_shows_the_team_tools_and_every_part(settings, tmp_path):
     from roundtable.blog.models import Post
-    from roundtable.bookings.models import AccessArrangement, ReservedPlaces
+    from roundtable.bookings.models import AccessArrangement
+    from roundtable.cocreation.models import ReservedPlaces
     from roundtable.evaluation.models import Aim
     from roundtable.newsletter.models import Subscriber
     from roundtable.records.models import Action

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from roundtable.bookings.notifications import purge_expired_access_needs
+from roundtable.bookings.retention import purge_expired_access_needs
 
 
 class Command(BaseCommand):

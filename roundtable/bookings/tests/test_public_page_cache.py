@@ -14,9 +14,10 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from roundtable.bookings.models import Booking, ReservedPlaces
+from roundtable.bookings import views
+from roundtable.bookings.models import Booking
 from roundtable.bookings.services import booking_cancel
-from roundtable.cocreation import views
+from roundtable.cocreation.models import ReservedPlaces
 from roundtable.cocreation.services import AgendaEntry, session_update
 from roundtable.core.testing import add_agenda, make_coordinator, make_programme, make_session, signup
 
