@@ -17,7 +17,7 @@ def _fast_and_quiet(settings, tmp_path):
 
 @pytest.fixture
 def coordinator(db):
-    from roundtable.core.testing import make_coordinator
+    from roundtable.accounts.testing import make_coordinator
 
     return make_coordinator()
 

@@ -89,8 +89,9 @@ def main(argv: list[str] | None = None) -> dict:
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
 
+    from roundtable.accounts.testing import make_coordinator
     from roundtable.bookings.tests.day_factories import crowd
-    from roundtable.core.testing import add_agenda, make_coordinator, make_session
+    from roundtable.cocreation.testing import add_agenda, make_session
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)

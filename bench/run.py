@@ -277,7 +277,7 @@ class Site:
     def new_race_session(self) -> int:
         return _shell(
             self.env,
-            "import json; from roundtable.core.testing import make_session; "
+            "import json; from roundtable.cocreation.testing import make_session; "
             "print(json.dumps(make_session(capacity=30, title='The rush').pk))",
         )
 

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "roundtable.newsletter",
     "roundtable.evaluation",
     "roundtable.records",
+    "roundtable.workspace",
+    "roundtable.demo",
 ]
 
 MIDDLEWARE = [

@@ -7,9 +7,10 @@ urlpatterns = [
     path("", include("roundtable.cocreation.urls")),
     path("", include("roundtable.bookings.urls")),
     path("", include("roundtable.records.urls")),
-    path("coordinator/", include("roundtable.bookings.coordinator_urls")),
-    path("coordinator/", include("roundtable.bookings.day_urls")),
-    path("coordinator/", include("roundtable.core.coordinator_urls")),
+    # The team's workspace (roundtable.workspace): sessions and bookings, the day, the records.
+    path("coordinator/", include("roundtable.workspace.urls")),
+    path("coordinator/", include("roundtable.workspace.day_urls")),
+    path("coordinator/", include("roundtable.workspace.team_urls")),
     path("evaluation/", include("roundtable.evaluation.urls")),
     path("blog/", include("roundtable.blog.urls")),
     path("newsletter/", include("roundtable.newsletter.urls")),

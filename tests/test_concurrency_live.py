@@ -102,7 +102,7 @@ def live_site(database_url, tmp_path):
             "shell",
             "-v0",
             "-c",
-            "from roundtable.core.testing import make_session; print(make_session(capacity=30, title='The rush').pk)",
+            "from roundtable.cocreation.testing import make_session; print(make_session(capacity=30, title='The rush').pk)",
         ).strip()
     )
     port = _free_port()

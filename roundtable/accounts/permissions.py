@@ -21,10 +21,36 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
-from roundtable.accounts.models import User
+from roundtable.accounts.models import ApiToken, User
 
 COORDINATOR_ONLY = (User.Role.COORDINATOR,)
 TEAM = (User.Role.COORDINATOR, User.Role.FACILITATOR)
+
+
+def is_coordinator(user) -> bool:
+    """The one role check outside the decorators: is this an active coordinator? (Pages that
+    show coordinators a little more, such as a draft post or a hidden output.)"""
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_coordinator", False))
+
+
+MAX_TOKEN_LENGTH = 200
+
+
+def coordinator_for_token(raw: str) -> User | None:
+    """The active coordinator whose unrevoked API token this is (`manage.py api_token`), or None."""
+    raw = raw.strip()
+    if not raw or len(raw) > MAX_TOKEN_LENGTH:
+        return None
+    user = ApiToken.user_for(raw)
+    return user if user is not None and user.is_coordinator else None
+
+
+def request_is_coordinator(request: HttpRequest) -> bool:
+    """A signed-in coordinator, or an API client sending a coordinator's bearer token."""
+    if is_coordinator(request.user):
+        return True
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and coordinator_for_token(token) is not None
 
 
 def check_role(request: HttpRequest, roles: Iterable[str], *, hide: bool = False):

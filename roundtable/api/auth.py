@@ -6,10 +6,9 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
-from roundtable.accounts.models import ApiToken, User
+from roundtable.accounts.models import User
+from roundtable.accounts.permissions import coordinator_for_token
 from roundtable.core.ratelimit import signup_allowed
-
-MAX_TOKEN_LENGTH = 200
 
 
 class CoordinatorToken(HttpBearer):
@@ -17,11 +16,7 @@ class CoordinatorToken(HttpBearer):
     unrevoked token counts; anything else is the same 401, so a probe learns nothing."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        token = token.strip()
-        if not token or len(token) > MAX_TOKEN_LENGTH:
-            return None
-        user = ApiToken.user_for(token)
-        return user if user is not None and user.is_coordinator else None
+        return coordinator_for_token(token)
 
 
 class SignupThrottle(BaseThrottle):

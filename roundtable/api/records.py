@@ -114,7 +114,7 @@ class ActionList(Schema):
     count: int
 
 
-def _is_coordinator(request: HttpRequest) -> bool:
+def _coordinator_by_token(request: HttpRequest) -> bool:
     """No Authorization header: the public view. A header that is not a coordinator's live token
     is refused, so a coordinator never mistakes the public view for theirs."""
     if not request.headers.get("Authorization"):
@@ -195,7 +195,7 @@ def action_data(action: Action) -> dict[str, Any]:
 def session_record(request: HttpRequest, session_id: int):
     """Attendance counts, outputs (public ones only unless a coordinator's token is sent),
     decisions and their actions. Public callers get a record only once the session has happened."""
-    team = _is_coordinator(request)
+    team = _coordinator_by_token(request)
     if not valid_id(session_id):
         raise HttpError(404, RECORD_NOT_FOUND)
     sessions = Session.objects.select_related("programme")
@@ -229,7 +229,7 @@ def session_record(request: HttpRequest, session_id: int):
 def list_actions(request: HttpRequest, status: Status | None = None, programme: str | None = None):
     """Newest sessions first. `status` filters by planned, in_progress, done or not_doing;
     `programme` takes a programme's id or its slug."""
-    team = _is_coordinator(request)
+    team = _coordinator_by_token(request)
     chosen = None
     if programme:
         lookup = {"pk": int(programme)} if programme.isdigit() and len(programme) < 19 else {"slug": programme[:50]}

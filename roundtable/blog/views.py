@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from roundtable.accounts.permissions import is_coordinator
 from roundtable.blog import digest as digests
 from roundtable.blog import services
 from roundtable.blog.forms import CommentForm
@@ -24,10 +25,6 @@ from roundtable.core.ratelimit import allow, client_key
 
 logger = logging.getLogger("roundtable.blog")
 PAGE_SIZE = 10
-
-
-def _is_coordinator(request) -> bool:
-    return bool(request.user.is_authenticated and getattr(request.user, "is_coordinator", False))
 
 
 def _listing(qs):
@@ -96,7 +93,7 @@ def _get_post_for_user(request, slug: str) -> Post:
     """Public posts for everyone; a coordinator may also open drafts and scheduled posts."""
     qs = Post.objects.select_related("author").prefetch_related("tags", "images")
     post = get_object_or_404(qs, slug=slug)
-    if not post.is_public and not _is_coordinator(request):
+    if not post.is_public and not is_coordinator(request.user):
         raise Http404("No such post")
     return post
 
@@ -163,7 +160,7 @@ def image(request, image_id: int):
     """Post images are served through Django (from whatever storage is configured), and only
     for posts the visitor may read."""
     img = get_object_or_404(PostImage.objects.select_related("post"), pk=image_id)
-    if not img.post.is_public and not _is_coordinator(request):
+    if not img.post.is_public and not is_coordinator(request.user):
         raise Http404("No such image")
     try:
         fh = img.file.open("rb")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 
 from django.db import connection
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from roundtable.bookings.models import Booking
+from roundtable.bookings.models import Booking, BookingQuerySet
 from roundtable.bookings.places import active_pools, places_now
 from roundtable.cocreation.models import ReservedPlaces, Session
 
@@ -79,3 +80,12 @@ def public_session_page_key(session_id: int) -> str | None:
         return None
     version = hashlib.blake2b("|".join(str(value) for value in row).encode(), digest_size=16).hexdigest()
     return f"session-page:{session_id}:{version}"
+
+
+def get_booking_for_user(user, booking_id: int, *, queryset: BookingQuerySet | None = None) -> Booking:
+    """The one loader for a booking in the team's pages: found only on a session this user may open
+    (`Session.objects.visible_to`), else 404."""
+    qs = queryset if queryset is not None else Booking.objects.select_related("session", "person")
+    if not getattr(user, "is_coordinator", False):
+        qs = qs.filter(session__in=Session.objects.visible_to(user))
+    return get_object_or_404(qs, pk=booking_id)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -99,6 +99,20 @@ class SessionQuerySet(models.QuerySet["Session"]):
         if not found:
             raise Session.DoesNotExist(f"No session {session_id}")
         return found[0]
+
+    def visible_to(self, user) -> SessionQuerySet:
+        """The one rule for which sessions a member of the team may open in the workspace:
+        coordinators every session, whatever its status; a facilitator the sessions they run
+        (assigned to them, or with nobody assigned: small teams share the work); anyone else none.
+        `Session.is_run_by` says the same for one session already in memory."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if getattr(user, "is_coordinator", False):
+            return self
+        if getattr(user, "role", None) != "facilitator":
+            return self.none()
+        through = Session.facilitators.through.objects.filter(session_id=OuterRef("pk"))
+        return self.filter(~Exists(through) | Exists(through.filter(user_id=user.pk)))
 
     def published(self) -> SessionQuerySet:
         return self.filter(status=Session.Status.PUBLISHED)

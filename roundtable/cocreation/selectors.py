@@ -6,11 +6,19 @@ from datetime import datetime
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from roundtable.cocreation.models import AgendaItem, Session
+from roundtable.cocreation.models import AgendaItem, Session, SessionQuerySet
 
 
 def places_left(session: Session) -> int:
     return max(session.capacity - session.places_taken, 0)
+
+
+def get_session_for_user(user, session_id: int, *, queryset: SessionQuerySet | None = None) -> Session:
+    """The one loader for a session in the team's pages: the session if this user may open it
+    (`Session.objects.visible_to`), else 404, so probing ids tells nobody what exists. Pass a
+    queryset to choose what comes with it (select_related, counts)."""
+    qs = queryset if queryset is not None else Session.objects.select_related("venue", "programme")
+    return get_object_or_404(qs.visible_to(user), pk=session_id)
 
 
 def public_session_list(*, when: str = "upcoming"):

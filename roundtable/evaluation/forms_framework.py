@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django import forms
 
-from roundtable.cocreation.forms import GovukDateField
 from roundtable.cocreation.models import Programme
+from roundtable.core.forms import GovukDateField
 from roundtable.evaluation.framework_services import (
     DOCUMENT_HINT,
     DOCUMENT_TYPES,

@@ -10,8 +10,8 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
-from roundtable.cocreation.forms import GovukDateField
 from roundtable.cocreation.models import Programme
+from roundtable.core.forms import GovukDateField
 from roundtable.evaluation.models import Gripp2Report, Rating, Standard
 from roundtable.evaluation.models.reports import STANDARD_STATEMENTS
 

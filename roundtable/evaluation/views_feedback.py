@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from roundtable.accounts.permissions import coordinator_required
 from roundtable.bookings.views import _private, _private_page_csrf
 from roundtable.cocreation.models import Session
+from roundtable.cocreation.selectors import get_session_for_user
 from roundtable.evaluation import exports, feedback
 from roundtable.evaluation.forms_feedback import FeedbackForm, PaperFeedbackForm
 from roundtable.evaluation.models import AccessMet, FeedbackLink, FeedbackRequest, FeedbackResponse
@@ -112,13 +113,6 @@ def _put_errors(form, error: ValidationError) -> None:
 # --- Coordinators -----------------------------------------------------------------------------
 
 
-def _get_session_for_user(request: HttpRequest, session_id: int) -> Session:
-    session = Session.objects.select_related("programme", "venue").filter(pk=session_id).first()
-    if session is None:
-        raise Http404("No such session")
-    return session
-
-
 def _get_response_for_user(request: HttpRequest, response_id: int) -> FeedbackResponse:
     response = FeedbackResponse.objects.select_related("session").filter(pk=response_id).first()
     if response is None:
@@ -151,7 +145,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @coordinator_required(hide=True)
 def session_summary(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = _get_session_for_user(request, session_id)
+    session = get_session_for_user(request.user, session_id)
     return render(
         request,
         "evaluation/feedback/session.html",
@@ -165,7 +159,7 @@ def session_summary(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @coordinator_required(hide=True)
 def paper_add(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = _get_session_for_user(request, session_id)
+    session = get_session_for_user(request.user, session_id)
     form = PaperFeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -215,5 +209,5 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     if session_id:
         if not session_id.isdigit() or len(session_id) > 18:
             raise Http404("No such session")
-        session = _get_session_for_user(request, int(session_id))
+        session = get_session_for_user(request.user, int(session_id))
     return exports.feedback_csv(session=session, actor=request.user)

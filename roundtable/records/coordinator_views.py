@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from roundtable.accounts.permissions import coordinator_required
-from roundtable.cocreation.models import Session
+from roundtable.cocreation.selectors import get_session_for_user
 from roundtable.records import digest, selectors, services
 from roundtable.records.forms import ActionForm, DecisionForm, OutputForm
 from roundtable.records.models import Action, ActionStatus, Decision, Output, StoryChoice, UpdateBatch
@@ -22,13 +22,6 @@ KIND_NAMES = {
     Output.Kind.TEXT: "a text or quote",
     Output.Kind.AUDIO: "an audio recording",
 }
-
-
-def _get_session_for_user(request: HttpRequest, session_id: int) -> Session:
-    session = Session.objects.select_related("programme", "venue").filter(pk=session_id).first()
-    if session is None:
-        raise Http404("No such session")
-    return session
 
 
 def _get_output_for_user(request: HttpRequest, output_id: int) -> Output:
@@ -95,7 +88,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 @coordinator_required(hide=True)
 def record(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = _get_session_for_user(request, session_id)
+    session = get_session_for_user(request.user, session_id)
     data = selectors.session_record(session, include_private=True)
     batch = UpdateBatch.objects.filter(session=session, state=UpdateBatch.State.OPEN).first()
     return render(
@@ -115,7 +108,7 @@ def record(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @coordinator_required(hide=True)
 def output_add(request: HttpRequest, session_id: int, kind: str) -> HttpResponse:
-    session = _get_session_for_user(request, session_id)
+    session = get_session_for_user(request.user, session_id)
     if kind not in KIND_SLUGS:
         raise Http404("No such kind of output")
     kind = KIND_SLUGS[kind]
@@ -219,7 +212,7 @@ def _decision_args(form: DecisionForm) -> dict:
 
 @coordinator_required(hide=True)
 def decision_add(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = _get_session_for_user(request, session_id)
+    session = get_session_for_user(request.user, session_id)
     attendance = selectors.attendance_summary(session)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -362,7 +355,7 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
 @coordinator_required(hide=True)
 @require_POST
 def send_update(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = _get_session_for_user(request, session_id)
+    session = get_session_for_user(request.user, session_id)
     if digest.send_soon(session.pk):
         messages.success(request, "The update is on its way to everyone who came and asked to hear back.")
     else:
@@ -372,7 +365,7 @@ def send_update(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @coordinator_required(hide=True)
 def story_choose(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = _get_session_for_user(request, session_id)
+    session = get_session_for_user(request.user, session_id)
     if request.method == "POST":
         kind, item_id, choice = request.POST.get("kind"), request.POST.get("item", ""), request.POST.get("choice", "")
         decisions, outputs, _ = selectors.story_candidates(session)

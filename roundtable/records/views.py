@@ -13,8 +13,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
-from roundtable.accounts.models import User
-from roundtable.api.auth import coordinator_token
+from roundtable.accounts.permissions import request_is_coordinator
 from roundtable.cocreation.models import Session
 from roundtable.records import selectors
 from roundtable.records.files import VARIANTS
@@ -24,21 +23,15 @@ STATUS_FILTERS = [("", "All")] + [(value, label) for value, label in ActionStatu
 PER_PAGE = 25
 
 
-def is_coordinator(request: HttpRequest) -> bool:
-    """A signed-in coordinator, or an API client with a coordinator's bearer token."""
-    user = request.user
-    if user.is_authenticated and user.is_active and user.role == User.Role.COORDINATOR:
-        return True
-    return request.headers.get("Authorization", "").startswith("Bearer ") and coordinator_token(request) is not None
-
-
 def _get_output_for_user(request: HttpRequest, output_id: int) -> Output:
     """Consented outputs of published sessions are anyone's; the rest are the team's. Anyone else
     gets the same 404 as for an id that does not exist, so probing reveals nothing."""
     output = Output.objects.select_related("session").filter(pk=output_id).first()
     if output is None:
         raise Http404("No such output")
-    if not (output.is_public and output.session.status == Session.Status.PUBLISHED) and not is_coordinator(request):
+    if not (output.is_public and output.session.status == Session.Status.PUBLISHED) and not request_is_coordinator(
+        request
+    ):
         raise Http404("No such output")
     return output
 

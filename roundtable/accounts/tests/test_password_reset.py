@@ -3,8 +3,9 @@ import re
 import pytest
 from django.core import mail
 
+from roundtable.accounts.testing import make_coordinator
 from roundtable.core.models import OutboundEmail
-from roundtable.core.testing import make_coordinator, run_tasks
+from roundtable.core.testing import run_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from roundtable.core.testing import PASSWORD, make_coordinator, make_facilitator
+from roundtable.accounts.testing import PASSWORD, make_coordinator, make_facilitator
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from roundtable.accounts.models import ApiToken
-from roundtable.core.testing import make_coordinator
+from roundtable.accounts.testing import make_coordinator
 
 
 def post_json(client, url: str, data: Any, **headers):

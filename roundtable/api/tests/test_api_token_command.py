@@ -5,8 +5,9 @@ import pytest
 from django.core.management import CommandError, call_command, execute_from_command_line
 
 from roundtable.accounts.models import ApiToken
+from roundtable.accounts.testing import make_coordinator, make_facilitator
 from roundtable.api.tests.helpers import bearer
-from roundtable.core.testing import make_coordinator, make_facilitator, make_session
+from roundtable.cocreation.testing import make_session
 
 pytestmark = pytest.mark.django_db
 

@@ -5,12 +5,14 @@ import pytest
 from django.utils import timezone
 
 from roundtable.accounts.models import ApiToken
+from roundtable.accounts.testing import make_coordinator, make_facilitator
 from roundtable.api.tests.helpers import bearer, coordinator_token, post_json
 from roundtable.bookings.models import Booking
 from roundtable.bookings.services import AccessNeedsAnswer
+from roundtable.bookings.testing import signup
 from roundtable.cocreation.models import Session
+from roundtable.cocreation.testing import make_programme, make_session, make_venue
 from roundtable.core.models import AuditEntry, OutboundEmail
-from roundtable.core.testing import make_coordinator, make_facilitator, make_programme, make_session, make_venue, signup
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")

@@ -7,9 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from roundtable.accounts.models import ApiToken
+from roundtable.accounts.testing import make_coordinator
 from roundtable.api.tests.helpers import bearer
 from roundtable.bookings.models import Booking
-from roundtable.core.testing import make_coordinator, make_session, make_venue
+from roundtable.cocreation.testing import make_session, make_venue
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +151,7 @@ def test_creating_a_session_never_fails_with_a_server_error(client, body, with_v
 def test_cancelling_never_fails_with_a_server_error(client, body):
     _, raw = ApiToken.issue(make_coordinator(email=f"c{ApiToken.objects.count()}@example.org"))
     booking_session = make_session(venue=make_venue())
-    from roundtable.core.testing import signup
+    from roundtable.bookings.testing import signup
 
     booking = signup(booking_session).booking
     response = client.post(

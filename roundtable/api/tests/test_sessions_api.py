@@ -4,7 +4,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from roundtable.core.testing import add_agenda, make_programme, make_session, make_venue, signup
+from roundtable.bookings.testing import signup
+from roundtable.cocreation.testing import add_agenda, make_programme, make_session, make_venue
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")

@@ -5,8 +5,9 @@ from django.utils import timezone
 
 from roundtable.api.tests.helpers import booking_body, post_json
 from roundtable.bookings.models import AccessNeeds, Booking, ManageLink
+from roundtable.bookings.testing import signup
+from roundtable.cocreation.testing import make_session
 from roundtable.core.models import OutboundEmail
-from roundtable.core.testing import make_session, signup
 from roundtable.people.models import ConsentRecord, Person
 
 pytestmark = pytest.mark.django_db

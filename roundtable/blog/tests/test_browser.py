@@ -6,22 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from roundtable.accounts.testing import sign_in_browser
 from roundtable.blog.models import Comment, Post
 from roundtable.blog.tests.factories import add_image, make_post, make_reply
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 @pytest.fixture
@@ -101,7 +93,7 @@ def test_keyboard_user_reaches_the_form_from_the_top_of_the_page(page, post):
 
 
 def test_coordinator_editor_has_no_axe_violations_with_and_without_errors(page, axe, live_server, coordinator, post):
-    _sign_in(page, live_server, coordinator)
+    sign_in_browser(page, live_server, coordinator)
     page.goto(reverse("blog:manage_edit", args=[post.pk]))
     assert page.locator("h1").inner_text() == "Edit the post"
     axe(page)
@@ -127,7 +119,7 @@ def test_coordinator_editor_has_no_axe_violations_with_and_without_errors(page, 
 def test_moderation_queue_has_no_axe_violations_and_approving_works(page, axe, live_server, coordinator, post):
     make_reply(post, name="New person", body="My first reply <script>alert(1)</script>", email="new@example.org")
     make_reply(post, name="Rejected person", body="Spam", status=Comment.Status.REJECTED, email="x@example.org")
-    _sign_in(page, live_server, coordinator)
+    sign_in_browser(page, live_server, coordinator)
     page.goto(reverse("blog:moderation"))
     axe(page)
     page.get_by_role("button", name="Approve reply from New person").click()
@@ -171,7 +163,7 @@ def test_blog_works_at_320px_without_sideways_scrolling(browser, live_server, po
         for url in urls:
             small.goto(url)
             assert small.evaluate("document.documentElement.scrollWidth <= 320"), url
-        _sign_in(small, live_server, coordinator)
+        sign_in_browser(small, live_server, coordinator)
         for url in (
             reverse("blog:manage_edit", args=[post.pk]),
             reverse("blog:moderation"),

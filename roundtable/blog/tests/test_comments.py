@@ -9,11 +9,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from roundtable.accounts.testing import make_coordinator
 from roundtable.blog.models import Comment, Post
 from roundtable.blog.tests.factories import make_post, make_reply
 from roundtable.blog.tests.test_posts import assert_no_script, elements
 from roundtable.core.models import AuditEntry
-from roundtable.core.testing import make_coordinator, run_tasks
+from roundtable.core.testing import run_tasks
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from roundtable.accounts.testing import make_facilitator
 from roundtable.blog.models import Post
 from roundtable.blog.tests.factories import add_image, make_post
 from roundtable.core.models import AuditEntry
-from roundtable.core.testing import make_facilitator
 
 pytestmark = pytest.mark.django_db
 

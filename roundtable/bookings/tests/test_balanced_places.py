@@ -6,9 +6,10 @@ from django.utils import timezone
 from roundtable.bookings.models import Booking
 from roundtable.bookings.selectors import how_places_are_allocated
 from roundtable.bookings.services import booking_cancel
+from roundtable.bookings.testing import signup
 from roundtable.bookings.waiting_list import promote_waiting_list
 from roundtable.cocreation.models import ReservedPlaces
-from roundtable.core.testing import make_session, signup
+from roundtable.cocreation.testing import make_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,7 +7,8 @@ import pytest
 from django.core import mail
 
 from roundtable.bookings.models import Booking
-from roundtable.core.testing import add_agenda, make_session, make_venue, run_tasks
+from roundtable.cocreation.testing import add_agenda, make_session, make_venue
+from roundtable.core.testing import run_tasks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

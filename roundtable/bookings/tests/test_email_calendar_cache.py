@@ -9,9 +9,11 @@ from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 
+from roundtable.bookings.testing import signup
 from roundtable.cocreation.calendar import _build_ics, _cached_ics, _ics_fields, session_ics
 from roundtable.cocreation.models import Session
-from roundtable.core.testing import make_session, make_venue, run_tasks, signup
+from roundtable.cocreation.testing import make_session, make_venue
+from roundtable.core.testing import run_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

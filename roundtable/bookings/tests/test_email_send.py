@@ -4,9 +4,10 @@ import pytest
 from django.core import mail
 
 from roundtable.bookings.models import Booking
+from roundtable.bookings.testing import signup
+from roundtable.cocreation.testing import make_session
 from roundtable.core.email import send_now
 from roundtable.core.models import OutboundEmail
-from roundtable.core.testing import make_session, signup
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,13 @@ import pytest
 from django.core import mail
 from icalendar import Calendar
 
+from roundtable.accounts.testing import make_coordinator
 from roundtable.bookings.models import Booking, ManageLink
 from roundtable.bookings.services import booking_cancel
+from roundtable.bookings.testing import signup
+from roundtable.cocreation.testing import make_session, make_venue
 from roundtable.core.models import OutboundEmail
-from roundtable.core.testing import make_coordinator, make_session, make_venue, run_tasks, signup
+from roundtable.core.testing import run_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,13 +5,16 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from roundtable.accounts.testing import make_coordinator
 from roundtable.bookings.models import AccessNeeds, ReminderSent
 from roundtable.bookings.reminders import send_due_reminders
 from roundtable.bookings.retention import purge_expired_access_needs
 from roundtable.bookings.services import AccessNeedsAnswer
 from roundtable.bookings.session_changes import message_attendees, notify_session_changed, session_cancel
+from roundtable.bookings.testing import signup
+from roundtable.cocreation.testing import make_session
 from roundtable.core.models import AuditEntry, OutboundEmail
-from roundtable.core.testing import make_coordinator, make_session, run_tasks, signup
+from roundtable.core.testing import run_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from roundtable.bookings.models import AccessNeed, AccessNeeds, Booking, ManageLink
 from roundtable.cocreation.models import Session
+from roundtable.cocreation.testing import make_session
 from roundtable.core.models import OutboundEmail
-from roundtable.core.testing import make_session, run_tasks
+from roundtable.core.testing import run_tasks
 from roundtable.people.models import ConsentRecord, Person, Perspective
 
 SCRIPT = "<script>alert(1)</script>"

@@ -7,10 +7,13 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from roundtable.accounts.testing import make_coordinator
 from roundtable.bookings.models import AccessNeeds, Booking, ManageLink
 from roundtable.bookings.services import AccessNeedsAnswer, booking_cancel
+from roundtable.bookings.testing import signup
+from roundtable.cocreation.testing import make_session
 from roundtable.core.models import AuditEntry, OutboundEmail
-from roundtable.core.testing import make_coordinator, make_session, run_tasks, signup
+from roundtable.core.testing import run_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

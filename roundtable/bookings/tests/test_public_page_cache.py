@@ -14,12 +14,14 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
+from roundtable.accounts.testing import make_coordinator
 from roundtable.bookings import views
 from roundtable.bookings.models import Booking
 from roundtable.bookings.services import booking_cancel
+from roundtable.bookings.testing import signup
 from roundtable.cocreation.models import ReservedPlaces
 from roundtable.cocreation.services import AgendaEntry, session_update
-from roundtable.core.testing import add_agenda, make_coordinator, make_programme, make_session, signup
+from roundtable.cocreation.testing import add_agenda, make_programme, make_session
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,11 @@ from django.core import mail, signing
 from django.utils import timezone
 
 from roundtable.bookings.models import AccessNeeds, Booking
+from roundtable.bookings.testing import signup
 from roundtable.cocreation.models import Session
+from roundtable.cocreation.testing import add_agenda, make_session
 from roundtable.core.models import OutboundEmail
-from roundtable.core.testing import add_agenda, make_session, run_tasks, signup
+from roundtable.core.testing import run_tasks
 from roundtable.people.models import ConsentRecord, Person
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,8 +4,10 @@ from django.core import mail
 from roundtable.bookings.errors import SignupClosed
 from roundtable.bookings.models import AccessNeeds, Booking, ManageLink
 from roundtable.bookings.services import AccessNeedsAnswer, booking_cancel
+from roundtable.bookings.testing import signup
+from roundtable.cocreation.testing import make_session
 from roundtable.core.models import AuditEntry, OutboundEmail
-from roundtable.core.testing import make_session, run_tasks, signup
+from roundtable.core.testing import run_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,6 +1,6 @@
 import pytest
 
-from roundtable.core.testing import make_session
+from roundtable.cocreation.testing import make_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

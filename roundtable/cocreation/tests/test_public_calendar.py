@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from roundtable.core.testing import make_session
+from roundtable.cocreation.testing import make_session
 
 pytestmark = pytest.mark.django_db
 

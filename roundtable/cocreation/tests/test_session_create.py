@@ -4,10 +4,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 
+from roundtable.accounts.testing import make_coordinator
 from roundtable.cocreation.models import Session
 from roundtable.cocreation.services import session_create
+from roundtable.cocreation.testing import make_venue
 from roundtable.core.models import AuditEntry
-from roundtable.core.testing import make_coordinator, make_venue
 
 pytestmark = pytest.mark.django_db
 START = datetime(2030, 12, 13, 13, 30, tzinfo=ZoneInfo("Europe/London"))

@@ -208,7 +208,7 @@ def test_months_are_london_months_at_their_edges_over_a_long_period():
     from zoneinfo import ZoneInfo
 
     from roundtable.cocreation.models import Session
-    from roundtable.core.testing import make_session, make_venue
+    from roundtable.cocreation.testing import make_session, make_venue
     from roundtable.evaluation.indicators import _month_of_sql, month_of, months_between
 
     london = ZoneInfo("Europe/London")

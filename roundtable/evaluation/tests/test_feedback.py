@@ -13,9 +13,10 @@ from django.core import mail
 from django.utils import timezone
 
 from roundtable.bookings.models import Booking
+from roundtable.cocreation.testing import make_session
 from roundtable.core.models import AuditEntry, OutboundEmail
 from roundtable.core.schedule import enqueue_due_jobs
-from roundtable.core.testing import make_session, run_tasks
+from roundtable.core.testing import run_tasks
 from roundtable.evaluation import feedback
 from roundtable.evaluation.models import FeedbackLink, FeedbackRequest, FeedbackResponse
 from roundtable.evaluation.views_feedback import RedactFeedbackLinks

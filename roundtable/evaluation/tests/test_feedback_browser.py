@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
+from roundtable.accounts.testing import sign_in_browser
 from roundtable.bookings.models import AccessArrangement, Booking
-from roundtable.core.testing import make_session
+from roundtable.cocreation.testing import make_session
 from roundtable.evaluation.models import (
     Aim,
     Evidence,
@@ -131,13 +130,6 @@ def test_feedback_without_javascript(page_without_js, link):
     assert page.locator("h1").inner_text() == "You have already given your feedback"
 
 
-def _sign_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-
-
 def test_evaluation_pages_for_the_team_have_no_axe_violations(page, axe, live_server, coordinator):
     session = make_session(days_ahead=-5, title="Evidence in the broadest sense")
     FeedbackResponse.objects.create(
@@ -166,7 +158,7 @@ def test_evaluation_pages_for_the_team_have_no_axe_violations(page, axe, live_se
         selected_by="Steering group",
         selected_why="It changed practice",
     )
-    _sign_in(page, live_server, coordinator)
+    sign_in_browser(page, live_server, coordinator)
 
     for url in [
         "/evaluation/feedback/",

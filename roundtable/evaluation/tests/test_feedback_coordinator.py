@@ -11,9 +11,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from roundtable.accounts.testing import make_facilitator
 from roundtable.bookings.models import AccessArrangement, Booking, ManageLink
+from roundtable.cocreation.testing import make_session
 from roundtable.core.models import AuditEntry
-from roundtable.core.testing import make_facilitator, make_session
 from roundtable.evaluation import feedback
 from roundtable.evaluation.exports import safe_cell
 from roundtable.evaluation.models import FeedbackLink, FeedbackRequest, FeedbackResponse

@@ -12,8 +12,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from roundtable.accounts.testing import make_facilitator
+from roundtable.cocreation.testing import make_programme
 from roundtable.core.models import AuditEntry
-from roundtable.core.testing import make_facilitator, make_programme
 from roundtable.evaluation.models import Aim, Evidence, Indicator, IndicatorValue, SignificantChangeStory
 from roundtable.records.tests.factories import add_image, past_session
 

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from roundtable.accounts.testing import make_coordinator
 from roundtable.bookings.models import Booking
 from roundtable.cocreation.models import Session
-from roundtable.core.testing import make_coordinator, make_programme, make_session, make_venue
+from roundtable.cocreation.testing import make_programme, make_session, make_venue
 from roundtable.evaluation.indicators import (
     METRICS,
     SCORE,

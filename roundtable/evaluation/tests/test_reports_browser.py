@@ -8,23 +8,15 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from roundtable.accounts.testing import sign_in_browser
 from roundtable.evaluation.models import SelfAssessment, Standard
 from roundtable.evaluation.reports_assessment import assessment_save
 from roundtable.evaluation.tests.test_reports_world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def _fits(page, width: int = 320) -> None:
@@ -38,7 +30,7 @@ def world(coordinator):
 
 
 def test_dashboard_has_no_accessibility_problems_and_reflows_at_320px(page, live_server, axe, world):
-    _sign_in(page, live_server, world.coordinator)
+    sign_in_browser(page, live_server, world.coordinator)
     page.goto(reverse("evaluation:dashboard"))
     assert page.locator("h1").inner_text() == "Impact dashboard"
     assert page.locator("svg[role=img]").count() == 2
@@ -51,7 +43,7 @@ def test_dashboard_has_no_accessibility_problems_and_reflows_at_320px(page, live
 
 
 def test_dashboard_filter_errors_are_accessible(page, live_server, axe, world):
-    _sign_in(page, live_server, world.coordinator)
+    sign_in_browser(page, live_server, world.coordinator)
     page.goto(reverse("evaluation:dashboard"))
     page.fill("#id_start_0", "31")
     page.fill("#id_start_1", "2")
@@ -64,7 +56,7 @@ def test_dashboard_filter_errors_are_accessible(page, live_server, axe, world):
 
 def test_dashboard_filter_works_without_javascript(page_without_js, live_server, world):
     page = page_without_js
-    _sign_in(page, live_server, world.coordinator)
+    sign_in_browser(page, live_server, world.coordinator)
     page.goto(reverse("evaluation:dashboard"))
     start = timezone.localdate() - timedelta(days=15)
     page.fill("#id_start_0", str(start.day))
@@ -84,7 +76,7 @@ def test_self_assessment_pages_have_no_accessibility_problems(page, live_server,
             for i, code in enumerate(Standard.values)
         }
         assessment_save(actor=coordinator, assessed_on=day, notes="", ratings=ratings)
-    _sign_in(page, live_server, coordinator)
+    sign_in_browser(page, live_server, coordinator)
     page.goto(reverse("evaluation:assessment_list"))
     assert page.locator("#comparison tbody tr").count() == 6
     axe(page)
@@ -110,7 +102,7 @@ def _tab_to(page, selector: str, limit: int = 40) -> None:
 
 
 def test_self_assessment_can_be_filled_in_by_keyboard_alone(page, live_server, coordinator):
-    _sign_in(page, live_server, coordinator)
+    sign_in_browser(page, live_server, coordinator)
     page.goto(reverse("evaluation:assessment_create"))
     yesterday = timezone.localdate() - timedelta(days=1)
     _tab_to(page, "#id_assessed_on_0")

@@ -8,8 +8,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from roundtable.accounts.testing import make_facilitator
 from roundtable.bookings.models import ManageLink
-from roundtable.core.testing import make_facilitator, make_session, signup
+from roundtable.bookings.testing import signup
+from roundtable.cocreation.testing import make_session
 from roundtable.evaluation.models import Gripp2Report, SelfAssessment, Standard, StandardRating
 from roundtable.evaluation.reports_assessment import assessment_save
 from roundtable.evaluation.tests.test_reports_world import assessment_post

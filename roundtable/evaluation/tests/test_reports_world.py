@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from roundtable.accounts.models import User
-from roundtable.core.testing import make_programme
+from roundtable.cocreation.testing import make_programme
 from roundtable.evaluation.models import (
     Aim,
     Evidence,

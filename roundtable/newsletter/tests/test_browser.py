@@ -4,10 +4,9 @@ journeys work without JavaScript and at 320px wide."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.core import mail
-from django.test import Client
 
+from roundtable.accounts.testing import sign_in_browser
 from roundtable.core.testing import run_tasks
 from roundtable.newsletter.models import Issue, Subscriber
 from roundtable.newsletter.services import issue_send_start
@@ -19,13 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def _unthrottled(settings):
     settings.NEWSLETTER_SEND_RATE = 0
-
-
-def _sign_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 def _fits_320(page) -> bool:
@@ -120,7 +112,7 @@ def test_unsubscribe_page_and_archive_pass_axe(page, axe, coordinator):
 
 def test_coordinator_editor_preview_and_send_pass_axe(page, axe, live_server, coordinator):
     make_subscribers(3)
-    _sign_in(page, live_server, coordinator)
+    sign_in_browser(page, live_server, coordinator)
     page.goto("/newsletter/coordinator/")
     axe(page)
     page.get_by_role("button", name="Write a new issue").click()
@@ -162,7 +154,7 @@ def test_progress_page_works_without_javascript_at_320_pixels(page_without_js, l
     make_subscribers(2)
     issue = make_issue(subject="A rather long subject line for a newsletter about co-creation sessions")
     issue_send_start(issue=issue, actor=coordinator)
-    _sign_in(page, live_server, coordinator)
+    sign_in_browser(page, live_server, coordinator)
     page.set_viewport_size({"width": 320, "height": 800})
     page.goto(f"/newsletter/coordinator/issues/{issue.pk}/")
     assert "Emails handled: 0 of 2" in page.locator("main").inner_text()

@@ -8,8 +8,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from roundtable.accounts.testing import make_facilitator
+from roundtable.cocreation.testing import make_session
 from roundtable.core.models import AuditEntry
-from roundtable.core.testing import make_facilitator, make_session, run_tasks
+from roundtable.core.testing import run_tasks
 from roundtable.newsletter.models import Delivery, Issue, Subscriber
 from roundtable.newsletter.services import issue_send_start
 from roundtable.newsletter.tests.helpers import make_issue, make_subscriber, make_subscribers

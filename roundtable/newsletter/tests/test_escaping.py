@@ -5,7 +5,9 @@ import re
 import pytest
 from django.core import mail
 
-from roundtable.core.testing import make_coordinator, make_session, run_tasks
+from roundtable.accounts.testing import make_coordinator
+from roundtable.cocreation.testing import make_session
+from roundtable.core.testing import run_tasks
 from roundtable.newsletter.rendering import markdown_to_html
 from roundtable.newsletter.services import issue_send_start
 from roundtable.newsletter.tests.helpers import html_part, make_issue, make_subscriber

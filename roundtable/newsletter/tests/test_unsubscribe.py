@@ -4,7 +4,8 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from roundtable.core.testing import make_coordinator, run_tasks
+from roundtable.accounts.testing import make_coordinator
+from roundtable.core.testing import run_tasks
 from roundtable.newsletter.models import Subscriber, SubscriptionConsent
 from roundtable.newsletter.services import issue_send_start
 from roundtable.newsletter.tests.helpers import make_issue, make_subscriber, path_of

@@ -15,7 +15,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
 
-from roundtable.core.testing import make_coordinator, run_tasks
+from roundtable.accounts.testing import make_coordinator
+from roundtable.core.testing import run_tasks
 from roundtable.newsletter import sending
 from roundtable.newsletter.models import Delivery, Issue
 from roundtable.newsletter.services import issue_send_start

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from roundtable.bookings.models import Booking
-from roundtable.core.testing import make_programme, make_session
+from roundtable.cocreation.testing import make_programme, make_session
 from roundtable.people.models import Person
 from roundtable.records import services
 from roundtable.records.models import Output

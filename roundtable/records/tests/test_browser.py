@@ -5,10 +5,9 @@ gallery work from the keyboard."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-from roundtable.core.testing import make_session
+from roundtable.accounts.testing import sign_in_browser
+from roundtable.cocreation.testing import make_session
 from roundtable.records.tests.factories import (
     add_action,
     add_decision,
@@ -20,13 +19,6 @@ from roundtable.records.tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 @pytest.fixture
@@ -183,7 +175,7 @@ def test_story_so_far_page_has_no_axe_violations(page, axe, story):
 
 
 def test_coordinator_record_forms_have_no_axe_violations(page, axe, story, coordinator, live_server, tmp_path):
-    _sign_in(page, live_server, coordinator)
+    sign_in_browser(page, live_server, coordinator)
     session = story["session"]
 
     page.goto(f"/coordinator/sessions/{session.pk}/record/")

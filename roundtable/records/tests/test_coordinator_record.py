@@ -7,8 +7,9 @@ from django.template import Context, Template
 from django.test import Client
 from django.utils import timezone
 
+from roundtable.accounts.testing import make_coordinator, make_facilitator
+from roundtable.cocreation.testing import make_session
 from roundtable.core.models import AuditEntry
-from roundtable.core.testing import make_coordinator, make_facilitator, make_session
 from roundtable.records.models import Action, Decision, StoryChoice
 from roundtable.records.selectors import overdue_actions
 from roundtable.records.tests.factories import add_action, add_decision, add_image, attend, past_session

@@ -4,7 +4,8 @@ import pytest
 from django.test import Client
 
 from roundtable.accounts.models import ApiToken
-from roundtable.core.testing import make_facilitator, make_session
+from roundtable.accounts.testing import make_facilitator
+from roundtable.cocreation.testing import make_session
 from roundtable.records import services
 from roundtable.records.models import StoryChoice
 from roundtable.records.tests.factories import add_action, add_decision, add_image, add_text, past_session

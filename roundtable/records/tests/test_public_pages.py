@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from roundtable.core.testing import make_programme, make_session
+from roundtable.cocreation.testing import make_programme, make_session
 from roundtable.records import services
 from roundtable.records.models import StoryChoice
 from roundtable.records.tests.factories import (

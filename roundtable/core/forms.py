@@ -1,0 +1,112 @@
+"""The forms kit every app's forms share: GOV.UK date input (day, month, year), a forgiving
+time-of-day field, and Europe/London wall-clock times. Rendered with the GOV.UK partials in
+core/templates/govuk/."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+# --- GOV.UK date input (day, month, year) and a forgiving time-of-day field -------------------
+
+
+class GovukDateWidget(forms.MultiWidget):
+    template_name = "govuk/widgets/date.html"
+    parts = (("day", "Day", "govuk-input--width-2"), ("month", "Month", "govuk-input--width-2"),
+             ("year", "Year", "govuk-input--width-4"))  # fmt: skip
+
+    def __init__(self, attrs=None):
+        numeric = {"inputmode": "numeric", "autocomplete": "off"}
+        super().__init__({name: forms.TextInput(attrs=numeric) for name, _, _ in self.parts}, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for sub, (_, label, width) in zip(context["widget"]["subwidgets"], self.parts, strict=True):
+            sub["label"] = label
+            sub["attrs"]["class"] = f"{sub['attrs'].get('class', '')} govuk-date-input__input {width}".strip()
+        return context
+
+
+class GovukDateField(forms.Field):
+    """A date typed as day, month and year, with GOV.UK's messages ("… must include a month")."""
+
+    widget = GovukDateWidget
+
+    def __init__(self, *, what: str = "The date", **kwargs):
+        self.what = what
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault("required", f"Enter {what[0].lower() + what[1:]}")
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, date) or value is None:
+            return value
+        parts = [str(v or "").strip() for v in value]
+        if not any(parts):
+            return None
+        missing = [name for (name, _, _), part in zip(GovukDateWidget.parts, parts, strict=True) if not part]
+        if missing:
+            raise ValidationError(f"{self.what} must include a {' and '.join(missing)}", code="incomplete")
+        if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+            raise ValidationError(f"{self.what} must be a real date, like 27 3 2027", code="invalid")
+        try:
+            return date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            raise ValidationError(f"{self.what} must be a real date, like 27 3 2027", code="invalid") from None
+
+
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
+
+
+class TimeOfDayField(forms.Field):
+    """'13:30', '1:30pm', '9am' or '09.15' all work; the page shows times back as HH:MM."""
+
+    def __init__(self, *, what: str, **kwargs):
+        self.what = what
+        kwargs.setdefault("widget", forms.TextInput(attrs={"class": "govuk-input--width-5", "autocomplete": "off"}))
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault("required", f"Enter {what[0].lower() + what[1:]}")
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return value.strftime("%H:%M") if isinstance(value, time) else value
+
+    def to_python(self, value):
+        if isinstance(value, time) or value is None:
+            return value
+        text = str(value).strip()
+        if not text:
+            return None
+        match = _TIME.match(text) if len(text) <= 10 else None
+        if not match or (match.group(2) is None and match.group(3) is None):
+            raise ValidationError(f"Enter {self.what[0].lower() + self.what[1:]} like 13:30", code="invalid")
+        hour, minute, half = int(match.group(1)), int(match.group(2) or 0), (match.group(3) or "").lower()
+        if half:
+            if not 1 <= hour <= 12:
+                raise ValidationError(f"Enter {self.what[0].lower() + self.what[1:]} like 1:30pm", code="invalid")
+            hour = hour % 12 + (12 if half == "pm" else 0)
+        if hour > 23 or minute > 59:
+            raise ValidationError(f"{self.what} must be a real time, like 13:30", code="invalid")
+        return time(hour, minute)
+
+
+def london_datetime(day: date, at: time) -> datetime:
+    """The aware datetime for a Europe/London wall-clock time; refuses the hour the clocks skip."""
+    zone = timezone.get_default_timezone()
+    naive = datetime.combine(day, at)
+    aware = timezone.make_aware(naive, zone)
+    # (Through UTC: converting to the zone the datetime already has would change nothing.)
+    if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
+        raise ValidationError(
+            f"{at:%H:%M} does not exist on {day:%-d %B %Y} because the clocks go forward", code="no_such_time"
+        )
+    return aware
