@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+
+from roundtable.core.privatelinks import hash_token
 
 
 class UserManager(BaseUserManager["User"]):
@@ -56,10 +57,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_active and self.role == self.Role.COORDINATOR
 
 
-def _hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 class ApiToken(models.Model):
     """A bearer token for the API. Only its hash is stored; the raw value is shown once."""
 
@@ -75,13 +72,13 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user: User) -> tuple[ApiToken, str]:
         raw = settings.API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-        return cls.objects.create(user=user, token_hash=_hash_token(raw)), raw
+        return cls.objects.create(user=user, token_hash=hash_token(raw)), raw
 
     @classmethod
     def user_for(cls, raw: str) -> User | None:
         token = (
             cls.objects.select_related("user")
-            .filter(token_hash=_hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+            .filter(token_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
             .first()
         )
         return token.user if token else None

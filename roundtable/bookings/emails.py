@@ -29,7 +29,7 @@ def _booking_context(context: dict, *, with_link: bool = True, with_calendar: bo
     }
     if with_link and booking.status != Booking.Status.CANCELLED:
         # Minted at send time, so no live token ever sits in the outbox.
-        out["manage_url"] = settings.SITE_URL + reverse("bookings:manage", args=[ManageLink.mint(booking)])
+        out["manage_url"] = settings.SITE_URL + reverse("bookings:manage", args=[ManageLink.mint(booking=booking)])
     if with_calendar and booking.status != Booking.Status.CANCELLED:
         out["_attachments"] = [(f"session-{session.pk}.ics", session_ics(session), "text/calendar")]
     return out

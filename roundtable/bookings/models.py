@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from roundtable.cocreation.models import ReservedPlaces, Session
+from roundtable.core.privatelinks import PrivateLink
 from roundtable.people.models import Person
 
 
@@ -141,43 +138,26 @@ class AccessNeeds(models.Model):
         return not self.needs and not self.details.strip() and not self.prefer_not_to_say
 
 
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-class ManageLink(models.Model):
+class ManageLink(PrivateLink):
     """A private link to manage a booking without an account. Random, stored hashed, revocable.
     Each email mints its own, so older emails keep working until the booking is cancelled."""
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="manage_links")
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Manage link for booking {self.booking_id}"
 
     @classmethod
-    def mint(cls, booking: Booking) -> str:
-        raw = secrets.token_urlsafe(32)
-        cls.objects.create(booking=booking, token_hash=_hash(raw))
-        return raw
+    def lookup_queryset(cls) -> models.QuerySet[ManageLink]:
+        return cls.objects.select_related("booking__session__venue", "booking__person").exclude(
+            booking__status=Booking.Status.CANCELLED
+        )
 
     @classmethod
     def booking_for(cls, raw: str) -> Booking | None:
-        if not raw or len(raw) > 100:
-            return None
-        link = (
-            cls.objects.select_related("booking__session__venue", "booking__person")
-            .filter(token_hash=_hash(raw), revoked_at__isnull=True)
-            .exclude(booking__status=Booking.Status.CANCELLED)
-            .first()
-        )
+        """The booking a link belongs to, or None once it is cancelled or the link revoked."""
+        link = cls.find(raw)
         return link.booking if link else None
-
-    @classmethod
-    def revoke_all(cls, booking: Booking) -> int:
-        return cls.objects.filter(booking=booking, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 class ReminderSent(models.Model):

@@ -190,7 +190,7 @@ def booking_cancel(*, booking_id: int, actor=None, reason: str = "") -> tuple[Bo
     booking.cancelled_at = timezone.now()
     booking.waitlisted_at = None
     booking.save(update_fields=["status", "cancelled_at", "waitlisted_at", "updated_at"])
-    ManageLink.revoke_all(booking)
+    ManageLink.revoke_all(booking=booking)
     AccessNeeds.objects.filter(booking=booking, keep_on_file=False).delete()
     audit.log(actor, "booking.cancelled", booking, actor_label="" if actor else "participant", reason=reason)
     queue_email(

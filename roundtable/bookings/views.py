@@ -3,17 +3,11 @@ private link in their email. No account, no password; every write goes through t
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.core import signing
 from django.http import Http404
-from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
-from django.utils.decorators import decorator_from_middleware
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from roundtable.bookings.errors import BookingError, SignupClosed
@@ -24,6 +18,7 @@ from roundtable.bookings.services import CLOSED_MESSAGES, access_needs_update, b
 from roundtable.cocreation.selectors import public_session, signup_status
 from roundtable.core import audit
 from roundtable.core.pagecache import shared_page
+from roundtable.core.privatelinks import private_link_view, private_page
 from roundtable.core.ratelimit import signup_allowed
 
 # The confirmation pages take a signed, short-lived reference rather than a booking id, so nobody
@@ -39,14 +34,6 @@ CLOSED_HEADINGS = {
     "closed": "Sign-up has closed",
     "past": "This session has already happened",
 }
-
-
-def _private(response):
-    """Pages reached through a private link or a signed reference: never cached, never leaked
-    to another site through the Referer header."""
-    response["Referrer-Policy"] = "no-referrer"
-    add_never_cache_headers(response)
-    return response
 
 
 def _error_summary(form) -> list[tuple[str, str]]:
@@ -124,9 +111,10 @@ def signup(request, session_id: int):
 
 
 def _expired(request, what: str):
-    return _private(render(request, "bookings/reference_expired.html", {"what": what}, status=404))
+    return render(request, "bookings/reference_expired.html", {"what": what}, status=404)
 
 
+@private_page
 @require_http_methods(["GET"])
 def signed_up(request, session_id: int, reference: str):
     try:
@@ -150,47 +138,15 @@ def signed_up(request, session_id: int, reference: str):
         "show_booking": bool(data.get("new")) and booking.status != Booking.Status.CANCELLED,
         "position": booking.waiting_list_position(),
     }
-    return _private(render(request, "bookings/signed_up.html", context))
+    return render(request, "bookings/signed_up.html", context)
 
 
 # --- The private link ------------------------------------------------------------------------
 
 
-def _get_booking_for_link(token: str) -> Booking | None:
-    """The booking a private link belongs to, or None once it is cancelled or the link revoked."""
-    return ManageLink.booking_for(token)
-
-
-class _PrivatePageCsrf(CsrfViewMiddleware):
-    """The usual CSRF token check, accepting "Origin: null": browsers send that for every form
-    posted from a page with Referrer-Policy: no-referrer. The token check still applies, and the
-    secret in the URL is something a forging site cannot know either."""
-
-    def _origin_verified(self, request) -> bool:
-        return request.META.get("HTTP_ORIGIN") == "null" or super()._origin_verified(request)
-
-
-_private_page_csrf = decorator_from_middleware(_PrivatePageCsrf)
-
-
-def private_link(view):
-    """Load the booking from the link (or explain why the link no longer works); mark the page
-    private whatever the outcome."""
-
-    @_private_page_csrf
-    def load(request, token: str, *args, **kwargs):
-        booking = _get_booking_for_link(token)
-        if booking is None:
-            return render(request, "bookings/link_not_working.html", status=404)
-        return view(request, booking, token, *args, **kwargs)
-
-    @csrf_exempt  # exempt from the site-wide check only because _PrivatePageCsrf runs instead
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        # Outermost, so even a refused (403) response is private.
-        return _private(load(request, *args, **kwargs))
-
-    return wrapper
+# Load the booking from the link (or explain why the link no longer works); the page is private
+# whatever the outcome.
+private_link = private_link_view(ManageLink.booking_for, not_found_template="bookings/link_not_working.html")
 
 
 def _needs_for(booking: Booking) -> AccessNeeds | None:
@@ -201,8 +157,8 @@ def _needs_for(booking: Booking) -> AccessNeeds | None:
     return needs
 
 
+@private_link  # outermost, so every answer (a refusal too) is private
 @require_http_methods(["GET", "POST"])
-@private_link
 def manage(request, booking: Booking, token: str):
     http_status = 200
     if request.method == "POST":
@@ -226,8 +182,8 @@ def manage(request, booking: Booking, token: str):
     return render(request, "bookings/manage.html", context, status=http_status)
 
 
+@private_link  # outermost, so every answer (a refusal too) is private
 @require_http_methods(["GET", "POST"])
-@private_link
 def cancel(request, booking: Booking, token: str):
     if request.method == "POST":
         booking_cancel(booking_id=booking.pk)
@@ -236,6 +192,7 @@ def cancel(request, booking: Booking, token: str):
     return render(request, "bookings/cancel.html", {"booking": booking, "session": booking.session, "token": token})
 
 
+@private_page
 @require_http_methods(["GET"])
 def cancelled(request, reference: str):
     try:
@@ -247,7 +204,7 @@ def cancelled(request, reference: str):
     )
     if booking is None or booking.status != Booking.Status.CANCELLED:
         return _expired(request, "cancellation")
-    return _private(render(request, "bookings/cancelled.html", {"session": booking.session}))
+    return render(request, "bookings/cancelled.html", {"session": booking.session})
 
 
 # --- The public session page, where people see the places and sign up -----------------------

@@ -6,7 +6,7 @@ class EvaluationConfig(AppConfig):
     label = "evaluation"
 
     def ready(self) -> None:
+        from roundtable.core.logfilter import SECRET, register_private_paths
         from roundtable.evaluation import feedback  # noqa: F401  (registers the feedback emails' context builders)
-        from roundtable.evaluation.views_feedback import install_log_redaction
 
-        install_log_redaction()
+        register_private_paths(rf"(/feedback/give/){SECRET}")

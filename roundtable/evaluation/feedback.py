@@ -173,7 +173,7 @@ def _email_context(context: dict) -> dict:
     if request.answered:
         raise EmailNoLongerNeeded("they have already given their feedback")
     # Minted at send time, so no live token ever sits in the outbox.
-    token = FeedbackLink.mint(request)
+    token = FeedbackLink.mint(request=request)
     return {
         "person": request.booking.person,
         "session": request.session,

@@ -3,9 +3,6 @@ paper entry and exports."""
 
 from __future__ import annotations
 
-import logging
-import re
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
@@ -14,54 +11,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from roundtable.accounts.permissions import coordinator_required
-from roundtable.bookings.views import _private, _private_page_csrf
 from roundtable.cocreation.models import Session
 from roundtable.cocreation.selectors import get_session_for_user
+from roundtable.core.privatelinks import private_link_view, private_page
 from roundtable.evaluation import exports, feedback
 from roundtable.evaluation.forms_feedback import FeedbackForm, PaperFeedbackForm
 from roundtable.evaluation.models import AccessMet, FeedbackLink, FeedbackRequest, FeedbackResponse
 
-# --- Keeping the private link's token out of logs ---------------------------------------------
-
-PRIVATE_PATH = re.compile(r"(/feedback/give/)[^/\s?#\"']+")
-LOGGERS = ("django.request", "django.security.csrf", "django.server", "django.security", "gunicorn.access")
-
-
-class RedactFeedbackLinks(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a malformed record is not ours to fix
-            return True
-        cleaned = PRIVATE_PATH.sub(r"\1[private]", message)
-        path = getattr(getattr(record, "request", None), "path", "") or ""
-        if cleaned != message or PRIVATE_PATH.search(path):
-            record.msg, record.args, record.request = cleaned, (), None
-        return True
-
-
-def install_log_redaction() -> None:
-    for name in LOGGERS:
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, RedactFeedbackLinks) for f in logger.filters):
-            logger.addFilter(RedactFeedbackLinks())
-
-
 # --- The participant's form -------------------------------------------------------------------
 
 
-def _get_request_for_link(token: str) -> FeedbackRequest | None:
-    return FeedbackLink.request_for(token)
-
-
-def _give(request: HttpRequest, token: str) -> HttpResponse:
-    feedback_request = _get_request_for_link(token)
-    if feedback_request is None:
-        return render(request, "evaluation/feedback/link_not_working.html", status=404)
+@private_link_view(FeedbackLink.request_for, not_found_template="evaluation/feedback/link_not_working.html")
+@require_http_methods(["GET", "POST"])
+def give(request: HttpRequest, feedback_request: FeedbackRequest, token: str) -> HttpResponse:
     session = feedback_request.session
     if feedback_request.answered:
         return render(request, "evaluation/feedback/already_given.html", {"session": session})
@@ -87,19 +52,9 @@ def _give(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-# The usual CSRF token check, but accepting "Origin: null", which browsers send from pages
-# served with Referrer-Policy: no-referrer (as every private-link page is).
-_give_checked = _private_page_csrf(_give)
-
-
-@csrf_exempt  # exempt from the site-wide check only because _give_checked runs the check instead
-@require_http_methods(["GET", "POST"])
-def give(request: HttpRequest, token: str) -> HttpResponse:
-    return _private(_give_checked(request, token))
-
-
+@private_page
 def thanks(request: HttpRequest) -> HttpResponse:
-    return _private(render(request, "evaluation/feedback/thanks.html"))
+    return render(request, "evaluation/feedback/thanks.html")
 
 
 def _put_errors(form, error: ValidationError) -> None:

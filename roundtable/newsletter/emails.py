@@ -16,7 +16,7 @@ def newsletter_confirm(context: dict) -> dict:
     if subscriber is None or subscriber.status != Subscriber.Status.PENDING:
         raise EmailNoLongerNeeded("the subscription is no longer waiting for confirmation")
     # Minted now, in the worker: the raw token only ever exists inside this email.
-    raw = ConfirmationLink.mint(subscriber)
+    raw = ConfirmationLink.mint(subscriber=subscriber)
     return {
         "confirm_url": settings.SITE_URL + reverse("newsletter:confirm", args=[raw]),
         "link_days": CONFIRM_LINK_DAYS,

@@ -3,26 +3,15 @@ per subscriber per issue so a send can be watched, and resumed after a crash wit
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+
+from roundtable.core.privatelinks import PrivateLink
 
 CONFIRM_LINK_DAYS = 7
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def new_token() -> tuple[str, str]:
-    """A random token for a private link and the hash we keep of it (the raw value is never stored)."""
-    raw = secrets.token_urlsafe(32)
-    return raw, hash_token(raw)
 
 
 class SubscriberQuerySet(models.QuerySet["Subscriber"]):
@@ -77,31 +66,20 @@ class SubscriptionConsent(models.Model):
         return f"{self.get_event_display()} via {self.source}"
 
 
-class ConfirmationLink(models.Model):
+class ConfirmationLink(PrivateLink):
     """The link in a confirmation email. Each email mints its own, so any of them works until it expires."""
 
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="confirmation_links")
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)
+
+    max_age = timedelta(days=CONFIRM_LINK_DAYS)
 
     def __str__(self) -> str:
         return f"Confirmation link for {self.subscriber_id}"
 
     @classmethod
-    def mint(cls, subscriber: Subscriber) -> str:
-        raw, hashed = new_token()
-        cls.objects.create(subscriber=subscriber, token_hash=hashed)
-        return raw
-
-    @classmethod
-    def find(cls, raw: str) -> ConfirmationLink | None:
-        if not raw or len(raw) > 100:
-            return None
-        oldest = timezone.now() - timedelta(days=CONFIRM_LINK_DAYS)
-        return (
-            cls.objects.select_related("subscriber").filter(token_hash=hash_token(raw), created_at__gte=oldest).first()
-        )
+    def lookup_queryset(cls) -> models.QuerySet[ConfirmationLink]:
+        return cls.objects.select_related("subscriber")
 
 
 class IssueQuerySet(models.QuerySet["Issue"]):

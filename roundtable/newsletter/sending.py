@@ -34,7 +34,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from roundtable.newsletter.models import Delivery, Issue, Subscriber, new_token
+from roundtable.core.privatelinks import new_token
+from roundtable.newsletter.models import Delivery, Issue, Subscriber
 
 logger = logging.getLogger("roundtable.newsletter")
 

@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from roundtable.core import audit, ratelimit
 from roundtable.core.email import queue_email
+from roundtable.core.privatelinks import MAX_TOKEN_LENGTH, hash_token
 from roundtable.newsletter.models import (
     ConfirmationLink,
     Delivery,
     Issue,
     Subscriber,
     SubscriptionConsent,
-    hash_token,
 )
 
 # At most this many emails to one address per hour, whoever asks: a sign-up form must not become
@@ -125,7 +125,7 @@ def forget_unconfirmed(*, now=None) -> int:
 
 
 def subscriber_for_unsubscribe_token(raw: str) -> Subscriber | None:
-    if not raw or len(raw) > 100:
+    if not raw or len(raw) > MAX_TOKEN_LENGTH:
         return None
     delivery = Delivery.objects.select_related("subscriber").filter(unsubscribe_token_hash=hash_token(raw)).first()
     return delivery.subscriber if delivery else None

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from roundtable.core import ratelimit
 from roundtable.core.origin import posted_from_this_site
+from roundtable.core.privatelinks import private_link_view, private_page
 from roundtable.newsletter import services
 from roundtable.newsletter.forms import SignupForm
 from roundtable.newsletter.models import ConfirmationLink, Issue, Subscriber
@@ -66,11 +67,9 @@ def _link_not_working(request):
     return render(request, "newsletter/link_not_working.html", status=404)
 
 
+@private_link_view(ConfirmationLink.find, not_found_template="newsletter/link_not_working.html")
 @require_http_methods(["GET", "POST"])
-def confirm(request, token: str):
-    link = ConfirmationLink.find(token)
-    if link is None:
-        return _link_not_working(request)
+def confirm(request, link: ConfirmationLink, token: str):
     subscriber = link.subscriber
     if subscriber.status == Subscriber.Status.ACTIVE:
         return render(request, "newsletter/confirmed.html", {"already": True})
@@ -84,6 +83,7 @@ def confirm(request, token: str):
     return render(request, "newsletter/confirm.html", {"subscriber": subscriber})
 
 
+@private_page  # its own CSRF check respects the exemption below
 @csrf_exempt  # RFC 8058: mail programs POST here with no cookies; this view can only ever unsubscribe.
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):

@@ -95,7 +95,7 @@ def test_random_access_needs_from_the_private_link_never_crash(data):
         session = make_session(title="Manage hypothesis")
         Client().post(f"/sessions/{session.pk}/sign-up/", {"name": "Ruth", "email": "ruth@example.org"})
         booking = Booking.objects.get()
-    token = ManageLink.mint(booking)
+    token = ManageLink.mint(booking=booking)
     response = Client().post(f"/booking/{token}/", data)
     assert response.status_code in (302, 400)
     if response.status_code == 302:

@@ -25,7 +25,7 @@ def html(response) -> str:
 def booked(capacity=30, **fields):
     session = make_session(capacity=capacity)
     booking = signup(session, 1, name="Ruth", email="ruth@example.org", **fields).booking
-    return session, booking, ManageLink.mint(booking)
+    return session, booking, ManageLink.mint(booking=booking)
 
 
 def test_manage_page_shows_the_booking_and_its_place(client):
@@ -41,7 +41,7 @@ def test_manage_page_shows_waiting_list_number(client):
     signup(session, 1)
     signup(session, 2)
     mine = signup(session, 3, email="ruth@example.org").booking
-    page = client.get(f"/booking/{ManageLink.mint(mine)}/")
+    page = client.get(f"/booking/{ManageLink.mint(booking=mine)}/")
     assert "You are number 2 on the waiting list" in html(page)
 
 
@@ -99,7 +99,7 @@ def test_cancelling_asks_first_then_cancels_revokes_and_promotes(client):
     session = make_session(capacity=1)
     mine = signup(session, 1, email="ruth@example.org").booking
     waiting = signup(session, 2).booking
-    token = ManageLink.mint(mine)
+    token = ManageLink.mint(booking=mine)
 
     question = client.get(f"/booking/{token}/cancel/")
     assert "Are you sure you want to cancel?" in html(question)

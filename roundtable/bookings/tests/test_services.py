@@ -33,7 +33,7 @@ def test_cancelling_promotes_the_oldest_on_the_waiting_list_and_revokes_links():
     holder = signup(session, 1).booking
     first_waiting = signup(session, 2).booking
     signup(session, 3)
-    raw = ManageLink.mint(holder)
+    raw = ManageLink.mint(booking=holder)
     _, promoted = booking_cancel(booking_id=holder.pk)
     assert [b.pk for b in promoted] == [first_waiting.pk]
     assert ManageLink.booking_for(raw) is None

@@ -8,15 +8,13 @@ time, so the two cannot be matched up by the clock.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from roundtable.bookings.models import Booking
 from roundtable.cocreation.models import Session
+from roundtable.core.privatelinks import PrivateLink
 from roundtable.people.models import Person
 
 __all__ = [
@@ -64,10 +62,6 @@ CUBE_QUESTIONS = [
 ]
 
 
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 class FeedbackRequest(models.Model):
     """Asking one attendee for feedback on one session: one per booking, one answer, one reminder."""
 
@@ -86,32 +80,22 @@ class FeedbackRequest(models.Model):
         return f"Feedback request for booking {self.booking_id}"
 
 
-class FeedbackLink(models.Model):
-    """A private link in one email. Random, stored hashed; every email mints its own, and all of a
-    request's links stop working once it is answered."""
+class FeedbackLink(PrivateLink):
+    """A private link in one email. Random, stored hashed; every email mints its own. Once the
+    request is answered its links open only the "you have already given feedback" page."""
 
     request = models.ForeignKey(FeedbackRequest, on_delete=models.CASCADE, related_name="links")
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"Feedback link for request {self.request_id}"
 
     @classmethod
-    def mint(cls, request: FeedbackRequest) -> str:
-        raw = secrets.token_urlsafe(32)
-        cls.objects.create(request=request, token_hash=_hash(raw))
-        return raw
+    def lookup_queryset(cls) -> models.QuerySet[FeedbackLink]:
+        return cls.objects.select_related("request__session__venue", "request__booking__person")
 
     @classmethod
     def request_for(cls, raw: str) -> FeedbackRequest | None:
-        if not raw or len(raw) > 100:
-            return None
-        link = (
-            cls.objects.select_related("request__session__venue", "request__booking__person")
-            .filter(token_hash=_hash(raw))
-            .first()
-        )
+        link = cls.find(raw)
         return link.request if link else None
 
 

@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from roundtable.bookings.models import Booking
 from roundtable.cocreation.testing import make_session
+from roundtable.core.logfilter import RedactPrivateLinks
 from roundtable.core.models import AuditEntry, OutboundEmail
 from roundtable.core.schedule import enqueue_due_jobs
 from roundtable.core.testing import run_tasks
 from roundtable.evaluation import feedback
 from roundtable.evaluation.models import FeedbackLink, FeedbackRequest, FeedbackResponse
-from roundtable.evaluation.views_feedback import RedactFeedbackLinks
 from roundtable.people.models import Person
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -256,7 +256,7 @@ def test_a_wrong_link_explains_itself_and_stays_out_of_the_logs(client):
     record = logging.LogRecord(
         "django.request", logging.WARNING, __file__, 1, "Not Found: %s", ("/evaluation/feedback/give/SECRET123/",), None
     )
-    RedactFeedbackLinks().filter(record)
+    RedactPrivateLinks().filter(record)
     assert "SECRET123" not in record.getMessage()
 
 

@@ -46,7 +46,7 @@ def link():
     person = Person.objects.create(name="Ruth", email="ruth@example.org")
     booking = Booking.objects.create(session=session, person=person, status="attended")
     request = FeedbackRequest.objects.create(booking=booking, session=session, sent_at=timezone.now())
-    return f"/evaluation/feedback/give/{FeedbackLink.mint(request)}/", request
+    return f"/evaluation/feedback/give/{FeedbackLink.mint(request=request)}/", request
 
 
 def test_feedback_form_has_no_axe_violations_with_or_without_errors(page, axe, link):

@@ -74,10 +74,10 @@ def test_feedback_pages_are_for_coordinators_only(coordinator_client, past):
     stranger = Client()
     # Someone holding a private manage link (and a feedback link) is still a stranger here.
     holder = Client()
-    raw = ManageLink.mint(booking)
+    raw = ManageLink.mint(booking=booking)
     assert holder.get(f"/booking/{raw}/").status_code == 200
     request = FeedbackRequest.objects.create(booking=booking, session=session, sent_at=timezone.now())
-    assert holder.get(f"/evaluation/feedback/give/{FeedbackLink.mint(request)}/").status_code == 200
+    assert holder.get(f"/evaluation/feedback/give/{FeedbackLink.mint(request=request)}/").status_code == 200
 
     for url in _urls(session, paper):
         assert coordinator_client.get(url).status_code == 200, url

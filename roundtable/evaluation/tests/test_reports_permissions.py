@@ -92,7 +92,7 @@ def test_a_facilitator_is_refused_everywhere(client, reports):
 
 def test_a_participants_manage_link_opens_none_of_these(client, reports):
     result = signup(make_session())
-    token = ManageLink.mint(result.booking)
+    token = ManageLink.mint(booking=result.booking)
     assert client.get(reverse("bookings:manage", args=[token])).status_code == 200
     lists, objects, writes = _urls(*reports)
     for url in lists + objects:

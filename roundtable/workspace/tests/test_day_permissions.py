@@ -73,7 +73,7 @@ def test_a_missing_session_is_not_found_even_for_a_coordinator(coordinator_clien
 
 def test_a_participants_manage_link_opens_none_of_these(client, session):
     booking = Booking.objects.get(session=session)
-    token = ManageLink.mint(booking)
+    token = ManageLink.mint(booking=booking)
     manage = client.get(reverse("bookings:manage", args=[token]))
     assert manage.status_code == 200  # the link works for what it is for
     entries_before = AuditEntry.objects.count()

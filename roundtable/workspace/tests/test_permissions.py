@@ -153,7 +153,7 @@ def test_facilitator_never_sees_access_needs_and_no_view_is_logged(client, world
 
 
 def test_participant_with_a_manage_link_opens_nothing_here(client, world):
-    raw = ManageLink.mint(world["booking"])
+    raw = ManageLink.mint(booking=world["booking"])
     assert client.get(reverse("bookings:manage", args=[raw])).status_code == 200
     client.cookies["manage_token"] = raw
     for url in list_urls(world) + object_urls(world):

@@ -48,7 +48,7 @@ def test_strangers_are_sent_to_sign_in_and_facilitators_are_refused(client):
 
 def test_a_manage_link_opens_neither_page(client):
     booking = signup(make_session(), name="Pat").booking
-    token = ManageLink.mint(booking)
+    token = ManageLink.mint(booking=booking)
     client.get(reverse("bookings:manage", args=[token]))
     for url in (AUDIT, OUTBOX, f"{OUTBOX}?token={token}"):
         assert client.get(url).status_code == 302

@@ -3,6 +3,10 @@
 Django logs each 4xx/5xx response with its path ("Not Found: /booking/<token>/"), and so do the
 CSRF check and the development server. This filter rewrites those lines before any handler sees
 them, and drops the request object they carry (handlers such as the admin mailer print its URL).
+
+Each app registers the paths of its private pages from its `AppConfig.ready()`:
+`register_private_paths(r"(/booking/)[^/\\s?#\"']+")`. A pattern's first group is what stays;
+the rest of the match becomes "[private]". `SECRET` is the usual rest: one path segment.
 """
 
 from __future__ import annotations
@@ -10,13 +14,27 @@ from __future__ import annotations
 import logging
 import re
 
-PRIVATE_PATH = re.compile(r"(/booking/)(?!cancelled/)[^/\s?#\"']+")
-PRIVATE_REF = re.compile(r"(/booking/cancelled/|/signed-up/)[^/\s?#\"']+")
 LOGGERS = ("django.request", "django.security.csrf", "django.server", "django.security", "gunicorn.access")
+# One path segment: what a token (or a signed reference) looks like in a URL or a log line.
+SECRET = r"[^/\s?#\"']+"
+
+_patterns: list[re.Pattern[str]] = []
+
+
+def register_private_paths(*patterns: str | re.Pattern[str]) -> None:
+    """Add paths whose secret part must never reach a log (first group kept, the rest redacted)."""
+    for pattern in patterns:
+        compiled = re.compile(pattern) if isinstance(pattern, str) else pattern
+        if compiled.groups < 1:
+            raise ValueError(f"{compiled.pattern!r} needs a first group: the part of the path to keep")
+        if compiled.pattern not in {p.pattern for p in _patterns}:
+            _patterns.append(compiled)
 
 
 def redact(text: str) -> str:
-    return PRIVATE_REF.sub(r"\1[private]", PRIVATE_PATH.sub(r"\1[private]", text))
+    for pattern in _patterns:
+        text = pattern.sub(r"\1[private]", text)
+    return text
 
 
 class RedactPrivateLinks(logging.Filter):
