@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -22,11 +23,15 @@ from roundtable.core.writer_turn import write_transaction
 from roundtable.people.models import ConsentRecord
 from roundtable.people.services import (
     HEALTH_DATA_WORDING,
+    PersonDetails,
     consent_record,
     person_fill_blanks,
     person_find_or_add,
     person_upsert,
 )
+
+if TYPE_CHECKING:
+    from roundtable.accounts.models import User
 
 
 class BookingError(Exception):
@@ -170,7 +175,8 @@ def _counts_under_lock(session: Session, now: datetime) -> _Counts:
         cursor.execute(sql, [*Booking.HOLDING_PLACE, waiting, waiting, session.pk, adapt(now), session.pk])
         taken, waiting_count, last_waitlisted_at, active_pools = cursor.fetchone()
     if isinstance(last_waitlisted_at, str):  # SQLite hands back the stored text (UTC)
-        last_waitlisted_at = parse_datetime(last_waitlisted_at).replace(tzinfo=UTC)
+        parsed = parse_datetime(last_waitlisted_at)
+        last_waitlisted_at = parsed.replace(tzinfo=UTC) if parsed is not None else None
     return _Counts(taken or 0, waiting_count or 0, last_waitlisted_at, active_pools or 0)
 
 
@@ -224,7 +230,7 @@ def booking_create(
     heard_about: str = "",
     wants_updates: bool = False,
     source: str = Booking.Source.WEB,
-    taken_by=None,
+    taken_by: User | None = None,
 ) -> SignupResult:
     """Sign a person up: a place if one is free, otherwise the end of the waiting list.
 
@@ -234,7 +240,13 @@ def booking_create(
     # Who is signing up is found, or added, before the session is locked: on PostgreSQL that keeps
     # the lock (which every sign-up for this session queues on) short; on SQLite the transaction
     # holds the write lock from its start anyway. A refused sign-up rolls all of it back.
-    details = {"name": name, "phone": phone, "pronouns": pronouns, "interests": interests, "perspectives": perspectives}
+    details: PersonDetails = {
+        "name": name,
+        "phone": phone,
+        "pronouns": pronouns,
+        "interests": interests,
+        "perspectives": perspectives,
+    }
     person, added = person_find_or_add(email=email, **details)
 
     session = _lock_session(session_id)
@@ -303,7 +315,7 @@ def booking_create(
     return SignupResult(booking=booking, created=True, waiting_list_position=position)
 
 
-def _promote_waiting(session: Session, actor=None) -> list[Booking]:
+def _promote_waiting(session: Session, actor: User | None = None) -> list[Booking]:
     """Fill free places from the waiting list, oldest first, respecting balanced places: someone
     who cannot take a held place is passed over only while no open place is free. Call with the
     session locked."""
@@ -340,7 +352,7 @@ def _promote_waiting(session: Session, actor=None) -> list[Booking]:
 
 
 @transaction.atomic
-def promote_waiting_list(*, session_id: int, actor=None) -> list[Booking]:
+def promote_waiting_list(*, session_id: int, actor: User | None = None) -> list[Booking]:
     """Give free places to the waiting list now (e.g. when held places are released)."""
     session = _lock_session(session_id)
     if session.signup_state() in ("cancelled", "past", "draft"):
@@ -349,8 +361,11 @@ def promote_waiting_list(*, session_id: int, actor=None) -> list[Booking]:
 
 
 @transaction.atomic
-def booking_cancel(*, booking_id: int, actor=None, reason: str = "") -> tuple[Booking, list[Booking]]:
-    """Cancel a booking, revoke its private links, and give its place to the waiting list."""
+def booking_cancel(
+    *, booking_id: int, actor: User | str | None = None, reason: str = ""
+) -> tuple[Booking, list[Booking]]:
+    """Cancel a booking, revoke its private links, and give its place to the waiting list. The
+    actor is None when the participant cancels, a label when a command does (see audit.log)."""
     current = Booking.objects.only("session_id").get(pk=booking_id)
     session = _lock_session(current.session_id)
     booking = Booking.objects.select_related("person").get(pk=booking_id)
@@ -392,7 +407,7 @@ def _lock_booking(booking_id: int) -> tuple[Session, Booking]:
 
 
 @transaction.atomic
-def booking_mark_attendance(*, booking_id: int, attended: bool | None, actor) -> Booking:
+def booking_mark_attendance(*, booking_id: int, attended: bool | None, actor: User) -> Booking:
     """Check-in: attended=True marks attended, False marks no-show, None undoes (back to confirmed)."""
     session, booking = _lock_booking(booking_id)
     if booking.status in (Booking.Status.CANCELLED, Booking.Status.WAITLISTED):
@@ -406,7 +421,7 @@ def booking_mark_attendance(*, booking_id: int, attended: bool | None, actor) ->
 
 
 @transaction.atomic
-def booking_move_to_waiting_list(*, booking_id: int, actor) -> tuple[Booking, list[Booking]]:
+def booking_move_to_waiting_list(*, booking_id: int, actor: User) -> tuple[Booking, list[Booking]]:
     """Give up a confirmed place: the person goes to the end of the waiting list and the place is
     offered, in order, to those already waiting."""
     session, booking = _lock_booking(booking_id)
@@ -416,7 +431,7 @@ def booking_move_to_waiting_list(*, booking_id: int, actor) -> tuple[Booking, li
     return booking, others_promoted
 
 
-def _promote_after_freeing(session: Session, booking: Booking, actor) -> list[Booking]:
+def _promote_after_freeing(session: Session, booking: Booking, actor: User) -> list[Booking]:
     # Promote the people already waiting before this person joins the list, so they are not handed
     # straight back the place they just left.
     booking.status = Booking.Status.CANCELLED
@@ -438,7 +453,7 @@ def _promote_after_freeing(session: Session, booking: Booking, actor) -> list[Bo
 
 
 @transaction.atomic
-def booking_promote(*, booking_id: int, actor) -> Booking:
+def booking_promote(*, booking_id: int, actor: User) -> Booking:
     """Promote one person from the waiting list by hand, if a place is free. A coordinator may use a
     place held for balanced places; they may never go over capacity."""
     session, booking = _lock_booking(booking_id)
@@ -466,12 +481,14 @@ def booking_promote(*, booking_id: int, actor) -> Booking:
 
 
 @transaction.atomic
-def booking_walk_in(*, session_id: int, name: str, email: str = "", actor, **details) -> Booking:
+def booking_walk_in(
+    *, session_id: int, name: str, email: str = "", pronouns: str = "", phone: str = "", actor: User
+) -> Booking:
     """Someone who turns up on the day: add them as attended, even if the list was full (they are
     in the room). Without an email they get a placeholder address that is never mailed."""
     session = _lock_session(session_id)
     address = email.strip() or f"walk-in-{timezone.now():%Y%m%d%H%M%S%f}@walk-in.invalid"
-    person = person_upsert(email=address, name=name, **details)
+    person = person_upsert(email=address, name=name, pronouns=pronouns, phone=phone)
     booking, _ = Booking.objects.update_or_create(
         session=session,
         person=person,

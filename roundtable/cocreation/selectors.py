@@ -9,14 +9,14 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from roundtable.cocreation.models import AgendaItem, Session
+from roundtable.cocreation.models import AgendaItem, Session, SessionQuerySet
 
 
 def places_left(session: Session) -> int:
-    return max(session.capacity - session.places_taken, 0)
+    return session.places_left
 
 
-def public_session_list(*, when: str = "upcoming"):
+def public_session_list(*, when: str = "upcoming") -> SessionQuerySet:
     qs = Session.objects.public().select_related("venue", "programme").with_place_counts()
     return qs.past() if when == "past" else qs.upcoming()
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from roundtable.accounts.permissions import coordinator_required
+from roundtable.accounts.permissions import acting_user, coordinator_required
 from roundtable.cocreation.models import Session
 from roundtable.records import digest, selectors, services
 from roundtable.records.forms import ActionForm, DecisionForm, OutputForm
@@ -124,7 +124,7 @@ def output_add(request: HttpRequest, session_id: int, kind: str) -> HttpResponse
         try:
             output = services.output_create(
                 session=session,
-                actor=request.user,
+                actor=acting_user(request),
                 kind=kind,
                 upload=form.cleaned_data.get("upload"),
                 **{
@@ -159,7 +159,7 @@ def output_edit(request: HttpRequest, output_id: int) -> HttpResponse:
         try:
             services.output_update(
                 output=output,
-                actor=request.user,
+                actor=acting_user(request),
                 upload=form.cleaned_data.get("upload"),
                 **{
                     k: form.cleaned_data.get(k, "")
@@ -189,7 +189,7 @@ def output_edit(request: HttpRequest, output_id: int) -> HttpResponse:
 def output_delete(request: HttpRequest, output_id: int) -> HttpResponse:
     output = _get_output_for_user(request, output_id)
     if request.method == "POST":
-        services.output_delete(output=output, actor=request.user)
+        services.output_delete(output=output, actor=acting_user(request))
         messages.success(request, f"Deleted “{output.caption}”.")
         return redirect(_record_url(output.session_id, "outputs"))
     return render(
@@ -224,7 +224,7 @@ def decision_add(request: HttpRequest, session_id: int) -> HttpResponse:
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            decision = services.decision_create(session=session, actor=request.user, **_decision_args(form))
+            decision = services.decision_create(session=session, actor=acting_user(request), **_decision_args(form))
         except ValidationError as error:
             _put_errors(form, error)
         else:
@@ -249,7 +249,7 @@ def decision_edit(request: HttpRequest, decision_id: int) -> HttpResponse:
     form = DecisionForm(request.POST or None, initial=DecisionForm.initial_for(decision))
     if request.method == "POST" and form.is_valid():
         try:
-            services.decision_update(decision=decision, actor=request.user, **_decision_args(form))
+            services.decision_update(decision=decision, actor=acting_user(request), **_decision_args(form))
         except ValidationError as error:
             _put_errors(form, error)
         else:
@@ -273,7 +273,7 @@ def decision_edit(request: HttpRequest, decision_id: int) -> HttpResponse:
 def decision_delete(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = _get_decision_for_user(request, decision_id)
     if request.method == "POST":
-        services.decision_delete(decision=decision, actor=request.user)
+        services.decision_delete(decision=decision, actor=acting_user(request))
         messages.success(request, "Deleted the decision and its actions.")
         return redirect(_record_url(decision.session_id, "decisions"))
     return render(
@@ -306,7 +306,7 @@ def action_add(request: HttpRequest, decision_id: int) -> HttpResponse:
     form = ActionForm(request.POST or None, initial={"owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_create(decision=decision, actor=request.user, **_action_args(form))
+            services.action_create(decision=decision, actor=acting_user(request), **_action_args(form))
         except ValidationError as error:
             _put_errors(form, error)
         else:
@@ -332,7 +332,7 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
     form = ActionForm(request.POST or None, initial=ActionForm.initial_for(action))
     if request.method == "POST" and form.is_valid():
         try:
-            updated = services.action_update(action=action, actor=request.user, **_action_args(form))
+            updated = services.action_update(action=action, actor=acting_user(request), **_action_args(form))
         except ValidationError as error:
             _put_errors(form, error)
         else:
@@ -380,7 +380,7 @@ def story_choose(request: HttpRequest, session_id: int) -> HttpResponse:
         item = pool.get(int(item_id)) if item_id.isdigit() and len(item_id) < 19 else None
         if item is None or (choice and choice not in StoryChoice.Choice.values):
             raise Http404("No such item in this story")
-        services.story_choose(session=session, actor=request.user, choice=choice, **{kind: item})
+        services.story_choose(session=session, actor=acting_user(request), choice=choice, **{kind: item})
         label = {"pinned": "will always be shown", "hidden": "will be left out"}.get(
             choice, "will be picked automatically"
         )
