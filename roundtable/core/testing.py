@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.core.management import call_command
 from django.utils import timezone
@@ -11,28 +12,31 @@ from django.utils import timezone
 from roundtable.accounts.models import User
 from roundtable.cocreation.models import AgendaItem, Programme, Session, Venue
 
+if TYPE_CHECKING:
+    from roundtable.bookings.services import SignupResult
+
 _counter = itertools.count(1)
 PASSWORD = "correct horse battery staple"
 
 
-def make_coordinator(email: str = "coordinator@example.org", **extra) -> User:
+def make_coordinator(email: str = "coordinator@example.org", **extra: Any) -> User:
     extra.setdefault("name", "Sam Coordinator")
     return User.objects.create_user(email=email, password=PASSWORD, role=User.Role.COORDINATOR, **extra)
 
 
-def make_facilitator(email: str = "facilitator@example.org", **extra) -> User:
+def make_facilitator(email: str = "facilitator@example.org", **extra: Any) -> User:
     extra.setdefault("name", "Alex Facilitator")
     return User.objects.create_user(email=email, password=PASSWORD, role=User.Role.FACILITATOR, **extra)
 
 
-def make_programme(**extra) -> Programme:
+def make_programme(**extra: Any) -> Programme:
     n = next(_counter)
     extra.setdefault("name", f"Building the Centre together {n}")
     extra.setdefault("slug", f"building-{n}")
     return Programme.objects.create(**extra)
 
 
-def make_venue(**extra) -> Venue:
+def make_venue(**extra: Any) -> Venue:
     extra.setdefault("name", "Community Hall")
     extra.setdefault("address", "1 Example Street\nLondon")
     extra.setdefault("postcode", "N1C 4AA")
@@ -44,7 +48,7 @@ def make_venue(**extra) -> Venue:
     return Venue.objects.create(**extra)
 
 
-def make_session(*, capacity: int = 30, days_ahead: int = 14, venue: Venue | None = None, **extra) -> Session:
+def make_session(*, capacity: int = 30, days_ahead: int = 14, venue: Venue | None = None, **extra: Any) -> Session:
     start = extra.pop("starts_at", None) or (timezone.now() + timedelta(days=days_ahead)).replace(
         hour=13, minute=30, second=0, microsecond=0
     )
@@ -71,7 +75,7 @@ def add_agenda(session: Session) -> None:
     AgendaItem.objects.create(session=session, starts_at=time(15, 20), title="What we decided")
 
 
-def signup(session: Session, n: int | None = None, **fields):
+def signup(session: Session, n: int | None = None, **fields: Any) -> SignupResult:
     from roundtable.bookings.services import booking_create
 
     n = n if n is not None else next(_counter)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 from datetime import timedelta
 from email import message_from_bytes, policy
+from typing import TYPE_CHECKING
 
 import pytest
 from django.urls import reverse
@@ -13,6 +14,9 @@ from django.utils import timezone
 
 from roundtable.core.models import OutboundEmail
 from roundtable.core.testing import make_session, run_tasks, signup
+
+if TYPE_CHECKING:
+    from aiosmtpd.controller import Controller
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,7 +44,7 @@ class LocalSMTPServer:
     def __init__(self, port: int):
         self.port = port
         self.mailbox = Mailbox()
-        self._controller = None
+        self._controller: Controller | None = None
 
     def start(self) -> None:
         from aiosmtpd.controller import Controller
