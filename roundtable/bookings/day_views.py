@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from roundtable.accounts.permissions import coordinator_required, team_required
 from roundtable.bookings import briefing, printables
-from roundtable.bookings.models import Booking
+from roundtable.bookings.models import AccessArrangement, Booking
 from roundtable.bookings.services import BookingStateError, booking_mark_attendance, booking_walk_in
 from roundtable.cocreation.models import Session
 from roundtable.core import audit
@@ -107,7 +107,9 @@ def arrangement_update(request, session_id: int, need: str):
         actor=request.user,
     )
     label = briefing.NEED_LABELS[need]
-    messages.success(request, f"Saved: {label} – {dict(form.fields['status'].choices)[form.cleaned_data['status']]}.")
+    messages.success(
+        request, f"Saved: {label} – {dict(AccessArrangement.Status.choices)[form.cleaned_data['status']]}."
+    )
     return HttpResponseRedirect(reverse("day:access_briefing", args=[session.pk]) + f"#need-{need}")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.core import signing
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -141,7 +141,7 @@ def signed_up(request, session_id: int, reference: str):
         return _expired(request, "confirmation")
     booking = (
         Booking.objects.select_related("session__venue", "person")
-        .filter(pk=data.get("b"), session_id=session_id)
+        .filter(pk=data.get("b", 0), session_id=session_id)
         .first()
     )
     if booking is None:
@@ -170,8 +170,9 @@ class _PrivatePageCsrf(CsrfViewMiddleware):
     posted from a page with Referrer-Policy: no-referrer. The token check still applies, and the
     secret in the URL is something a forging site cannot know either."""
 
-    def _origin_verified(self, request) -> bool:
-        return request.META.get("HTTP_ORIGIN") == "null" or super()._origin_verified(request)
+    def _origin_verified(self, request: HttpRequest) -> bool:
+        # django-stubs leave out this private method of CsrfViewMiddleware.
+        return request.META.get("HTTP_ORIGIN") == "null" or super()._origin_verified(request)  # type: ignore[misc]
 
 
 _private_page_csrf = decorator_from_middleware(_PrivatePageCsrf)
@@ -247,7 +248,7 @@ def cancelled(request, reference: str):
     except signing.BadSignature:
         return _expired(request, "cancellation")
     booking = (
-        Booking.objects.select_related("session").filter(pk=data.get("b") if isinstance(data, dict) else None).first()
+        Booking.objects.select_related("session").filter(pk=data.get("b", 0) if isinstance(data, dict) else 0).first()
     )
     if booking is None or booking.status != Booking.Status.CANCELLED:
         return _expired(request, "cancellation")
