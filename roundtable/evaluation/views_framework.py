@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -373,7 +373,7 @@ def _period(request: HttpRequest) -> tuple[date, date]:
 
 
 @coordinator_required
-def indicators_csv(request: HttpRequest) -> HttpResponse:
+def indicators_csv(request: HttpRequest) -> StreamingHttpResponse:
     start, end = _period(request)
     indicators = list(Indicator.objects.select_related("aim").order_by("aim__position", "aim_id", "position", "id"))
     return exports.indicator_values_csv(indicators=indicators, start=start, end=end)
@@ -494,14 +494,15 @@ def evidence_delete(request: HttpRequest, evidence_id: int) -> HttpResponse:
 
 
 @coordinator_required(hide=True)
-def evidence_document(request: HttpRequest, evidence_id: int) -> HttpResponse:
+def evidence_document(request: HttpRequest, evidence_id: int) -> FileResponse:
     evidence = _get_evidence_for_user(request, evidence_id)
-    if not evidence.document:
+    name = evidence.document.name
+    if not name:
         raise Http404("No document")
-    ext = evidence.document.name.rsplit(".", 1)[-1].lower()
+    ext = name.rsplit(".", 1)[-1].lower()
     content_type = services.DOCUMENT_TYPES.get(ext, ("application/octet-stream", None))[0]
     try:
-        handle = default_storage.open(evidence.document.name, "rb")
+        handle = default_storage.open(name, "rb")
     except FileNotFoundError:
         raise Http404("The document is missing from storage") from None
     response = FileResponse(

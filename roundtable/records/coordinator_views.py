@@ -17,7 +17,7 @@ from roundtable.records.forms import ActionForm, DecisionForm, OutputForm
 from roundtable.records.models import Action, ActionStatus, Decision, Output, StoryChoice, UpdateBatch
 
 KIND_SLUGS = {"photo": Output.Kind.IMAGE, "text": Output.Kind.TEXT, "audio": Output.Kind.AUDIO}
-KIND_NAMES = {
+KIND_NAMES: dict[str, str] = {
     Output.Kind.IMAGE: "a photo",
     Output.Kind.TEXT: "a text or quote",
     Output.Kind.AUDIO: "an audio recording",
@@ -376,11 +376,21 @@ def story_choose(request: HttpRequest, session_id: int) -> HttpResponse:
     if request.method == "POST":
         kind, item_id, choice = request.POST.get("kind"), request.POST.get("item", ""), request.POST.get("choice", "")
         decisions, outputs, _ = selectors.story_candidates(session)
-        pool = {"decision": {d.pk: d for d in decisions}, "output": {o.pk: o for o in outputs}}.get(kind or "", {})
+        pools: dict[str, dict[int, Decision | Output]] = {
+            "decision": {d.pk: d for d in decisions},
+            "output": {o.pk: o for o in outputs},
+        }
+        pool = pools.get(kind or "", {})
         item = pool.get(int(item_id)) if item_id.isdigit() and len(item_id) < 19 else None
         if item is None or (choice and choice not in StoryChoice.Choice.values):
             raise Http404("No such item in this story")
-        services.story_choose(session=session, actor=acting_user(request), choice=choice, **{kind: item})
+        services.story_choose(
+            session=session,
+            actor=acting_user(request),
+            choice=choice,
+            decision=item if isinstance(item, Decision) else None,
+            output=item if isinstance(item, Output) else None,
+        )
         label = {"pinned": "will always be shown", "hidden": "will be left out"}.get(
             choice, "will be picked automatically"
         )

@@ -110,7 +110,7 @@ def session_record(session: Session, *, include_private: bool) -> Record:
 T = TypeVar("T")
 
 
-def neighbours(items: list[T], current: T) -> tuple[T | None, T | None]:
+def neighbours(items: Sequence[T], current: T) -> tuple[T | None, T | None]:
     index = items.index(current)
     return (items[index - 1] if index > 0 else None, items[index + 1] if index + 1 < len(items) else None)
 
