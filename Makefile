@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: demo dev test test-fast lint bench bench-pretix install assets clean-db
+.PHONY: demo dev test test-fast lint typecheck bench bench-pretix install assets clean-db
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ test: assets
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# mypy with django-stubs (settings in pyproject.toml): services, selectors and core must be fully annotated.
+typecheck: install
+	$(BIN)/mypy roundtable config
 
 # Each benchmark prints its own table; together they cover the figures the issues ask for.
 bench: assets

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 BATCH = 5_000
@@ -134,8 +134,8 @@ def generate(
         rows = []
         for n in range(sessions):
             day = end - timedelta(days=round(n * span_days / max(sessions, 1)))
-            starts = timezone.make_aware(timezone.datetime(day.year, day.month, day.day, 13, 30), zone)
-            status = Session.Status.CANCELLED if rng.random() < 0.03 else Session.Status.PUBLISHED
+            starts = timezone.make_aware(datetime(day.year, day.month, day.day, 13, 30), zone)
+            status: str = Session.Status.CANCELLED if rng.random() < 0.03 else Session.Status.PUBLISHED
             rows.append(
                 Session(
                     title=f"Co-creation session {n + 1}",
@@ -151,15 +151,15 @@ def generate(
         session_objs = Session.objects.bulk_create(rows, batch_size=BATCH)
 
         say(f"people: {people:,}")
-        rows = []
+        person_rows: list[Person] = []
         for n in range(people):
             picks = (
                 rng.sample(PERSPECTIVES[:-1], k=rng.choice([0, 1, 1, 1, 2]))
                 if rng.random() > 0.05
                 else ["prefer_not_to_say"]
             )
-            rows.append(Person(email=f"p{seed}-{n}@bench.example.org", name=f"Person {n}", perspectives=picks))
-        person_ids = [p.pk for p in Person.objects.bulk_create(rows, batch_size=BATCH)]
+            person_rows.append(Person(email=f"p{seed}-{n}@bench.example.org", name=f"Person {n}", perspectives=picks))
+        person_ids = [p.pk for p in Person.objects.bulk_create(person_rows, batch_size=BATCH)]
         if person_ids[0] is None:  # backends that do not return ids from bulk inserts
             person_ids = list(
                 Person.objects.filter(email__endswith="@bench.example.org").order_by("id").values_list("id", flat=True)
@@ -169,7 +169,7 @@ def generate(
         per_session = max(bookings // max(sessions, 1), 1)
         attended: list[tuple[int, int]] = []
         made = 0
-        rows = []
+        booking_rows: list[Booking] = []
         for session in session_objs:
             count = min(per_session, bookings - made, len(person_ids))
             if count <= 0:
@@ -185,25 +185,25 @@ def generate(
                     if roll < 0.95
                     else "confirmed"
                 )
-                rows.append(Booking(session_id=session.pk, person_id=person_id, status=status))
+                booking_rows.append(Booking(session_id=session.pk, person_id=person_id, status=status))
                 if status == "attended" and session.status == Session.Status.PUBLISHED:
                     attended.append((session.pk, person_id))
             made += count
-            if len(rows) >= BATCH:
-                Booking.objects.bulk_create(rows, batch_size=BATCH)
-                rows = []
-        Booking.objects.bulk_create(rows, batch_size=BATCH)
+            if len(booking_rows) >= BATCH:
+                Booking.objects.bulk_create(booking_rows, batch_size=BATCH)
+                booking_rows = []
+        Booking.objects.bulk_create(booking_rows, batch_size=BATCH)
 
         say(f"feedback: {feedback:,}")
         starts_of = {s.pk: s.starts_at for s in session_objs}
-        rows = []
+        feedback_rows: list[FeedbackResponse] = []
         for session_id, person_id in rng.sample(attended, min(feedback, len(attended))):
             anonymous = rng.random() < 0.3
             scores = {
                 name: rng.choice([2, 3, 4, 4, 5, 5, None])
                 for name in ("voice_heard", "ways_to_contribute", "things_that_matter", "led_to_change", "feeling")
             }
-            rows.append(
+            feedback_rows.append(
                 FeedbackResponse(
                     session_id=session_id,
                     person_id=None if anonymous else person_id,
@@ -216,10 +216,10 @@ def generate(
                     submitted_on=timezone.localtime(starts_of[session_id]).date() + timedelta(days=2),
                 )
             )
-            if len(rows) >= BATCH:
-                FeedbackResponse.objects.bulk_create(rows, batch_size=BATCH)
-                rows = []
-        FeedbackResponse.objects.bulk_create(rows, batch_size=BATCH)
+            if len(feedback_rows) >= BATCH:
+                FeedbackResponse.objects.bulk_create(feedback_rows, batch_size=BATCH)
+                feedback_rows = []
+        FeedbackResponse.objects.bulk_create(feedback_rows, batch_size=BATCH)
 
         say("decisions and actions")
         decisions = Decision.objects.bulk_create(

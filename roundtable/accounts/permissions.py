@@ -65,6 +65,18 @@ def check_role(request: HttpRequest, roles: Iterable[str], *, hide: bool = False
     return None
 
 
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user behind a view that one of the checks below let through.
+
+    `request.user` may be anonymous as far as the type checker knows; behind the checks it never
+    is, and if a view without them calls this, the visitor is refused rather than let in.
+    """
+    user = request.user
+    if not isinstance(user, User) or not user.is_active:
+        raise PermissionDenied
+    return user
+
+
 def role_required(roles: Iterable[str], *, hide: bool = False) -> Callable:
     roles = tuple(roles)
 

@@ -27,5 +27,14 @@ class SignupThrottle(BaseThrottle):
         return signup_allowed(request)
 
 
+def token_user(request: HttpRequest) -> User:
+    """The coordinator whose token let a `coordinator_token` operation run. django-ninja sets
+    `request.auth` to what `authenticate` returned, an attribute HttpRequest's types do not know."""
+    user = getattr(request, "auth", None)
+    if not isinstance(user, User):
+        raise AssertionError("token_user() is only for operations behind coordinator_token")
+    return user
+
+
 coordinator_token = CoordinatorToken()
 signup_throttle = SignupThrottle()

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Body, Router, Status
 from ninja.errors import HttpError
 
-from roundtable.api.auth import coordinator_token, signup_throttle
+from roundtable.api.auth import coordinator_token, signup_throttle, token_user
 from roundtable.api.fields import iso
 from roundtable.api.schemas import (
     BookingList,
@@ -143,7 +143,7 @@ def cancel_booking(request: HttpRequest, booking_id: int, payload: CancelIn | No
         raise HttpError(404, BOOKING_NOT_FOUND)
     try:
         booking, promoted = booking_cancel(
-            booking_id=booking_id, actor=request.auth, reason=payload.reason if payload else ""
+            booking_id=booking_id, actor=token_user(request), reason=payload.reason if payload else ""
         )
     except Booking.DoesNotExist:
         raise HttpError(404, BOOKING_NOT_FOUND) from None

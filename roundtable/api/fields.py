@@ -8,10 +8,13 @@ surrogates from JSON escapes like "\\ud800") so bad input becomes a 422 naming t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+from annotated_types import GroupedMetadata
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
@@ -26,7 +29,7 @@ _NOT_STORABLE_ONE_LINE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 _NOT_STORABLE_MULTILINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
-def _storable(pattern: re.Pattern[str]):
+def _storable(pattern: re.Pattern[str]) -> Callable[[str], str]:
     def check(value: str) -> str:
         if pattern.search(value):
             raise PydanticCustomError("bad_characters", "contains characters that cannot be stored")
@@ -39,13 +42,24 @@ def _none_as_empty(value: Any) -> Any:
     return "" if value is None else value
 
 
-def Text(max_length: int, *, required: bool = False, multiline: bool = False) -> Any:  # noqa: N802
-    """A stripped string of at most `max_length` characters; optional ones also accept null."""
-    pattern = _NOT_STORABLE_MULTILINE if multiline else _NOT_STORABLE_ONE_LINE
-    constraints = StringConstraints(strip_whitespace=True, max_length=max_length, min_length=1 if required else 0)
-    if required:
-        return Annotated[str, constraints, AfterValidator(_storable(pattern))]
-    return Annotated[str, BeforeValidator(_none_as_empty), constraints, AfterValidator(_storable(pattern))]
+@dataclass(frozen=True)
+class Text(GroupedMetadata):
+    """`Annotated[str, Text(200)]`: a stripped string of at most `max_length` characters; optional
+    ones also accept null. (Metadata rather than a type built by a call, so type checkers can read
+    the annotation; pydantic unpacks it like any group of constraints.)"""
+
+    max_length: int
+    required: bool = False
+    multiline: bool = False
+
+    def __iter__(self) -> Iterator[object]:
+        pattern = _NOT_STORABLE_MULTILINE if self.multiline else _NOT_STORABLE_ONE_LINE
+        if not self.required:
+            yield BeforeValidator(_none_as_empty)
+        yield from StringConstraints(
+            strip_whitespace=True, max_length=self.max_length, min_length=1 if self.required else 0
+        )
+        yield AfterValidator(_storable(pattern))
 
 
 def _check_email(value: str) -> str:

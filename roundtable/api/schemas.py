@@ -1,7 +1,7 @@
 """The API's request and response shapes (and so its OpenAPI document)."""
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
@@ -114,17 +114,17 @@ class SessionList(Schema):
 class SessionIn(Input):
     """Create and publish a session. Times without an offset are Europe/London."""
 
-    title: Text(200, required=True)
+    title: Annotated[str, Text(200, required=True)]
     starts_at: LondonDateTime
     ends_at: LondonDateTime
     capacity: int = Field(ge=1, le=10_000)
     venue: Id = Field(description="The id of an existing venue")
-    summary: Text(5000, multiline=True) = ""
-    goals: list[Text(300)] | None = Field(None, max_length=30)
+    summary: Annotated[str, Text(5000, multiline=True)] = ""
+    goals: list[Annotated[str, Text(300)]] | None = Field(None, max_length=30)
     programme: Id | None = Field(None, description="The id of an existing programme")
     signup_opens_at: LondonDateTime | None = None
     signup_closes_at: LondonDateTime | None = None
-    who_comes: Text(2000, multiline=True) = ""
+    who_comes: Annotated[str, Text(2000, multiline=True)] = ""
 
 
 # --- Sign-up ----------------------------------------------------------------------------------
@@ -132,7 +132,7 @@ class SessionIn(Input):
 
 class AccessNeedsIn(Input):
     needs: list[AccessNeed] = Field(default_factory=list, max_length=30)
-    details: Text(2000, multiline=True) = ""
+    details: Annotated[str, Text(2000, multiline=True)] = ""
     prefer_not_to_say: bool = False
     keep_on_file: bool = Field(False, description="Keep these on file for future sessions")
 
@@ -151,11 +151,11 @@ def _either_form(schema: dict[str, Any]) -> None:
 class SignupIn(Input):
     """The same questions as the sign-up form. There is no job title field, by design."""
 
-    name: Text(100, required=True) = Field(description="The name they want to be called")
+    name: Annotated[str, Text(100, required=True)] = Field(description="The name they want to be called")
     email: Email
-    phone: Text(30) = ""
-    pronouns: Text(40) = ""
-    interests: Text(300) = ""
+    phone: Annotated[str, Text(30)] = ""
+    pronouns: Annotated[str, Text(40)] = ""
+    interests: Annotated[str, Text(300)] = ""
     perspectives: list[Perspective] | None = Field(None, max_length=10)
     access_needs: AccessNeedsIn | None = Field(
         None,
@@ -168,8 +168,8 @@ class SignupIn(Input):
         validate_default=True,
         description="Explicit consent to store access needs (health information)",
     )
-    dietary_needs: Text(500) = ""
-    heard_about: Text(300) = ""
+    dietary_needs: Annotated[str, Text(500)] = ""
+    heard_about: Annotated[str, Text(300)] = ""
     wants_updates: bool = Field(False, description="Opt in to emails about what happens as a result (you said, we did)")
 
     @field_validator("access_needs", mode="before")
@@ -229,7 +229,9 @@ class BookingList(Schema):
 
 
 class CancelIn(Input):
-    reason: Text(500, multiline=True) = Field("", description="Told to the person in the cancellation email")
+    reason: Annotated[str, Text(500, multiline=True)] = Field(
+        "", description="Told to the person in the cancellation email"
+    )
 
 
 class CancelOut(Schema):

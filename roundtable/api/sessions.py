@@ -10,7 +10,7 @@ from django.urls import reverse
 from ninja import Router, Status
 from ninja.errors import HttpError
 
-from roundtable.api.auth import coordinator_token
+from roundtable.api.auth import coordinator_token, token_user
 from roundtable.api.errors import InvalidInput
 from roundtable.api.fields import MAX_ID, iso
 from roundtable.api.schemas import FieldErrors, Message, SessionDetailOut, SessionIn, SessionList, SessionOut
@@ -127,7 +127,7 @@ def create_session(request: HttpRequest, payload: SessionIn):
         errors["venue"] = "There is no venue with that id"
     if payload.programme and programme is None:
         errors["programme"] = "There is no programme with that id"
-    if errors:
+    if errors or venue is None:
         raise InvalidInput(errors)
     session = session_create(
         title=payload.title,
@@ -141,7 +141,7 @@ def create_session(request: HttpRequest, payload: SessionIn):
         signup_opens_at=payload.signup_opens_at,
         signup_closes_at=payload.signup_closes_at,
         who_comes=payload.who_comes or None,
-        created_by=request.auth,
+        created_by=token_user(request),
         publish=True,
     )
     created = Session.objects.select_related("venue", "programme").with_place_counts().get(pk=session.pk)

@@ -91,6 +91,8 @@ def document_context(*, posts: list[Post], title: str, for_web: bool) -> dict:
 
 def stylesheet_text() -> str:
     path = finders.find("blog/digest.css")
+    if not isinstance(path, str):
+        raise FileNotFoundError("blog/digest.css is not among the static files")
     return Path(path).read_text(encoding="utf-8")
 
 
@@ -170,6 +172,12 @@ def generate(digest_id: int) -> str:
         old = list(Digest.objects.filter(scope=digest.scope, created_at__lte=digest.created_at).exclude(pk=digest_id))
         for stale in old:
             stale.delete()
-        names = [d.file.name for d in old if d.file]
-        transaction.on_commit(lambda: [Digest.file.field.storage.delete(n) for n in names])
+        names = [d.file.name for d in old if d.file.name]
+        storage = Digest.file.field.storage
+
+        def delete_old_files() -> None:
+            for name in names:
+                storage.delete(name)
+
+        transaction.on_commit(delete_old_files)
     return "ready"

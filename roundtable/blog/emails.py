@@ -11,7 +11,7 @@ from roundtable.core.email import EmailNoLongerNeeded, context_builder
 
 @context_builder("blog_new_comment")
 def blog_new_comment(context: dict) -> dict:
-    comment = Comment.objects.select_related("post").filter(pk=context.get("comment_id")).first()
+    comment = Comment.objects.select_related("post").filter(pk=context.get("comment_id", 0)).first()
     if comment is None:
         raise EmailNoLongerNeeded("the comment was deleted before the email went")
     return {

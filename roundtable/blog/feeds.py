@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 
 from roundtable.blog.models import Post
 from roundtable.blog.rendering import render_post_body
@@ -19,7 +19,7 @@ def _absolute_image_url(image) -> str:
 
 
 class PostsRss(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type: type[SyndicationFeed] = Rss201rev2Feed
     language = "en-gb"
 
     def title(self) -> str:

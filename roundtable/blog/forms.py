@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -65,8 +66,8 @@ class PostForm(forms.Form):
             )
 
     @staticmethod
-    def initial_for(post: Post) -> dict:
-        initial = {
+    def initial_for(post: Post) -> dict[str, Any]:
+        initial: dict[str, Any] = {
             "title": post.title,
             "summary": post.summary,
             "body_markdown": post.body_markdown,

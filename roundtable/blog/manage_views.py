@@ -54,14 +54,12 @@ def _save_post(request, form: PostForm, post: Post | None):
 def _after_save(request, post: Post):
     if request.POST.get("then") == "preview":
         return redirect("blog:manage_preview", post_id=post.pk)
-    messages.success(
-        request,
-        {
-            Post.Status.DRAFT: "The post is saved as a draft.",
-            Post.Status.SCHEDULED: "The post is scheduled.",
-            Post.Status.PUBLISHED: "The post is published.",
-        }[post.status],
-    )
+    saved: dict[str, str] = {
+        Post.Status.DRAFT: "The post is saved as a draft.",
+        Post.Status.SCHEDULED: "The post is scheduled.",
+        Post.Status.PUBLISHED: "The post is published.",
+    }
+    messages.success(request, saved[post.status])
     return redirect("blog:manage_edit", post_id=post.pk)
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 
 class Tag(models.Model):
@@ -71,6 +72,10 @@ class Post(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PostQuerySet.as_manager()
+
+    # Not columns: set on the posts a digest document or a newsletter issue shows.
+    digest_html: SafeString
+    absolute_url: str
 
     class Meta:
         ordering = ["-publish_at", "-id"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import markdown
 import nh3
@@ -19,6 +20,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+
+if TYPE_CHECKING:
+    from roundtable.blog.models import Post, PostImage
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "strong", "em", "code",
@@ -163,7 +167,7 @@ def render_markdown(text: str, images: dict[int, dict] | None = None, *, heading
     return mark_safe(clean_html(html))  # noqa: S308 (nh3 has just sanitised it)
 
 
-def image_map(post, url_for: Callable[[object], str] | None = None) -> dict[int, dict]:
+def image_map(post: Post, url_for: Callable[[PostImage], str] | None = None) -> dict[int, dict[str, Any]]:
     url_for = url_for or (lambda image: reverse("blog:image", args=[image.pk]))
     return {
         image.pk: {
@@ -177,7 +181,9 @@ def image_map(post, url_for: Callable[[object], str] | None = None) -> dict[int,
     }
 
 
-def render_post_body(post, url_for: Callable[[object], str] | None = None, *, heading_shift: int = 1) -> SafeString:
+def render_post_body(
+    post: Post, url_for: Callable[[PostImage], str] | None = None, *, heading_shift: int = 1
+) -> SafeString:
     return render_markdown(post.body_markdown, image_map(post, url_for), heading_shift=heading_shift)
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 import io
 import secrets
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -36,7 +37,8 @@ IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 def _unique_slug(title: str, *, exclude_id: int | None = None) -> str:
     base = slugify(title)[:200] or "post"
     slug, n = base, 2
-    while Post.objects.filter(slug=slug).exclude(pk=exclude_id).exists():
+    others = Post.objects.exclude(pk=exclude_id) if exclude_id is not None else Post.objects.all()
+    while others.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -129,7 +131,7 @@ def _touch(post: Post) -> None:
 # --- Images -----------------------------------------------------------------------------------
 
 
-def prepare_image(upload) -> tuple[bytes, str, tuple[int, int]]:
+def prepare_image(upload: File[Any]) -> tuple[bytes, str, tuple[int, int]]:
     """Check an upload is a real image within limits; return it re-encoded without metadata.
 
     Re-encoding drops EXIF (camera, time, often GPS position) and anything hidden after the
@@ -148,26 +150,26 @@ def prepare_image(upload) -> tuple[bytes, str, tuple[int, int]]:
             image.load()
             if fmt not in IMAGE_FORMATS:
                 raise ValidationError("The image must be a JPG, PNG, GIF or WebP")
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+            upright = ImageOps.exif_transpose(image)
+            upright.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
             out = io.BytesIO()
             if fmt == "JPEG":
-                image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+                upright.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
             elif fmt == "GIF":
-                image.save(out, "GIF")
+                upright.save(out, "GIF")
             elif fmt == "WEBP":
-                image.save(out, "WEBP", quality=85)
+                upright.save(out, "WEBP", quality=85)
             else:
-                image.save(out, "PNG", optimize=True)
+                upright.save(out, "PNG", optimize=True)
     except ValidationError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
         raise ValidationError("The file is not an image we can read. Upload a JPG, PNG, GIF or WebP") from None
-    return out.getvalue(), IMAGE_FORMATS[fmt], image.size
+    return out.getvalue(), IMAGE_FORMATS[fmt], upright.size
 
 
 @transaction.atomic
-def image_add(*, post: Post, actor: User, upload, alt_text: str, caption: str = "") -> PostImage:
+def image_add(*, post: Post, actor: User, upload: File[Any], alt_text: str, caption: str = "") -> PostImage:
     alt_text = " ".join((alt_text or "").split())
     if not alt_text:
         raise ValidationError({"alt_text": "Enter alt text that describes the image"})
@@ -180,7 +182,8 @@ def image_add(*, post: Post, actor: User, upload, alt_text: str, caption: str = 
     try:
         image.save()
     except Exception:
-        image.file.storage.delete(name)
+        if name:
+            image.file.storage.delete(name)
         raise
     _touch(post)
     audit.log(actor, "blog.image_added", post, image_id=image.pk)
@@ -194,7 +197,8 @@ def image_delete(*, image: PostImage, actor: User) -> None:
     image.delete()
     _touch(post)
     audit.log(actor, "blog.image_deleted", post, image_id=image_id)
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 # --- Comments ---------------------------------------------------------------------------------

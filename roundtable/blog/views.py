@@ -166,7 +166,7 @@ def image(request, image_id: int):
         fh = img.file.open("rb")
     except FileNotFoundError:
         raise Http404("Image file missing") from None
-    response = FileResponse(fh, content_type=digests._mime(img.file.name))
+    response = FileResponse(fh, content_type=digests._mime(img.file.name or ""))
     response["Cache-Control"] = "public, max-age=3600" if img.post.is_public else "private, no-store"
     return response
 
@@ -177,7 +177,7 @@ def image(request, image_id: int):
 def _digest_scope(request, year: int | None, month: int | None) -> tuple[list[Post], str, str, dict]:
     """The posts a digest covers: a month, or the posts chosen on the digest page."""
     published = Post.objects.published().select_related("author").prefetch_related("images", "tags")
-    if year is not None:
+    if year is not None and month is not None:
         start = _month(year, month)
         posts = list(published.in_month(year, month).order_by("publish_at", "id"))
         title = f"{settings.CENTRE_NAME} blog: {start:%B %Y}"
@@ -219,7 +219,7 @@ def digest_pdf(request, year: int | None = None, month: int | None = None):
             Digest.objects.filter(pk=digest.pk).delete()
             digest = digests.request_digest(posts=posts, scope=scope, title=title)
         else:
-            filename = digest.file.name.rsplit("/", 1)[-1]
+            filename = (digest.file.name or "").rsplit("/", 1)[-1]
             return FileResponse(fh, content_type="application/pdf", as_attachment=True, filename=filename)
     if wants_json:
         return JsonResponse({"state": digest.state})

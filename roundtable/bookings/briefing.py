@@ -8,7 +8,9 @@ Views that show either must write an audit entry (access_needs.viewed / access_n
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django import forms
 from django.db import transaction
@@ -166,9 +168,9 @@ class ArrangementForm(forms.Form):
         error_messages={"max_length": f"The note must be {NOTE_MAX_LENGTH} characters or fewer"},
     )
 
-    def __init__(self, *args, need: str, **kwargs):
+    def __init__(self, data: Mapping[str, Any] | None = None, *, need: str, **kwargs: Any) -> None:
         # Each row's form gets its own ids, so several on one page never share a label target.
-        super().__init__(*args, prefix=f"need-{need}", **kwargs)
+        super().__init__(data, prefix=f"need-{need}", **kwargs)
         self.need = need
         self.fields["status"].label = f"Status: {NEED_LABELS.get(need, need)}"
         # A browser's maxlength silently cuts text off; the server says what is wrong instead.

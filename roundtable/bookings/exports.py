@@ -16,6 +16,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from roundtable.bookings.models import AccessNeed, Booking
 from roundtable.cocreation.models import Session
@@ -26,7 +27,7 @@ COLUMNS = [
 ]  # fmt: skip
 ACCESS_COLUMNS = ["Access needs", "Access needs in their words", "Keep access needs on file"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-STATUS_ORDER = {status: n for n, status in enumerate(
+STATUS_ORDER: dict[str, int] = {status: n for n, status in enumerate(
     [Booking.Status.CONFIRMED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW, Booking.Status.WAITLISTED,
      Booking.Status.CANCELLED]
 )}  # fmt: skip
@@ -94,6 +95,7 @@ def as_csv(export: Export) -> bytes:
 def as_xlsx(export: Export) -> bytes:
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet, active
     sheet.title = "Bookings"
     sheet.append(export.header)
     for cell in sheet[1]:

@@ -80,6 +80,10 @@ class Booking(models.Model):
 
     objects = BookingQuerySet.as_manager()
 
+    # Not a column: lists that number the waiting list in one pass set it on the bookings they
+    # show (the bookings page, the export).
+    position: int | None
+
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [

@@ -105,7 +105,8 @@ def counts_under_lock(session: Session, now: datetime) -> _Counts:
         cursor.execute(sql, [*Booking.HOLDING_PLACE, waiting, waiting, session.pk, adapt(now), session.pk])
         taken, waiting_count, last_waitlisted_at, active_pools = cursor.fetchone()
     if isinstance(last_waitlisted_at, str):  # SQLite hands back the stored text (UTC)
-        last_waitlisted_at = parse_datetime(last_waitlisted_at).replace(tzinfo=UTC)
+        parsed = parse_datetime(last_waitlisted_at)
+        last_waitlisted_at = parsed.replace(tzinfo=UTC) if parsed is not None else None
     return _Counts(taken or 0, waiting_count or 0, last_waitlisted_at, active_pools or 0)
 
 

@@ -108,7 +108,7 @@ def agenda_rows(session: Session) -> list[AgendaRow]:
     start = timezone.localtime(session.starts_at, tz)
     end = timezone.localtime(session.ends_at, tz)
     items = list(AgendaItem.objects.filter(session=session).order_by("starts_at", "id"))
-    starts = []
+    starts: list[datetime] = []
     for item in items:
         moment = datetime.combine(start.date(), item.starts_at, tzinfo=tz)
         if starts and moment < starts[-1]:  # an agenda that runs past midnight

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -82,7 +84,9 @@ def public_session_page_key(session_id: int) -> str | None:
     return f"session-page:{session_id}:{version}"
 
 
-def get_booking_for_user(user, booking_id: int, *, queryset: BookingQuerySet | None = None) -> Booking:
+def get_booking_for_user(
+    user: AbstractBaseUser | AnonymousUser, booking_id: int, *, queryset: BookingQuerySet | None = None
+) -> Booking:
     """The one loader for a booking in the team's pages: found only on a session this user may open
     (`Session.objects.visible_to`), else 404."""
     qs = queryset if queryset is not None else Booking.objects.select_related("session", "person")

@@ -8,6 +8,7 @@ can never both take the last place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,11 +23,15 @@ from roundtable.core.writer_turn import write_transaction
 from roundtable.people.models import ConsentRecord
 from roundtable.people.services import (
     HEALTH_DATA_WORDING,
+    PersonDetails,
     consent_record,
     person_fill_blanks,
     person_find_or_add,
     person_upsert,
 )
+
+if TYPE_CHECKING:
+    from roundtable.accounts.models import User
 
 
 @dataclass
@@ -99,7 +104,7 @@ def booking_create(
     heard_about: str = "",
     wants_updates: bool = False,
     source: str = Booking.Source.WEB,
-    taken_by=None,
+    taken_by: User | None = None,
 ) -> SignupResult:
     """Sign a person up: a place if one is free, otherwise the end of the waiting list.
 
@@ -109,7 +114,13 @@ def booking_create(
     # Who is signing up is found, or added, before the session is locked: on PostgreSQL that keeps
     # the lock (which every sign-up for this session queues on) short; on SQLite the transaction
     # holds the write lock from its start anyway. A refused sign-up rolls all of it back.
-    details = {"name": name, "phone": phone, "pronouns": pronouns, "interests": interests, "perspectives": perspectives}
+    details: PersonDetails = {
+        "name": name,
+        "phone": phone,
+        "pronouns": pronouns,
+        "interests": interests,
+        "perspectives": perspectives,
+    }
     person, added = person_find_or_add(email=email, **details)
 
     session = lock_session(session_id)
@@ -179,8 +190,11 @@ def booking_create(
 
 
 @transaction.atomic
-def booking_cancel(*, booking_id: int, actor=None, reason: str = "") -> tuple[Booking, list[Booking]]:
-    """Cancel a booking, revoke its private links, and give its place to the waiting list."""
+def booking_cancel(
+    *, booking_id: int, actor: User | str | None = None, reason: str = ""
+) -> tuple[Booking, list[Booking]]:
+    """Cancel a booking, revoke its private links, and give its place to the waiting list. The
+    actor is None when the participant cancels, a label when a command does (see audit.log)."""
     current = Booking.objects.only("session_id").get(pk=booking_id)
     session = lock_session(current.session_id)
     booking = Booking.objects.select_related("person").get(pk=booking_id)
@@ -212,7 +226,7 @@ def access_needs_update(*, booking: Booking, answer: AccessNeedsAnswer, source: 
 
 
 @transaction.atomic
-def booking_mark_attendance(*, booking_id: int, attended: bool | None, actor) -> Booking:
+def booking_mark_attendance(*, booking_id: int, attended: bool | None, actor: User) -> Booking:
     """Check-in: attended=True marks attended, False marks no-show, None undoes (back to confirmed)."""
     session, booking = lock_booking(booking_id)
     if booking.status in (Booking.Status.CANCELLED, Booking.Status.WAITLISTED):
@@ -226,12 +240,14 @@ def booking_mark_attendance(*, booking_id: int, attended: bool | None, actor) ->
 
 
 @transaction.atomic
-def booking_walk_in(*, session_id: int, name: str, email: str = "", actor, **details) -> Booking:
+def booking_walk_in(
+    *, session_id: int, name: str, email: str = "", pronouns: str = "", phone: str = "", actor: User
+) -> Booking:
     """Someone who turns up on the day: add them as attended, even if the list was full (they are
     in the room). Without an email they get a placeholder address that is never mailed."""
     session = lock_session(session_id)
     address = email.strip() or f"walk-in-{timezone.now():%Y%m%d%H%M%S%f}@walk-in.invalid"
-    person = person_upsert(email=address, name=name, **details)
+    person = person_upsert(email=address, name=name, pronouns=pronouns, phone=phone)
     booking, _ = Booking.objects.update_or_create(
         session=session,
         person=person,

@@ -125,7 +125,7 @@ def signed_up(request, session_id: int, reference: str):
         return _expired(request, "confirmation")
     booking = (
         Booking.objects.select_related("session__venue", "person")
-        .filter(pk=data.get("b"), session_id=session_id)
+        .filter(pk=data.get("b", 0), session_id=session_id)
         .first()
     )
     if booking is None:
@@ -200,7 +200,7 @@ def cancelled(request, reference: str):
     except signing.BadSignature:
         return _expired(request, "cancellation")
     booking = (
-        Booking.objects.select_related("session").filter(pk=data.get("b") if isinstance(data, dict) else None).first()
+        Booking.objects.select_related("session").filter(pk=data.get("b", 0) if isinstance(data, dict) else 0).first()
     )
     if booking is None or booking.status != Booking.Status.CANCELLED:
         return _expired(request, "cancellation")

@@ -4,7 +4,7 @@ after the clock change is still at the right local time in every calendar."""
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
@@ -25,14 +25,14 @@ def _london_vtimezone() -> Timezone:
     summer = TimezoneDaylight()
     summer.add("tzname", "BST")
     summer.add("dtstart", datetime(1996, 3, 31, 1, 0))
-    summer.add("tzoffsetfrom", timezone.timedelta(hours=0))
-    summer.add("tzoffsetto", timezone.timedelta(hours=1))
+    summer.add("tzoffsetfrom", timedelta(hours=0))
+    summer.add("tzoffsetto", timedelta(hours=1))
     summer.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
     winter = TimezoneStandard()
     winter.add("tzname", "GMT")
     winter.add("dtstart", datetime(1996, 10, 27, 2, 0))
-    winter.add("tzoffsetfrom", timezone.timedelta(hours=1))
-    winter.add("tzoffsetto", timezone.timedelta(hours=0))
+    winter.add("tzoffsetfrom", timedelta(hours=1))
+    winter.add("tzoffsetto", timedelta(hours=0))
     winter.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
     tz.add_component(summer)
     tz.add_component(winter)

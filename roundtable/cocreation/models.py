@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Q
@@ -100,7 +102,7 @@ class SessionQuerySet(models.QuerySet["Session"]):
             raise Session.DoesNotExist(f"No session {session_id}")
         return found[0]
 
-    def visible_to(self, user) -> SessionQuerySet:
+    def visible_to(self, user: Any) -> SessionQuerySet:
         """The one rule for which sessions a member of the team may open in the workspace:
         coordinators every session, whatever its status; a facilitator the sessions they run
         (assigned to them, or with nobody assigned: small teams share the work); anyone else none.

@@ -3,6 +3,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
@@ -10,10 +12,12 @@ from roundtable.cocreation.models import AgendaItem, Session, SessionQuerySet
 
 
 def places_left(session: Session) -> int:
-    return max(session.capacity - session.places_taken, 0)
+    return session.places_left
 
 
-def get_session_for_user(user, session_id: int, *, queryset: SessionQuerySet | None = None) -> Session:
+def get_session_for_user(
+    user: AbstractBaseUser | AnonymousUser, session_id: int, *, queryset: SessionQuerySet | None = None
+) -> Session:
     """The one loader for a session in the team's pages: the session if this user may open it
     (`Session.objects.visible_to`), else 404, so probing ids tells nobody what exists. Pass a
     queryset to choose what comes with it (select_related, counts)."""
@@ -21,7 +25,7 @@ def get_session_for_user(user, session_id: int, *, queryset: SessionQuerySet | N
     return get_object_or_404(qs.visible_to(user), pk=session_id)
 
 
-def public_session_list(*, when: str = "upcoming"):
+def public_session_list(*, when: str = "upcoming") -> SessionQuerySet:
     qs = Session.objects.public().select_related("venue", "programme").with_place_counts()
     return qs.past() if when == "past" else qs.upcoming()
 

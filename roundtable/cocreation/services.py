@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +13,9 @@ from django.utils import timezone
 
 from roundtable.cocreation.models import TAKING_A_PLACE, AgendaItem, Programme, ReservedPlaces, Session, Venue
 from roundtable.core import audit
+
+if TYPE_CHECKING:
+    from roundtable.accounts.models import User
 
 # --- Creating a session (used by the API; the coordinator area may call it too) ---------------
 
@@ -148,7 +152,7 @@ def session_create(
     ends_at: datetime,
     capacity: int,
     venue: Venue,
-    created_by,
+    created_by: User,
     publish: bool = True,
     summary: str = "",
     goals: Iterable[str] | str = (),
@@ -158,7 +162,7 @@ def session_create(
     who_comes: str | None = None,
     reminder_days: Iterable[int] = (),
     reserved_places: Iterable[HeldPlaces] | None = (),
-    facilitators: Iterable | None = None,
+    facilitators: Iterable[User] | None = None,
     share_access_details: bool = False,
 ) -> Session:
     """Create a session (published unless `publish=False`), with any balanced places.
@@ -233,7 +237,7 @@ def _agenda_replace(session: Session, items: Iterable[AgendaEntry]) -> None:
 
 
 @transaction.atomic
-def session_create_with_agenda(*, agenda: Iterable[AgendaEntry], **fields) -> Session:
+def session_create_with_agenda(*, agenda: Iterable[AgendaEntry], **fields: Any) -> Session:
     """session_create, plus the agenda, in one transaction (the coordinator's form)."""
     session = session_create(**fields)
     _agenda_replace(session, agenda)
@@ -252,7 +256,7 @@ NOTIFY_WHEN_CHANGED = {"starts_at": "time", "ends_at": "time", "venue": "venue"}
 def session_update(
     *,
     session: Session,
-    actor,
+    actor: User,
     title: str,
     starts_at: datetime,
     ends_at: datetime,
@@ -267,7 +271,7 @@ def session_update(
     agenda: Iterable[AgendaEntry] | None = None,
     reminder_days: Iterable[int] | None = None,
     reserved_places: Iterable[HeldPlaces] | None = None,
-    facilitators: Iterable | None = None,
+    facilitators: Iterable[User] | None = None,
     share_access_details: bool | None = None,
 ) -> list[str]:
     """Change a session's details; returns the names of the fields that changed. `agenda`,
@@ -306,7 +310,7 @@ def session_update(
     if errors:
         raise ValidationError(errors)
 
-    new = {
+    new: dict[str, Any] = {
         "title": title,
         "summary": summary.strip(),
         "goals": _goals_text(goals),
@@ -357,7 +361,7 @@ def session_update(
 
 
 @transaction.atomic
-def session_publish(*, session: Session, actor) -> Session:
+def session_publish(*, session: Session, actor: User) -> Session:
     """Put a draft on the public list, open for sign-up (within its sign-up window)."""
     locked = Session.objects.locked(session.pk)
     if locked.status == Session.Status.PUBLISHED:
@@ -373,7 +377,7 @@ def session_publish(*, session: Session, actor) -> Session:
 
 
 @transaction.atomic
-def session_unpublish(*, session: Session, actor) -> Session:
+def session_unpublish(*, session: Session, actor: User) -> Session:
     """Take a published session back to draft. Refused once anyone has booked: they would be
     left holding a place on a session nobody can see, so the session must be cancelled instead."""
     locked = Session.objects.locked(session.pk)
@@ -394,7 +398,7 @@ def session_unpublish(*, session: Session, actor) -> Session:
 
 
 @transaction.atomic
-def session_duplicate(*, session: Session, starts_on: date, actor, title: str = "") -> Session:
+def session_duplicate(*, session: Session, starts_on: date, actor: User, title: str = "") -> Session:
     """Run this again: a draft copy on another day, with the same times, agenda, places, held
     places, facilitators and reminders. The sign-up window and release dates move by the same number of days."""
     days = (starts_on - timezone.localtime(session.starts_at).date()).days
@@ -445,7 +449,7 @@ VENUE_FIELDS = (
 )  # fmt: skip
 
 
-def _venue_values(fields: dict) -> dict:
+def _venue_values(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(VENUE_FIELDS)
     if unknown:
         raise TypeError(f"Not venue fields: {', '.join(sorted(unknown))}")
@@ -453,7 +457,7 @@ def _venue_values(fields: dict) -> dict:
 
 
 @transaction.atomic
-def venue_create(*, actor, **fields) -> Venue:
+def venue_create(*, actor: User, **fields: Any) -> Venue:
     """Add a venue to the library. `fields` are Venue's own (see VENUE_FIELDS)."""
     venue = Venue(**_venue_values(fields))
     venue.full_clean()
@@ -463,7 +467,7 @@ def venue_create(*, actor, **fields) -> Venue:
 
 
 @transaction.atomic
-def venue_update(*, venue: Venue, actor, **fields) -> list[str]:
+def venue_update(*, venue: Venue, actor: User, **fields: Any) -> list[str]:
     """Change a venue's facts; returns the names of the fields that changed."""
     values = _venue_values(fields)
     changed = [name for name, value in values.items() if getattr(venue, name) != value]

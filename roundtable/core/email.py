@@ -10,15 +10,17 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import Message
 from email.utils import make_msgid
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import Case, F, Max, Min, Q, Value, When
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db.models import Case, F, Max, Min, Q, QuerySet, Value, When
 from django.template import Context, engines
+from django.template.backends.django import DjangoTemplates
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -97,7 +99,7 @@ def render_email_with_attachments(email: OutboundEmail) -> tuple[str, str, str, 
 def _render_plain(name: str, context: dict[str, Any]) -> str:
     """Plain-text parts are not HTML: render them without HTML escaping, so "<b>" typed by a
     person reads as "<b>" in the text part (the HTML part escapes it)."""
-    template = engines["django"].engine.get_template(name)
+    template = cast(DjangoTemplates, engines["django"]).engine.get_template(name)
     return template.render(Context(context, autoescape=False))
 
 
@@ -114,7 +116,8 @@ class _OutboxMessage(EmailMultiAlternatives):
     patterns never used again. The boundaries here have the same form and the same guarantee,
     checked with a plain substring search instead."""
 
-    def message(self):
+    # django-stubs describes Django 6's message(*, policy=None); Django 5.2's takes no argument.
+    def message(self) -> Message:  # type: ignore[override]
         msg = super().message()
         _set_boundaries(msg)
         return msg
@@ -142,14 +145,14 @@ def _new_boundary() -> str:
     return "=" * 15 + f"{secrets.randbelow(10**19):019d}" + "=="
 
 
-def _due(now):
+def _due(now: datetime) -> QuerySet[OutboundEmail]:
     """Emails the mailer should send now: queued ones, and retries whose wait is over."""
     return OutboundEmail.objects.filter(
         Q(state=OutboundEmail.State.QUEUED) | Q(state=OutboundEmail.State.RETRYING, next_attempt_at__lte=now)
     )
 
 
-def _claim(emails, limit: int) -> list[OutboundEmail]:
+def _claim(emails: QuerySet[OutboundEmail], limit: int) -> list[OutboundEmail]:
     """Mark these emails SENDING (one attempt more) and hand them back. SENDING means a mailer holds
     them: nothing else will send them, so a second copy is never risked."""
     if not emails.exists():  # an idle mailer looks twice a second: without taking SQLite's write lock
@@ -171,7 +174,7 @@ def _claim(emails, limit: int) -> list[OutboundEmail]:
 RUSH_GAP_SECONDS = 0.5
 
 
-def hold_back(now=None) -> float:
+def hold_back(now: datetime | None = None) -> float:
     """How long the mailer should wait before sending: while emails are still pouring in (the
     newest queued one is under RUSH_GAP_SECONDS old) the web workers get the machine and the
     database to themselves, so a rush for places is answered first and its confirmations follow
@@ -191,7 +194,11 @@ def hold_back(now=None) -> float:
 
 
 def send_queued(
-    *, limit: int = 20, now=None, should_stop: Callable[[], bool] = lambda: False, email_id: int | None = None
+    *,
+    limit: int = 20,
+    now: datetime | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    email_id: int | None = None,
 ) -> dict[str, int]:
     """Send up to `limit` due emails (or only `email_id`, if it is due) over one connection to the
     mail server; returns how each went. When `should_stop()` turns true (the mailer was asked to
@@ -229,7 +236,7 @@ def _release(emails: list[OutboundEmail]) -> None:
     )
 
 
-def _open(connection) -> None:
+def _open(connection: BaseEmailBackend) -> None:
     """Open the conversation with the mail server for a batch (a backend left to open it itself
     opens and closes one per email). If the server cannot be reached, each email's own attempt
     fails and is recorded."""
@@ -245,7 +252,7 @@ def send_now(email_id: int) -> str:
     return next(iter(outcomes), "skipped")
 
 
-def _deliver(email: OutboundEmail, connection) -> str:
+def _deliver(email: OutboundEmail, connection: BaseEmailBackend) -> str:
     """Render and send one claimed email, outside any transaction, and record how it went."""
     try:
         subject, text, html, attachments = render_email_with_attachments(email)
@@ -288,7 +295,7 @@ def _deliver(email: OutboundEmail, connection) -> str:
     return "sent"
 
 
-def fail_abandoned(now=None) -> int:
+def fail_abandoned(now: datetime | None = None) -> int:
     """An email left SENDING by a mailer that was killed mid-batch may or may not have arrived:
     15 minutes after it was claimed, show it as failed in the outbox so a person can decide to send
     it again, rather than risk a second copy. (How long ago it was written does not matter: an old

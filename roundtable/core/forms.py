@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -19,16 +20,16 @@ class GovukDateWidget(forms.MultiWidget):
     parts = (("day", "Day", "govuk-input--width-2"), ("month", "Month", "govuk-input--width-2"),
              ("year", "Year", "govuk-input--width-4"))  # fmt: skip
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         numeric = {"inputmode": "numeric", "autocomplete": "off"}
         super().__init__({name: forms.TextInput(attrs=numeric) for name, _, _ in self.parts}, attrs)
 
-    def decompress(self, value):
+    def decompress(self, value: Any) -> list[Any]:
         if isinstance(value, date):
             return [value.day, value.month, value.year]
         return [None, None, None]
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         for sub, (_, label, width) in zip(context["widget"]["subwidgets"], self.parts, strict=True):
             sub["label"] = label
@@ -41,13 +42,13 @@ class GovukDateField(forms.Field):
 
     widget = GovukDateWidget
 
-    def __init__(self, *, what: str = "The date", **kwargs):
+    def __init__(self, *, what: str = "The date", **kwargs: Any) -> None:
         self.what = what
         kwargs.setdefault("error_messages", {})
         kwargs["error_messages"].setdefault("required", f"Enter {what[0].lower() + what[1:]}")
         super().__init__(**kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> date | None:
         if isinstance(value, date) or value is None:
             return value
         parts = [str(v or "").strip() for v in value]
@@ -70,17 +71,17 @@ _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 class TimeOfDayField(forms.Field):
     """'13:30', '1:30pm', '9am' or '09.15' all work; the page shows times back as HH:MM."""
 
-    def __init__(self, *, what: str, **kwargs):
+    def __init__(self, *, what: str, **kwargs: Any) -> None:
         self.what = what
         kwargs.setdefault("widget", forms.TextInput(attrs={"class": "govuk-input--width-5", "autocomplete": "off"}))
         kwargs.setdefault("error_messages", {})
         kwargs["error_messages"].setdefault("required", f"Enter {what[0].lower() + what[1:]}")
         super().__init__(**kwargs)
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         return value.strftime("%H:%M") if isinstance(value, time) else value
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> time | None:
         if isinstance(value, time) or value is None:
             return value
         text = str(value).strip()

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 PDF_MIMETYPE = "application/pdf"
 
 
-def _fetcher():
+def _fetcher() -> Any:  # weasyprint.URLFetcher (WeasyPrint ships no types)
     from weasyprint import URLFetcher
 
     return URLFetcher(allowed_protocols=["data"], fail_on_errors=False)

@@ -8,9 +8,10 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 
 
-def client_key(request) -> str:
+def client_key(request: HttpRequest) -> str:
     """A hash of the client's address: enough to count, never stored in clear."""
     addr = request.META.get("REMOTE_ADDR", "")
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
@@ -36,5 +37,5 @@ def allow(key: str, rate: tuple[int, int] | None) -> bool:
     return hits <= count
 
 
-def signup_allowed(request) -> bool:
+def signup_allowed(request: HttpRequest) -> bool:
     return allow("signup:" + client_key(request), settings.SIGNUP_RATE_LIMIT)

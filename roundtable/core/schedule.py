@@ -4,13 +4,15 @@ enqueues each task when it is due, and the worker runs it like any other task.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
+from django_tasks.base import Task
 
 from roundtable.core.models import ScheduledJob
 
@@ -18,16 +20,18 @@ from roundtable.core.models import ScheduledJob
 @dataclass(frozen=True)
 class Job:
     name: str
-    task: Any
+    task: Task[Any, Any]
     interval: timedelta
 
 
 _jobs: dict[str, Job] = {}
 
+TaskT = TypeVar("TaskT", bound=Task[Any, Any])
 
-def every(*, minutes: int):
-    def register(task):
-        name = getattr(task, "module_path", None) or f"{task.__module__}.{task.__name__}"
+
+def every(*, minutes: int) -> Callable[[TaskT], TaskT]:
+    def register(task: TaskT) -> TaskT:
+        name = task.module_path
         _jobs[name] = Job(name=name, task=task, interval=timedelta(minutes=minutes))
         return task
 
@@ -39,10 +43,10 @@ def jobs() -> dict[str, Job]:
     return dict(_jobs)
 
 
-def enqueue_due_jobs(now=None) -> list[str]:
+def enqueue_due_jobs(now: datetime | None = None) -> list[str]:
     """Enqueue every job that is due; returns the names enqueued."""
     now = now or timezone.now()
-    enqueued = []
+    enqueued: list[str] = []
     for name, job in sorted(jobs().items()):
         row = ScheduledJob.objects.filter(name=name).first()
         if row is None:

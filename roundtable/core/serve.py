@@ -20,7 +20,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 STOP_GRACE_SECONDS = 15
@@ -80,7 +83,7 @@ def server_commands(*, port: int, host: str = "127.0.0.1", workers: int = 2) -> 
 NICENESS = {"worker": 10, "mailer": 10, "scheduler": 10}
 
 
-def _child_setup(niceness: int):
+def _child_setup(niceness: int) -> Callable[[], None]:
     def setup() -> None:
         if niceness:
             os.nice(niceness)
@@ -103,11 +106,11 @@ def child_env(overrides: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def start(commands: dict[str, list[str]], **popen_kwargs) -> dict[str, subprocess.Popen]:
+def start(commands: dict[str, list[str]], **popen_kwargs: Any) -> dict[str, subprocess.Popen[bytes]]:
     """Start each process in its own session, so a terminal's Ctrl-C reaches only this runner
     and each child gets exactly one signal (a second SIGINT would make the worker abandon a task)."""
     env = popen_kwargs.pop("env", None) or child_env()
-    procs: dict[str, subprocess.Popen] = {}
+    procs: dict[str, subprocess.Popen[bytes]] = {}
     for name, command in commands.items():
         procs[name] = subprocess.Popen(  # noqa: S603 (our own fixed commands)
             command,
@@ -120,7 +123,7 @@ def start(commands: dict[str, list[str]], **popen_kwargs) -> dict[str, subproces
     return procs
 
 
-def stop(procs: dict[str, subprocess.Popen], grace: float = STOP_GRACE_SECONDS) -> None:
+def stop(procs: dict[str, subprocess.Popen[bytes]], grace: float = STOP_GRACE_SECONDS) -> None:
     for proc in procs.values():
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -134,9 +137,9 @@ def stop(procs: dict[str, subprocess.Popen], grace: float = STOP_GRACE_SECONDS) 
 
 
 def run(*, port: int, host: str, workers: int) -> int:
-    stopping = {"signal": None}
+    stopping: dict[str, int | None] = {"signal": None}
 
-    def on_signal(signum, _frame):
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
         stopping["signal"] = signum
 
     signal.signal(signal.SIGINT, on_signal)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from typing import NotRequired, TypedDict
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -17,7 +18,19 @@ from roundtable.blog.models import Comment, Post
 
 DEMO_AUTHOR_EMAIL = "coordinator@example.org"
 
-POSTS = [
+
+class DemoPost(TypedDict):
+    slug: str
+    title: str
+    summary: str
+    body: str
+    tags: NotRequired[list[str]]
+    days_ago: NotRequired[int]
+    # (alt text, caption, colour)
+    images: NotRequired[list[tuple[str, str, tuple[int, int, int]]]]
+
+
+POSTS: list[DemoPost] = [
     {
         "slug": "what-is-a-co-creation-session-like",
         "title": "What is a co-creation session like?",
@@ -85,13 +98,13 @@ POSTS = [
     },
 ]
 
-SCHEDULED = {
+SCHEDULED: DemoPost = {
     "slug": "coming-up-measuring-what-matters",
     "title": "Coming up: measuring what matters",
     "summary": "What our next session is about, and how to get ready for it.",
     "body": "Next month we decide together what success looks like.",
 }
-DRAFT = {
+DRAFT: DemoPost = {
     "slug": "draft-notes-from-the-planning-meeting",
     "title": "Notes from the planning meeting (draft)",
     "summary": "Not ready yet.",
@@ -178,16 +191,16 @@ def seed_blog() -> dict[str, int]:
             Post.objects.filter(slug=spec["slug"]).update(publish_at=publish_at)
 
     # Replies are written directly (not through comment_submit) so the demo emails nobody.
-    for index, name, email, body, status in REPLIES:
+    for index, name, email, body, reply_status in REPLIES:
         Comment.objects.get_or_create(
             post=posts[index],
             email=email,
             body=body,
             defaults={
                 "name": name,
-                "status": status,
-                "moderated_at": now if status != "pending" else None,
-                "moderated_by": author if status != "pending" else None,
+                "status": reply_status,
+                "moderated_at": now if reply_status != "pending" else None,
+                "moderated_by": author if reply_status != "pending" else None,
             },
         )
     return {"posts": Post.objects.count(), "comments": Comment.objects.count()}

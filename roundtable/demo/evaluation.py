@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -35,7 +36,10 @@ from roundtable.records.models import PUBLIC_CONSENTS, Output
 PROGRAMME_SLUG = "building-the-centre-together"
 SEED = 5_2026
 
-AIMS = [
+# (title, metric or "", unit, [(months ago, value, source)])
+IndicatorSeed = tuple[str, str, str, list[tuple[int, int, str]]]
+
+AIMS: list[tuple[bool, str, str, list[IndicatorSeed]]] = [
     # (programme?, title, what it would look like, [(title, metric or "", unit, [(months ago, value, source)])])
     (
         False,
@@ -177,7 +181,11 @@ def _framework(actor: User, programme: Programme | None) -> dict[str, Aim]:
                 continue
             for months, value, source in values:
                 services.value_record(
-                    indicator=indicator, actor=actor, value=value, recorded_on=_months_ago(months), source=source
+                    indicator=indicator,
+                    actor=actor,
+                    value=Decimal(value),
+                    recorded_on=_months_ago(months),
+                    source=source,
                 )
     return aims
 

@@ -5,6 +5,7 @@ and nothing doubles. Runs after seed_evaluation(), whose aims and feedback the d
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -66,11 +67,13 @@ def _coordinator() -> User | None:
 @transaction.atomic
 def seed_reports() -> dict[str, int]:
     actor = _coordinator()
+    if actor is None:
+        raise RuntimeError("seed_reports runs after seed_evaluation, which makes sure there is a coordinator")
     today = timezone.localdate()
     for when, column in ((today - timedelta(days=190), 0), (today - timedelta(days=10), 1)):
         if SelfAssessment.objects.filter(assessed_on=when).exists():
             continue
-        ratings = {
+        ratings: dict[str, dict[str, Any]] = {
             code: {"rating": values[column], "reflection": values[2], "follow_up": values[3]}
             for code, values in ASSESSMENTS.items()
         }

@@ -8,11 +8,11 @@ from datetime import timedelta
 from django.utils import timezone
 
 from roundtable.bookings.models import AccessArrangement, AccessNeeds, Booking
-from roundtable.cocreation.models import ReservedPlaces, Session
+from roundtable.cocreation.models import Programme, ReservedPlaces, Session
 from roundtable.core.models import OutboundEmail
 
 
-def seed_team_tools(programme) -> None:
+def seed_team_tools(programme: Programme) -> None:
     upcoming = list(Session.objects.filter(programme=programme).published().upcoming())
     if not upcoming:
         return

@@ -165,7 +165,7 @@ def send_due_reminders(now: datetime | None = None) -> int:
 def _email_context(context: dict) -> dict:
     request = (
         FeedbackRequest.objects.select_related("session__venue", "booking__person")
-        .filter(pk=context.get("request_id"))
+        .filter(pk=context.get("request_id", 0))
         .first()
     )
     if request is None:
@@ -286,7 +286,7 @@ def session_feedback(session: Session) -> SessionFeedback:
         average = round(sum(k * v for k, v in counts.items()) / n, 1) if n else None
         summary.questions.append(
             QuestionSummary(
-                name, question, n, average, [(choice.label, counts.get(choice.value, 0)) for choice in scale]
+                name, question, n, average, [(str(choice.label), counts.get(choice.value, 0)) for choice in scale]
             )
         )
     access = Counter(r.access_met for r in responses if r.access_met)

@@ -3,6 +3,8 @@ paper form. Every scale is a set of radios with words; nothing relies on colour 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from roundtable.evaluation.feedback import MAX_TEXT, Answers
@@ -82,12 +84,11 @@ class FeedbackForm(forms.Form):
 
     def answers(self) -> Answers:
         data = self.cleaned_data
-        return Answers(
-            **{
-                name: data.get(name) or (None if name in CUBE_ERRORS or name == "feeling" else "")
-                for name in Answers.__dataclass_fields__
-            }
-        )
+        fields: dict[str, Any] = {
+            name: data.get(name) or (None if name in CUBE_ERRORS or name == "feeling" else "")
+            for name in Answers.__dataclass_fields__
+        }
+        return Answers(**fields)
 
     @property
     def is_anonymous(self) -> bool:

@@ -4,6 +4,7 @@ framework_services.py own the rules and raise ValidationError per field."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 
@@ -179,7 +180,7 @@ SOURCE_TITLES = {
     Evidence.Source.DOCUMENT: "Add a document",
     Evidence.Source.LINK: "Add a link",
 }
-SOURCE_KINDS = {
+SOURCE_KINDS: dict[str, str] = {
     Evidence.Source.STORY: EvidenceKind.STORY,
     Evidence.Source.OUTPUT: EvidenceKind.ARTEFACT,
 }
@@ -259,9 +260,11 @@ class EvidenceForm(forms.Form):
             if other != source:
                 for name in names:
                     del self.fields[name]
-        self.fields["aims"].queryset = Aim.objects.select_related("programme").order_by("position", "id")
+        cast(forms.ModelMultipleChoiceField, self.fields["aims"]).queryset = Aim.objects.select_related(
+            "programme"
+        ).order_by("position", "id")
         if "output" in self.fields:
-            self.fields["output"].queryset = (
+            cast(forms.ModelChoiceField, self.fields["output"]).queryset = (
                 Output.objects.filter(consent__in=PUBLIC_CONSENTS)
                 .select_related("session")
                 .order_by("-session__starts_at", "position", "id")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -77,7 +78,7 @@ class PeriodForm(forms.Form):
         # The view loads the programmes once; the list and the check both use it.
         super().__init__(*args, **kwargs)
         self._programmes = {str(p.pk): p for p in programmes}
-        self.fields["programme"].choices = [("", "The whole centre (every programme)")] + [
+        cast(forms.ChoiceField, self.fields["programme"]).choices = [("", "The whole centre (every programme)")] + [
             (str(p.pk), p.name) for p in programmes
         ]
 
@@ -121,7 +122,7 @@ class FunderReportForm(PeriodForm):
 
     def __init__(self, *args, evidence_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["evidence"].choices = evidence_choices
+        cast(forms.ChoiceField, self.fields["evidence"]).choices = evidence_choices
 
 
 class Gripp2StartForm(PeriodForm):

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from roundtable.core import audit
 from roundtable.evaluation.indicators import METRICS
@@ -28,6 +29,12 @@ from roundtable.evaluation.models import (
     SignificantChangeStory,
 )
 from roundtable.records.models import Output
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from roundtable.accounts.models import User
+    from roundtable.cocreation.models import Programme
 
 # What a document may be, told by its first bytes as well as its name: a renamed file is refused.
 DOCUMENT_TYPES = {
@@ -54,7 +61,7 @@ def _raise(errors: dict[str, str]) -> None:
         raise ValidationError(errors)
 
 
-def _next_position(qs) -> int:
+def _next_position(qs: QuerySet[Any]) -> int:
     return (qs.aggregate(n=Max("position"))["n"] or 0) + 1
 
 
@@ -62,7 +69,7 @@ def _next_position(qs) -> int:
 
 
 def _aim_errors(title: str, success_looks_like: str) -> dict[str, str]:
-    errors = {}
+    errors: dict[str, str] = {}
     if not title:
         errors["title"] = "Enter the aim"
     if not success_looks_like:
@@ -71,7 +78,7 @@ def _aim_errors(title: str, success_looks_like: str) -> dict[str, str]:
 
 
 @transaction.atomic
-def aim_create(*, actor, title: str, success_looks_like: str, programme=None) -> Aim:
+def aim_create(*, actor: User, title: str, success_looks_like: str, programme: Programme | None = None) -> Aim:
     title, success_looks_like = title.strip(), success_looks_like.strip()
     _raise(_aim_errors(title, success_looks_like))
     aim = Aim.objects.create(
@@ -86,7 +93,9 @@ def aim_create(*, actor, title: str, success_looks_like: str, programme=None) ->
 
 
 @transaction.atomic
-def aim_update(*, aim: Aim, actor, title: str, success_looks_like: str, programme=None) -> Aim:
+def aim_update(
+    *, aim: Aim, actor: User, title: str, success_looks_like: str, programme: Programme | None = None
+) -> Aim:
     title, success_looks_like = title.strip(), success_looks_like.strip()
     _raise(_aim_errors(title, success_looks_like))
     aim.title, aim.success_looks_like, aim.programme = title, success_looks_like, programme
@@ -96,7 +105,7 @@ def aim_update(*, aim: Aim, actor, title: str, success_looks_like: str, programm
 
 
 @transaction.atomic
-def aim_delete(*, aim: Aim, actor) -> None:
+def aim_delete(*, aim: Aim, actor: User) -> None:
     """Its indicators and their values go with it; evidence and stories stay (they may serve other aims)."""
     audit.log(actor, "aim.deleted", aim)
     aim.delete()
@@ -116,7 +125,7 @@ class IndicatorFields:
 
     def clean(self) -> None:
         self.title, self.unit, self.description = self.title.strip(), self.unit.strip(), self.description.strip()
-        errors = {}
+        errors: dict[str, str] = {}
         if not self.title:
             errors["title"] = "Enter a name for the indicator"
         if self.kind == Indicator.Kind.COMPUTED:
@@ -131,7 +140,7 @@ class IndicatorFields:
 
 
 @transaction.atomic
-def indicator_create(*, aim: Aim, actor, fields: IndicatorFields) -> Indicator:
+def indicator_create(*, aim: Aim, actor: User, fields: IndicatorFields) -> Indicator:
     fields.clean()
     indicator = Indicator.objects.create(aim=aim, position=_next_position(aim.indicators.all()), **fields.__dict__)
     audit.log(actor, "indicator.created", indicator, aim=aim.pk)
@@ -139,7 +148,7 @@ def indicator_create(*, aim: Aim, actor, fields: IndicatorFields) -> Indicator:
 
 
 @transaction.atomic
-def indicator_update(*, indicator: Indicator, actor, fields: IndicatorFields) -> Indicator:
+def indicator_update(*, indicator: Indicator, actor: User, fields: IndicatorFields) -> Indicator:
     fields.clean()
     for name, value in fields.__dict__.items():
         setattr(indicator, name, value)
@@ -149,17 +158,17 @@ def indicator_update(*, indicator: Indicator, actor, fields: IndicatorFields) ->
 
 
 @transaction.atomic
-def indicator_delete(*, indicator: Indicator, actor) -> None:
+def indicator_delete(*, indicator: Indicator, actor: User) -> None:
     audit.log(actor, "indicator.deleted", indicator, values=indicator.values.count())
     indicator.delete()
 
 
 @transaction.atomic
 def value_record(
-    *, indicator: Indicator, actor, value: Decimal, recorded_on: date, source: str, note: str = ""
+    *, indicator: Indicator, actor: User, value: Decimal, recorded_on: date, source: str, note: str = ""
 ) -> IndicatorValue:
     source, note = source.strip(), note.strip()
-    errors = {}
+    errors: dict[str, str] = {}
     if indicator.kind != Indicator.Kind.RECORDED:
         errors["value"] = "This indicator is worked out by Roundtable, so values cannot be typed in"
     if not source:
@@ -173,7 +182,7 @@ def value_record(
 
 
 @transaction.atomic
-def value_delete(*, value: IndicatorValue, actor) -> None:
+def value_delete(*, value: IndicatorValue, actor: User) -> None:
     audit.log(
         actor,
         "indicator.value_deleted",
@@ -207,7 +216,7 @@ class EvidenceFields:
             self.attribution.strip(),
             self.url.strip(),
         )
-        errors = {}
+        errors: dict[str, str] = {}
         if not self.title:
             errors["title"] = "Enter a title"
         if self.level not in Level.values:
@@ -233,7 +242,7 @@ class EvidenceFields:
             self.url = ""
 
 
-def check_document(upload) -> tuple[str, str]:
+def check_document(upload: UploadedFile | None) -> tuple[str, str]:
     """Return (extension, content type) for an acceptable document, or raise ValidationError."""
     if upload is None:
         raise ValidationError({"document": "Select a document"})
@@ -264,37 +273,41 @@ def check_document(upload) -> tuple[str, str]:
     return ext, content_type
 
 
-def _store_document(upload, ext: str) -> str:
+def _store_document(upload: UploadedFile, ext: str) -> str:
     # A random name: never derived from what was uploaded, never guessable.
     return default_storage.save(f"evidence/{secrets.token_urlsafe(24)}.{ext}", upload)
 
 
-def _display_name(upload) -> str:
+def _display_name(upload: UploadedFile) -> str:
     return PurePath(upload.name or "document").name[:200]
 
 
-def evidence_create(*, actor, source: str, fields: EvidenceFields, upload=None) -> Evidence:
+def evidence_create(
+    *, actor: User, source: str, fields: EvidenceFields, upload: UploadedFile | None = None
+) -> Evidence:
     if source not in Evidence.Source.values:
         raise ValidationError({"title": "Unknown kind of evidence"})
     fields.clean(source)
-    name = ""
+    name, display_name, size = "", "", None
     if source == Evidence.Source.DOCUMENT:
         ext, _type = check_document(upload)
-        name = _store_document(upload, ext)
+        assert upload is not None  # check_document refuses a missing file
+        name, display_name, size = _store_document(upload, ext), _display_name(upload), upload.size
     try:
         with transaction.atomic():
             aims = fields.aims
             data = {k: v for k, v in fields.__dict__.items() if k != "aims"}
-            if source == Evidence.Source.OUTPUT and fields.happened_on is None:
-                data["happened_on"] = fields.output.session.starts_at.date()
             if source == Evidence.Source.OUTPUT:
+                assert fields.output is not None  # fields.clean refuses output evidence without one
+                if fields.happened_on is None:
+                    data["happened_on"] = fields.output.session.starts_at.date()
                 data["session"] = fields.output.session
             evidence = Evidence.objects.create(
                 source=source,
                 created_by=actor,
                 document=name,
-                document_name=_display_name(upload) if name else "",
-                document_size=upload.size if name else None,
+                document_name=display_name,
+                document_size=size,
                 **data,
             )
             evidence.aims.set(aims)
@@ -306,12 +319,15 @@ def evidence_create(*, actor, source: str, fields: EvidenceFields, upload=None) 
     return evidence
 
 
-def evidence_update(*, evidence: Evidence, actor, fields: EvidenceFields, upload=None) -> Evidence:
+def evidence_update(
+    *, evidence: Evidence, actor: User, fields: EvidenceFields, upload: UploadedFile | None = None
+) -> Evidence:
     fields.clean(evidence.source)
-    new_name, old_name = "", ""
+    new_name, old_name, display_name, size = "", "", "", None
     if evidence.source == Evidence.Source.DOCUMENT and upload is not None:
         ext, _type = check_document(upload)
-        new_name, old_name = _store_document(upload, ext), evidence.document.name
+        new_name, old_name = _store_document(upload, ext), evidence.document.name or ""
+        display_name, size = _display_name(upload), upload.size
     try:
         with transaction.atomic():
             for key, value in fields.__dict__.items():
@@ -320,8 +336,8 @@ def evidence_update(*, evidence: Evidence, actor, fields: EvidenceFields, upload
             if new_name:
                 evidence.document, evidence.document_name, evidence.document_size = (
                     new_name,
-                    _display_name(upload),
-                    upload.size,
+                    display_name,
+                    size,
                 )
             evidence.save()
             evidence.aims.set(fields.aims)
@@ -335,7 +351,7 @@ def evidence_update(*, evidence: Evidence, actor, fields: EvidenceFields, upload
     return evidence
 
 
-def evidence_delete(*, evidence: Evidence, actor) -> None:
+def evidence_delete(*, evidence: Evidence, actor: User) -> None:
     name = evidence.document.name if evidence.document else ""
     with transaction.atomic():
         audit.log(actor, "evidence.deleted", evidence)
@@ -363,7 +379,7 @@ class StoryFields:
     def clean(self) -> None:
         for name in ("title", "story", "domain", "told_by", "selected_by", "selected_why"):
             setattr(self, name, getattr(self, name).strip())
-        errors = {}
+        errors: dict[str, str] = {}
         if not self.title:
             errors["title"] = "Enter a title for the story"
         if not self.story:
@@ -380,7 +396,7 @@ class StoryFields:
 
 
 @transaction.atomic
-def story_create(*, actor, fields: StoryFields) -> SignificantChangeStory:
+def story_create(*, actor: User, fields: StoryFields) -> SignificantChangeStory:
     fields.clean()
     story = SignificantChangeStory.objects.create(created_by=actor, **fields.__dict__)
     audit.log(actor, "change_story.created", story)
@@ -388,7 +404,7 @@ def story_create(*, actor, fields: StoryFields) -> SignificantChangeStory:
 
 
 @transaction.atomic
-def story_update(*, story: SignificantChangeStory, actor, fields: StoryFields) -> SignificantChangeStory:
+def story_update(*, story: SignificantChangeStory, actor: User, fields: StoryFields) -> SignificantChangeStory:
     fields.clean()
     for key, value in fields.__dict__.items():
         setattr(story, key, value)
@@ -398,6 +414,6 @@ def story_update(*, story: SignificantChangeStory, actor, fields: StoryFields) -
 
 
 @transaction.atomic
-def story_delete(*, story: SignificantChangeStory, actor) -> None:
+def story_delete(*, story: SignificantChangeStory, actor: User) -> None:
     audit.log(actor, "change_story.deleted", story)
     story.delete()

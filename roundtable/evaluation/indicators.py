@@ -475,7 +475,7 @@ def _ratio(part: float, whole: float, scale: float = 100.0) -> float | None:
 
 
 def _avg(total: float | None, n: int) -> float | None:
-    return round(total / n, 2) if n else None
+    return round(total / n, 2) if n and total is not None else None
 
 
 def simpson_index(counts: Counter[str] | dict[str, int]) -> float | None:
@@ -491,7 +491,8 @@ def median_from_histogram(hist: Counter[int]) -> float | None:
     if not n:
         return None
     wanted = [(n - 1) // 2, n // 2]  # the middle one, or the middle two for an even count
-    found, seen = [], 0
+    found: list[int] = []
+    seen = 0
     for value in sorted(hist):
         while len(found) < 2 and wanted[len(found)] < seen + hist[value]:
             found.append(value)
@@ -523,6 +524,7 @@ def _trend(points: list[Point], unit: str) -> str:
     if len(known) < 2:
         return ""
     first, last = known[0], known[-1]
+    assert first.value is not None and last.value is not None  # known holds only points with a value
     if first.value == last.value:
         return f" It was {_fmt(last.value, unit)} in both {first.label} and {last.label}."
     word = "rose" if last.value > first.value else "fell"
@@ -549,8 +551,8 @@ def _computed(code: str, data: _Data, months: list[date]) -> tuple[list[float | 
                 ),
             )
         key = {"attendance": "n", "sessions_held": "sessions", "newcomers": "newcomers"}[code]
-        values = [float(rows[m][key]) if m in rows else 0.0 for m in months]
-        total = float(sum(values))
+        counts = [float(rows[m][key]) if m in rows else 0.0 for m in months]
+        values, total = list(counts), float(sum(counts))
         opening = {
             "attendance": f"People came to sessions {total:,.0f} times {span}",
             "sessions_held": f"{total:,.0f} sessions were held {span}",
@@ -618,8 +620,8 @@ def _computed(code: str, data: _Data, months: list[date]) -> tuple[list[float | 
         hist = data.days_to_done()
         values = [median_from_histogram(hist[m]) if m in hist else None for m in months]
         overall_hist: Counter[int] = Counter()
-        for counter in hist.values():
-            overall_hist.update(counter)
+        for month_hist in hist.values():
+            overall_hist.update(month_hist)
         total = median_from_histogram(overall_hist)
         n = sum(overall_hist.values())
         return (
@@ -633,8 +635,8 @@ def _computed(code: str, data: _Data, months: list[date]) -> tuple[list[float | 
         )
     if code == "feedback_responses":
         rows = data.feedback()
-        values = [float(rows[m]["responses"]) if m in rows else 0.0 for m in months]
-        total = float(sum(values))
+        responses = [float(rows[m]["responses"]) if m in rows else 0.0 for m in months]
+        values, total = list(responses), float(sum(responses))
         return values, total, f"{total:,.0f} feedback forms were returned about sessions {span}."
     # The Cube questions and the feelings scale: averages from sums and counts.
     name = code.removeprefix("cube_")

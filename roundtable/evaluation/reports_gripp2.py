@@ -46,7 +46,7 @@ felt feel session sessions today time went could be more
 )
 WORD = re.compile(r"[a-z][a-z'-]{2,}")
 
-METHOD_WORDS = {
+METHOD_WORDS: dict[str, str] = {
     Method.CONSENSUS: "by consensus",
     Method.DOT_VOTING: "by dot-voting",
     Method.SHOW_OF_HANDS: "by a show of hands",
@@ -326,7 +326,7 @@ def _md_text(text: str) -> str:
 
 
 def to_markdown(report: Gripp2Report, *, centre_name: str) -> str:
-    scope = report.programme.name if report.programme_id else centre_name
+    scope = report.programme.name if report.programme is not None else centre_name
     lines = [
         f"# {_md_text(report.title)}",
         "",

@@ -10,12 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from roundtable.accounts.permissions import coordinator_required
+from roundtable.accounts.permissions import acting_user, coordinator_required
 from roundtable.evaluation import exports
 from roundtable.evaluation import framework_services as services
 from roundtable.evaluation.forms_framework import (
@@ -180,7 +180,7 @@ def aim_add(request: HttpRequest) -> HttpResponse:
     form = AimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            aim = services.aim_create(actor=request.user, **form.cleaned_data)
+            aim = services.aim_create(actor=acting_user(request), **form.cleaned_data)
         except ValidationError as error:
             _put_errors(form, error)
         else:
@@ -203,7 +203,7 @@ def aim_edit(request: HttpRequest, aim_id: int) -> HttpResponse:
     form = AimForm(request.POST or None, initial=AimForm.initial_for(aim))
     if request.method == "POST" and form.is_valid():
         try:
-            services.aim_update(aim=aim, actor=request.user, **form.cleaned_data)
+            services.aim_update(aim=aim, actor=acting_user(request), **form.cleaned_data)
         except ValidationError as error:
             _put_errors(form, error)
         else:
@@ -222,7 +222,7 @@ def aim_edit(request: HttpRequest, aim_id: int) -> HttpResponse:
 def aim_delete(request: HttpRequest, aim_id: int) -> HttpResponse:
     aim = _get_aim_for_user(request, aim_id)
     if request.method == "POST":
-        services.aim_delete(aim=aim, actor=request.user)
+        services.aim_delete(aim=aim, actor=acting_user(request))
         messages.success(request, f"Deleted the aim “{aim.title}”.")
         return redirect("evaluation:aim_list")
     return _confirm_delete(
@@ -242,7 +242,7 @@ def indicator_add(request: HttpRequest, aim_id: int) -> HttpResponse:
     form = IndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            indicator = services.indicator_create(aim=aim, actor=request.user, fields=form.fields_for_service())
+            indicator = services.indicator_create(aim=aim, actor=acting_user(request), fields=form.fields_for_service())
         except ValidationError as error:
             _put_errors(form, error)
         else:
@@ -287,7 +287,7 @@ def indicator_edit(request: HttpRequest, indicator_id: int) -> HttpResponse:
     form = IndicatorForm(request.POST or None, initial=IndicatorForm.initial_for(indicator))
     if request.method == "POST" and form.is_valid():
         try:
-            services.indicator_update(indicator=indicator, actor=request.user, fields=form.fields_for_service())
+            services.indicator_update(indicator=indicator, actor=acting_user(request), fields=form.fields_for_service())
         except ValidationError as error:
             _put_errors(form, error)
         else:
@@ -307,7 +307,7 @@ def indicator_edit(request: HttpRequest, indicator_id: int) -> HttpResponse:
 def indicator_delete(request: HttpRequest, indicator_id: int) -> HttpResponse:
     indicator = _get_indicator_for_user(request, indicator_id)
     if request.method == "POST":
-        services.indicator_delete(indicator=indicator, actor=request.user)
+        services.indicator_delete(indicator=indicator, actor=acting_user(request))
         messages.success(request, f"Deleted the indicator “{indicator.title}”.")
         return redirect("evaluation:aim_detail", aim_id=indicator.aim_id)
     return _confirm_delete(
@@ -327,7 +327,7 @@ def value_add(request: HttpRequest, indicator_id: int) -> HttpResponse:
     form = ValueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.value_record(indicator=indicator, actor=request.user, **form.cleaned_data)
+            services.value_record(indicator=indicator, actor=acting_user(request), **form.cleaned_data)
         except ValidationError as error:
             _put_errors(form, error)
         else:
@@ -348,7 +348,7 @@ def value_delete(request: HttpRequest, value_id: int) -> HttpResponse:
     value = _get_value_for_user(request, value_id)
     back = reverse("evaluation:indicator_detail", args=[value.indicator_id])
     if request.method == "POST":
-        services.value_delete(value=value, actor=request.user)
+        services.value_delete(value=value, actor=acting_user(request))
         messages.success(request, "Deleted the value.")
         return redirect(back)
     return _confirm_delete(
@@ -373,7 +373,7 @@ def _period(request: HttpRequest) -> tuple[date, date]:
 
 
 @coordinator_required
-def indicators_csv(request: HttpRequest) -> HttpResponse:
+def indicators_csv(request: HttpRequest) -> StreamingHttpResponse:
     start, end = _period(request)
     indicators = list(Indicator.objects.select_related("aim").order_by("aim__position", "aim_id", "position", "id"))
     return exports.indicator_values_csv(indicators=indicators, start=start, end=end)
@@ -421,7 +421,7 @@ def evidence_add(request: HttpRequest, source: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             evidence = services.evidence_create(
-                actor=request.user,
+                actor=acting_user(request),
                 source=source,
                 fields=form.fields_for_service(),
                 upload=form.cleaned_data.get("document"),
@@ -455,7 +455,7 @@ def evidence_edit(request: HttpRequest, evidence_id: int) -> HttpResponse:
         try:
             services.evidence_update(
                 evidence=evidence,
-                actor=request.user,
+                actor=acting_user(request),
                 fields=form.fields_for_service(),
                 upload=form.cleaned_data.get("document"),
             )
@@ -479,7 +479,7 @@ def evidence_edit(request: HttpRequest, evidence_id: int) -> HttpResponse:
 def evidence_delete(request: HttpRequest, evidence_id: int) -> HttpResponse:
     evidence = _get_evidence_for_user(request, evidence_id)
     if request.method == "POST":
-        services.evidence_delete(evidence=evidence, actor=request.user)
+        services.evidence_delete(evidence=evidence, actor=acting_user(request))
         messages.success(request, f"Deleted “{evidence.title}” from the evidence.")
         return redirect("evaluation:evidence_list")
     warning = "The document is deleted too. " if evidence.document else ""
@@ -494,14 +494,15 @@ def evidence_delete(request: HttpRequest, evidence_id: int) -> HttpResponse:
 
 
 @coordinator_required(hide=True)
-def evidence_document(request: HttpRequest, evidence_id: int) -> HttpResponse:
+def evidence_document(request: HttpRequest, evidence_id: int) -> FileResponse:
     evidence = _get_evidence_for_user(request, evidence_id)
-    if not evidence.document:
+    name = evidence.document.name
+    if not name:
         raise Http404("No document")
-    ext = evidence.document.name.rsplit(".", 1)[-1].lower()
+    ext = name.rsplit(".", 1)[-1].lower()
     content_type = services.DOCUMENT_TYPES.get(ext, ("application/octet-stream", None))[0]
     try:
-        handle = default_storage.open(evidence.document.name, "rb")
+        handle = default_storage.open(name, "rb")
     except FileNotFoundError:
         raise Http404("The document is missing from storage") from None
     response = FileResponse(
@@ -526,7 +527,7 @@ def story_add(request: HttpRequest) -> HttpResponse:
     form = StoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            story = services.story_create(actor=request.user, fields=form.fields_for_service())
+            story = services.story_create(actor=acting_user(request), fields=form.fields_for_service())
         except ValidationError as error:
             _put_errors(form, error)
         else:
@@ -549,7 +550,7 @@ def story_edit(request: HttpRequest, story_id: int) -> HttpResponse:
     form = StoryForm(request.POST or None, initial=StoryForm.initial_for(story))
     if request.method == "POST" and form.is_valid():
         try:
-            services.story_update(story=story, actor=request.user, fields=form.fields_for_service())
+            services.story_update(story=story, actor=acting_user(request), fields=form.fields_for_service())
         except ValidationError as error:
             _put_errors(form, error)
         else:
@@ -569,7 +570,7 @@ def story_edit(request: HttpRequest, story_id: int) -> HttpResponse:
 def story_delete(request: HttpRequest, story_id: int) -> HttpResponse:
     story = _get_story_for_user(request, story_id)
     if request.method == "POST":
-        services.story_delete(story=story, actor=request.user)
+        services.story_delete(story=story, actor=acting_user(request))
         messages.success(request, f"Deleted the story “{story.title}”.")
         return redirect("evaluation:story_list")
     return _confirm_delete(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import slugify
 
-from roundtable.accounts.permissions import coordinator_required
+from roundtable.accounts.permissions import acting_user, coordinator_required
 from roundtable.cocreation.models import Programme
 from roundtable.core.pdf import pdf_response
 from roundtable.evaluation import dashboard as dashboards
@@ -156,7 +156,7 @@ def gripp2_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             report = reports_gripp2.gripp2_start(
-                actor=request.user,
+                actor=acting_user(request),
                 title=form.cleaned_data["title"],
                 start=form.cleaned_data["start"],
                 end=form.cleaned_data["end"],
@@ -183,7 +183,7 @@ def gripp2_edit(request: HttpRequest, report_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             reports_gripp2.gripp2_update(
-                actor=request.user,
+                actor=acting_user(request),
                 report=report,
                 title=form.cleaned_data["title"],
                 **{name: form.cleaned_data[name] for name, _h, _p in Gripp2Report.ITEMS},
@@ -216,7 +216,7 @@ def gripp2_markdown(request: HttpRequest, report_id: int) -> HttpResponse:
 def gripp2_delete(request: HttpRequest, report_id: int) -> HttpResponse:
     report = _get_gripp2_for_user(request, report_id)
     if request.method == "POST":
-        reports_gripp2.gripp2_delete(actor=request.user, report=report)
+        reports_gripp2.gripp2_delete(actor=acting_user(request), report=report)
         messages.success(request, f"Deleted “{report.title}”.")
         return redirect("evaluation:gripp2_list")
     return render(request, T + "gripp2_delete.html", {"report": report})
@@ -259,7 +259,7 @@ def _assessment_form_page(request: HttpRequest, *, assessment: SelfAssessment | 
     if request.method == "POST" and form.is_valid():
         try:
             saved = reports_assessment.assessment_save(
-                actor=request.user,
+                actor=acting_user(request),
                 assessed_on=form.cleaned_data["assessed_on"],
                 notes=form.cleaned_data["notes"],
                 ratings=form.ratings(),
@@ -314,7 +314,7 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
 def assessment_delete(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment = _get_assessment_for_user(request, assessment_id)
     if request.method == "POST":
-        reports_assessment.assessment_delete(actor=request.user, assessment=assessment)
+        reports_assessment.assessment_delete(actor=acting_user(request), assessment=assessment)
         messages.success(request, f"Deleted the self-assessment of {assessment.assessed_on:%-d %B %Y}.")
         return redirect("evaluation:assessment_list")
     return render(request, T + "assessment_delete.html", {"assessment": assessment})

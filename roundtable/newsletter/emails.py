@@ -12,7 +12,7 @@ from roundtable.newsletter.models import CONFIRM_LINK_DAYS, ConfirmationLink, Is
 
 @context_builder("newsletter_confirm")
 def newsletter_confirm(context: dict) -> dict:
-    subscriber = Subscriber.objects.filter(pk=context.get("subscriber_id")).first()
+    subscriber = Subscriber.objects.filter(pk=context.get("subscriber_id", 0)).first()
     if subscriber is None or subscriber.status != Subscriber.Status.PENDING:
         raise EmailNoLongerNeeded("the subscription is no longer waiting for confirmation")
     # Minted now, in the worker: the raw token only ever exists inside this email.
@@ -28,7 +28,7 @@ def newsletter_issue_test(context: dict) -> dict:
     """A coordinator's test copy of an issue (the real send does not go through the outbox)."""
     from roundtable.newsletter.rendering import issue_content
 
-    issue = Issue.objects.filter(pk=context.get("issue_id")).first()
+    issue = Issue.objects.filter(pk=context.get("issue_id", 0)).first()
     if issue is None:
         raise EmailNoLongerNeeded("the issue has been deleted")
     content = issue_content(issue)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -18,6 +19,9 @@ from roundtable.newsletter.models import (
     Subscriber,
     SubscriptionConsent,
 )
+
+if TYPE_CHECKING:
+    from roundtable.accounts.models import User
 
 # At most this many emails to one address per hour, whoever asks: a sign-up form must not become
 # a way to flood someone's inbox.
@@ -115,7 +119,7 @@ UNCONFIRMED_KEPT_DAYS = 30
 
 
 @transaction.atomic
-def forget_unconfirmed(*, now=None) -> int:
+def forget_unconfirmed(*, now: datetime | None = None) -> int:
     """Delete sign-ups that were never confirmed (and never subscribed before) after 30 days."""
     cutoff = (now or timezone.now()) - timedelta(days=UNCONFIRMED_KEPT_DAYS)
     _total, per_model = Subscriber.objects.filter(
@@ -135,7 +139,9 @@ def subscriber_for_unsubscribe_token(raw: str) -> Subscriber | None:
 
 
 @transaction.atomic
-def issue_create(*, actor, subject: str, body_markdown: str, include_sessions: bool, include_posts: bool) -> Issue:
+def issue_create(
+    *, actor: User, subject: str, body_markdown: str, include_sessions: bool, include_posts: bool
+) -> Issue:
     issue = Issue.objects.create(
         subject=subject.strip(),
         body_markdown=body_markdown,
@@ -149,7 +155,7 @@ def issue_create(*, actor, subject: str, body_markdown: str, include_sessions: b
 
 @transaction.atomic
 def issue_update(
-    *, issue: Issue, actor, subject: str, body_markdown: str, include_sessions: bool, include_posts: bool
+    *, issue: Issue, actor: User, subject: str, body_markdown: str, include_sessions: bool, include_posts: bool
 ) -> Issue:
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
     if not issue.is_draft:
@@ -164,13 +170,13 @@ def issue_update(
 
 
 @transaction.atomic
-def issue_send_test(*, issue: Issue, actor) -> None:
+def issue_send_test(*, issue: Issue, actor: User) -> None:
     """A copy to the coordinator's own address, through the outbox like any other email."""
     queue_email(to=actor.email, template="newsletter_issue", context={"issue_id": issue.pk, "test": True})
     audit.log(actor, "newsletter.test_sent", issue, to=actor.email)
 
 
-def issue_send_start(*, issue: Issue, actor) -> int:
+def issue_send_start(*, issue: Issue, actor: User) -> int:
     """Freeze the issue, make one delivery row per active subscriber, and hand it to the worker.
     Returns how many people it is going to."""
     from roundtable.newsletter.rendering import render_issue_content

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, TypedDict
+
 from django.db import connection
+from django.db.models import Field, ForeignObjectRel
 
 from roundtable.people.models import ConsentRecord, Person, Perspective
+
+if TYPE_CHECKING:
+    from roundtable.accounts.models import User
 
 HEALTH_DATA_WORDING = (
     "I agree to Roundtable storing what I have told you about my access needs, which may include "
@@ -11,11 +17,21 @@ HEALTH_DATA_WORDING = (
 )
 
 
+class PersonDetails(TypedDict):
+    """What a sign-up tells us about a person besides their email."""
+
+    name: str
+    phone: str
+    pronouns: str
+    interests: str
+    perspectives: list[str] | None
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _details(name: str, phone: str, pronouns: str, interests: str, perspectives: list[str] | None) -> dict:
+def _details(name: str, phone: str, pronouns: str, interests: str, perspectives: list[str] | None) -> dict[str, Any]:
     valid = {choice for choice, _ in Perspective.choices}
     cleaned = [p for p in dict.fromkeys(perspectives or []) if p in valid]
     if Perspective.PREFER_NOT_TO_SAY in cleaned:
@@ -40,6 +56,13 @@ def person_find_or_add(
     return Person.objects.get(email=person.email), False
 
 
+def _column(field: Field[Any, Any] | ForeignObjectRel) -> str:
+    column = getattr(field, "column", None)
+    if not isinstance(column, str):
+        raise TypeError(f"{field} has no column of its own")
+    return column
+
+
 def _insert_unless_taken(obj: Person, *, unique_field: str) -> bool:
     """Insert the unsaved object unless its unique field's value is taken; True if inserted.
     (The ORM's bulk_create(ignore_conflicts=True) cannot say which happened or give the id.)"""
@@ -48,10 +71,10 @@ def _insert_unless_taken(obj: Person, *, unique_field: str) -> bool:
     quote = connection.ops.quote_name
     # Names come from the model; values go as parameters.
     sql = (
-        f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(_column(f)) for f in fields)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"ON CONFLICT ({quote(opts.get_field(unique_field).column)}) DO NOTHING "
-        f"RETURNING {quote(opts.pk.column)}"
+        f"ON CONFLICT ({quote(_column(opts.get_field(unique_field)))}) DO NOTHING "
+        f"RETURNING {quote(_column(opts.pk))}"
     )
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     with connection.cursor() as cursor:
@@ -92,7 +115,13 @@ def person_upsert(
     perspectives: list[str] | None = None,
 ) -> Person:
     """Find the person by email or add them; an existing person only has blanks filled in."""
-    details = {"name": name, "phone": phone, "pronouns": pronouns, "interests": interests, "perspectives": perspectives}
+    details: PersonDetails = {
+        "name": name,
+        "phone": phone,
+        "pronouns": pronouns,
+        "interests": interests,
+        "perspectives": perspectives,
+    }
     person, added = person_find_or_add(email=email, **details)
     if not added:
         person_fill_blanks(person, **details)
@@ -103,7 +132,7 @@ def consent_record(*, person: Person, kind: str, given: bool, wording: str, sour
     return ConsentRecord.objects.create(person=person, kind=kind, given=given, wording=wording, source=source)
 
 
-def person_forget(*, person: Person, actor) -> Person:
+def person_forget(*, person: Person, actor: User | str) -> Person:
     """Forget who a person is but keep what they took part in, so attendance, newcomer and
     returning counts in reports stay right (deleting the row would cascade to their bookings).
 

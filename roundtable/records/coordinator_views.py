@@ -10,14 +10,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from roundtable.accounts.permissions import coordinator_required
+from roundtable.accounts.permissions import acting_user, coordinator_required
 from roundtable.cocreation.selectors import get_session_for_user
 from roundtable.records import digest, selectors, services
 from roundtable.records.forms import ActionForm, DecisionForm, OutputForm
 from roundtable.records.models import Action, ActionStatus, Decision, Output, StoryChoice, UpdateBatch
 
 KIND_SLUGS = {"photo": Output.Kind.IMAGE, "text": Output.Kind.TEXT, "audio": Output.Kind.AUDIO}
-KIND_NAMES = {
+KIND_NAMES: dict[str, str] = {
     Output.Kind.IMAGE: "a photo",
     Output.Kind.TEXT: "a text or quote",
     Output.Kind.AUDIO: "an audio recording",
@@ -117,7 +117,7 @@ def output_add(request: HttpRequest, session_id: int, kind: str) -> HttpResponse
         try:
             output = services.output_create(
                 session=session,
-                actor=request.user,
+                actor=acting_user(request),
                 kind=kind,
                 upload=form.cleaned_data.get("upload"),
                 **{
@@ -152,7 +152,7 @@ def output_edit(request: HttpRequest, output_id: int) -> HttpResponse:
         try:
             services.output_update(
                 output=output,
-                actor=request.user,
+                actor=acting_user(request),
                 upload=form.cleaned_data.get("upload"),
                 **{
                     k: form.cleaned_data.get(k, "")
@@ -182,7 +182,7 @@ def output_edit(request: HttpRequest, output_id: int) -> HttpResponse:
 def output_delete(request: HttpRequest, output_id: int) -> HttpResponse:
     output = _get_output_for_user(request, output_id)
     if request.method == "POST":
-        services.output_delete(output=output, actor=request.user)
+        services.output_delete(output=output, actor=acting_user(request))
         messages.success(request, f"Deleted “{output.caption}”.")
         return redirect(_record_url(output.session_id, "outputs"))
     return render(
@@ -217,7 +217,7 @@ def decision_add(request: HttpRequest, session_id: int) -> HttpResponse:
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            decision = services.decision_create(session=session, actor=request.user, **_decision_args(form))
+            decision = services.decision_create(session=session, actor=acting_user(request), **_decision_args(form))
         except ValidationError as error:
             _put_errors(form, error)
         else:
@@ -242,7 +242,7 @@ def decision_edit(request: HttpRequest, decision_id: int) -> HttpResponse:
     form = DecisionForm(request.POST or None, initial=DecisionForm.initial_for(decision))
     if request.method == "POST" and form.is_valid():
         try:
-            services.decision_update(decision=decision, actor=request.user, **_decision_args(form))
+            services.decision_update(decision=decision, actor=acting_user(request), **_decision_args(form))
         except ValidationError as error:
             _put_errors(form, error)
         else:
@@ -266,7 +266,7 @@ def decision_edit(request: HttpRequest, decision_id: int) -> HttpResponse:
 def decision_delete(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = _get_decision_for_user(request, decision_id)
     if request.method == "POST":
-        services.decision_delete(decision=decision, actor=request.user)
+        services.decision_delete(decision=decision, actor=acting_user(request))
         messages.success(request, "Deleted the decision and its actions.")
         return redirect(_record_url(decision.session_id, "decisions"))
     return render(
@@ -299,7 +299,7 @@ def action_add(request: HttpRequest, decision_id: int) -> HttpResponse:
     form = ActionForm(request.POST or None, initial={"owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_create(decision=decision, actor=request.user, **_action_args(form))
+            services.action_create(decision=decision, actor=acting_user(request), **_action_args(form))
         except ValidationError as error:
             _put_errors(form, error)
         else:
@@ -325,7 +325,7 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
     form = ActionForm(request.POST or None, initial=ActionForm.initial_for(action))
     if request.method == "POST" and form.is_valid():
         try:
-            updated = services.action_update(action=action, actor=request.user, **_action_args(form))
+            updated = services.action_update(action=action, actor=acting_user(request), **_action_args(form))
         except ValidationError as error:
             _put_errors(form, error)
         else:
@@ -369,11 +369,21 @@ def story_choose(request: HttpRequest, session_id: int) -> HttpResponse:
     if request.method == "POST":
         kind, item_id, choice = request.POST.get("kind"), request.POST.get("item", ""), request.POST.get("choice", "")
         decisions, outputs, _ = selectors.story_candidates(session)
-        pool = {"decision": {d.pk: d for d in decisions}, "output": {o.pk: o for o in outputs}}.get(kind or "", {})
+        pools: dict[str, dict[int, Decision | Output]] = {
+            "decision": {d.pk: d for d in decisions},
+            "output": {o.pk: o for o in outputs},
+        }
+        pool = pools.get(kind or "", {})
         item = pool.get(int(item_id)) if item_id.isdigit() and len(item_id) < 19 else None
         if item is None or (choice and choice not in StoryChoice.Choice.values):
             raise Http404("No such item in this story")
-        services.story_choose(session=session, actor=request.user, choice=choice, **{kind: item})
+        services.story_choose(
+            session=session,
+            actor=acting_user(request),
+            choice=choice,
+            decision=item if isinstance(item, Decision) else None,
+            output=item if isinstance(item, Output) else None,
+        )
         label = {"pinned": "will always be shown", "hidden": "will be left out"}.get(
             choice, "will be picked automatically"
         )

@@ -14,8 +14,8 @@ from roundtable.records.models import CLOSED_STATUSES, UpdateBatch
 
 @context_builder(TEMPLATE)
 def records_update(context: dict) -> dict:
-    batch = UpdateBatch.objects.select_related("session__programme").filter(pk=context.get("batch_id")).first()
-    person = Person.objects.filter(pk=context.get("person_id")).first()
+    batch = UpdateBatch.objects.select_related("session__programme").filter(pk=context.get("batch_id", 0)).first()
+    person = Person.objects.filter(pk=context.get("person_id", 0)).first()
     if batch is None or person is None:
         raise EmailNoLongerNeeded("the update or the person no longer exists")
     if not person.wants_updates:

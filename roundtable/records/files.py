@@ -13,6 +13,7 @@ import io
 import secrets
 import threading
 import warnings
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -159,6 +160,7 @@ def store_image(upload) -> StoredFiles:
     _check_size(upload)
     image = _open_image(upload)
     fmt = image.format
+    assert fmt is not None  # _open_image refuses anything but IMAGE_FORMATS
     try:
         clean = _clean_copy(image)
     except (OSError, ValueError, SyntaxError):
@@ -199,7 +201,7 @@ def store_audio(upload) -> StoredFiles:
     return StoredFiles(names={"file": name}, content_type=content_type)
 
 
-def delete_stored(names: list[str]) -> None:
+def delete_stored(names: Iterable[str | None]) -> None:
     for name in names:
         if name:
             default_storage.delete(name)

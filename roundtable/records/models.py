@@ -176,12 +176,13 @@ class Decision(models.Model):
     def method_label(self) -> str:
         if self.method == Method.OTHER and self.method_other:
             return self.method_other
-        return {
+        labels: dict[str, str] = {
             Method.CONSENSUS: "By consensus",
             Method.DOT_VOTING: "By dot-voting",
             Method.SHOW_OF_HANDS: "By a show of hands",
             Method.CONSENT_BASED: "By consent (no one had a strong objection)",
-        }.get(self.method, "Another way")
+        }
+        return labels.get(self.method, "Another way")
 
     @property
     def took_part_rows(self) -> list[tuple[str, int]]:

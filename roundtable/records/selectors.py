@@ -4,10 +4,12 @@ actions there are (the tests pin them), and public ones never see a private outp
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypeVar
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, Model, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -105,7 +107,10 @@ def session_record(session: Session, *, include_private: bool) -> Record:
     return Record(outputs=list(outputs), decisions=list(decisions))
 
 
-def neighbours(items: list, current) -> tuple:
+T = TypeVar("T")
+
+
+def neighbours(items: Sequence[T], current: T) -> tuple[T | None, T | None]:
     index = items.index(current)
     return (items[index - 1] if index > 0 else None, items[index + 1] if index + 1 < len(items) else None)
 
@@ -148,9 +153,15 @@ def share_done(counts: dict[str, int]) -> int:
     return round(100 * counts.get(ActionStatus.DONE, 0) / total) if total else 0
 
 
-def _count(model, **lookups) -> Subquery:
+def _count(model: type[Model], **lookups: Any) -> Coalesce:
     """A correlated count, so several counts on one row never multiply each other as joins would."""
-    qs = model.objects.filter(**lookups).order_by().values(next(iter(lookups))).annotate(n=Count("pk")).values("n")
+    qs = (
+        model._default_manager.filter(**lookups)
+        .order_by()
+        .values(next(iter(lookups)))
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Coalesce(Subquery(qs, output_field=IntegerField()), Value(0))
 
 
@@ -206,7 +217,7 @@ def sessions_to_record() -> QuerySet[Session]:
 @dataclass
 class Story:
     session: Session
-    earlier: list[Session]
+    earlier: Sequence[Session]
     decisions: list[Decision]
     outputs: list[Output]
     counts: dict[str, int]
@@ -242,7 +253,7 @@ def story_so_far(session: Session) -> Story:
             "starts_at", "id"
         )
     )
-    choices = {"decision": {}, "output": {}}
+    choices: dict[str, dict[int, str]] = {"decision": {}, "output": {}}
     for decision_id, output_id, choice in StoryChoice.objects.filter(session=session).values_list(
         "decision_id", "output_id", "choice"
     ):

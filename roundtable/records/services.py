@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -59,7 +60,7 @@ def _output_errors(
     return errors
 
 
-def _store(kind: str, upload) -> StoredFiles:
+def _store(kind: str, upload: UploadedFile | None) -> StoredFiles:
     try:
         return store_image(upload) if kind == Output.Kind.IMAGE else store_audio(upload)
     except UploadRefused as exc:
@@ -87,7 +88,7 @@ def output_create(
     alt_text: str = "",
     transcript: str = "",
     body: str = "",
-    upload=None,
+    upload: UploadedFile | None = None,
 ) -> Output:
     caption, credit, alt_text, transcript, body = (
         caption.strip(),
@@ -141,7 +142,7 @@ def output_update(
     alt_text: str = "",
     transcript: str = "",
     body: str = "",
-    upload=None,
+    upload: UploadedFile | None = None,
 ) -> Output:
     caption, credit, alt_text, transcript, body = (
         caption.strip(),
@@ -194,7 +195,7 @@ def _clean_votes(votes: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str
     for row in votes or []:
         option = " ".join(str(row.get("option", "")).split())
         try:
-            count = int(row.get("count"))
+            count = int(row.get("count", ""))
         except (TypeError, ValueError):
             return [], "Each vote count must be a whole number"
         if not option:

@@ -4,6 +4,7 @@ timeline, the story so far. They only ever show consented outputs."""
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -155,7 +156,7 @@ def story(request: HttpRequest, session_id: int) -> HttpResponse:
 def story_present(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.upcoming_public_session(session_id)
     context = _story_context(session)
-    slides = ["start"]
+    slides: list[str | tuple[str, Any]] = ["start"]
     if context["story"].earlier:
         slides.append("sessions")
     slides += [("decision", d) for d in context["story"].decisions]
@@ -174,10 +175,10 @@ def story_present(request: HttpRequest, session_id: int) -> HttpResponse:
 
 def _data_uri(output: Output) -> str:
     """The handout embeds its photos: the PDF renderer fetches nothing, wherever files are stored."""
-    field = output.large or output.file
-    if not field:
+    name = (output.large or output.file).name
+    if not name:
         return ""
-    with default_storage.open(field.name, "rb") as handle:
+    with default_storage.open(name, "rb") as handle:
         return f"data:{output.content_type};base64,{base64.b64encode(handle.read()).decode()}"
 
 

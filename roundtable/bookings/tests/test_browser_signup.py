@@ -35,7 +35,9 @@ def a_session(**extra):
 
 def manage_path() -> str:
     run_tasks()
-    return MANAGE_LINK.search(mail.outbox[-1].body).group(1)
+    match = MANAGE_LINK.search(str(mail.outbox[-1].body))
+    assert match is not None
+    return match.group(1)
 
 
 def fits_320(page) -> None:

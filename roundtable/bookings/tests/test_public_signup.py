@@ -42,7 +42,9 @@ def main(response) -> str:
 
 
 def manage_path_from(message) -> str:
-    return "/booking/" + MANAGE_LINK.search(message.body).group(1) + "/"
+    match = MANAGE_LINK.search(message.body)
+    assert match is not None
+    return "/booking/" + match.group(1) + "/"
 
 
 def test_whole_journey_sign_up_confirm_manage_and_cancel(client):

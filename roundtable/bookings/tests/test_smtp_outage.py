@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 from datetime import timedelta
 from email import message_from_bytes, policy
+from typing import TYPE_CHECKING
 
 import pytest
 from django.urls import reverse
@@ -15,6 +16,9 @@ from roundtable.bookings.testing import signup
 from roundtable.cocreation.testing import make_session
 from roundtable.core.models import OutboundEmail
 from roundtable.core.testing import run_tasks
+
+if TYPE_CHECKING:
+    from aiosmtpd.controller import Controller
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,7 +46,7 @@ class LocalSMTPServer:
     def __init__(self, port: int):
         self.port = port
         self.mailbox = Mailbox()
-        self._controller = None
+        self._controller: Controller | None = None
 
     def start(self) -> None:
         from aiosmtpd.controller import Controller

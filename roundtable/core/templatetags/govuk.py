@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import template
 from django.forms import BoundField
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -55,7 +56,7 @@ def error_anchor(field: BoundField) -> str:
 
 
 @register.simple_tag
-def govuk_widget(field: BoundField, extra_class: str = ""):
+def govuk_widget(field: BoundField, extra_class: str = "") -> SafeString:
     if field.widget_type == "govukdate":
         # The classes go on each of day, month and year; the fieldset carries the description.
         return field.as_widget(attrs={"class": "govuk-input" + (" govuk-input--error" if field.errors else "")})
@@ -63,7 +64,7 @@ def govuk_widget(field: BoundField, extra_class: str = ""):
     classes = [base, field.field.widget.attrs.get("class", ""), extra_class]
     if field.errors and base:
         classes.append(f"{base}--error")
-    attrs = {"class": " ".join(c for c in classes if c)}
+    attrs: dict[str, str | bool] = {"class": " ".join(c for c in classes if c)}
     if described := _describedby(field):
         attrs["aria-describedby"] = described
     return field.as_widget(attrs=attrs)

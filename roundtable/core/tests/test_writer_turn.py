@@ -24,13 +24,13 @@ fcntl.flock(fd, fcntl.LOCK_UN)
 """
 
 
-def _held_by_another_process(seconds: float, tmp_path: Path) -> subprocess.Popen:
+def _held_by_another_process(seconds: float, tmp_path: Path) -> subprocess.Popen[str]:
     # On PostgreSQL there is no such file to queue on; the other process holds one of its own.
     sqlite = connection.vendor == "sqlite"
     lock_file = Path(f"{connection.settings_dict['NAME']}.writers") if sqlite else tmp_path / "elsewhere.writers"
     command = [sys.executable, "-c", HOLD, str(lock_file), str(seconds)]  # our own interpreter and script
     other = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603
-    assert other.stdout.readline().strip() == "holding"
+    assert other.stdout is not None and other.stdout.readline().strip() == "holding"
     return other
 
 

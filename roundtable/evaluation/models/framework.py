@@ -63,7 +63,7 @@ class Aim(models.Model):
 
     @property
     def scope_label(self) -> str:
-        return self.programme.name if self.programme_id else "The whole centre"
+        return self.programme.name if self.programme is not None else "The whole centre"
 
 
 class Indicator(models.Model):

@@ -75,7 +75,7 @@ class Standard(models.TextChoices):
 
 
 # Each standard's own statement, shown with it so people rate against its words.
-STANDARD_STATEMENTS = {
+STANDARD_STATEMENTS: dict[str, str] = {
     Standard.INCLUSIVE_OPPORTUNITIES: "Offer public involvement opportunities that are accessible and that reach "
     "people and groups according to research needs.",
     Standard.WORKING_TOGETHER: "Work together in a way that values all contributions, and that builds and "

@@ -3,6 +3,8 @@ people on a session, and the bookings download."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from roundtable.bookings.forms import SignupForm
@@ -83,7 +85,7 @@ class MessageForm(forms.Form):
     def __init__(self, *args, counts: dict[str, int], **kwargs):
         super().__init__(*args, **kwargs)
         self.counts = counts
-        self.fields["audience"].choices = [
+        cast(forms.ChoiceField, self.fields["audience"]).choices = [
             (key, f"{AUDIENCE_LABELS[key]} ({counts[key]} {'person' if counts[key] == 1 else 'people'})")
             for key in AUDIENCES
         ]

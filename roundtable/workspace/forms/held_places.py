@@ -8,6 +8,7 @@ remove it) and one empty row is there to add another. Saving brings a fresh empt
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -97,6 +98,8 @@ class HeldPlacesForm(forms.Form):
 
 
 class BaseHeldPlacesFormSet(forms.BaseFormSet):
+    error_messages: dict[str, str]  # set by BaseFormSet.__init__; django-stubs leave it out
+
     def check_against(self, *, capacity: int | None, starts_at: datetime | None) -> None:
         """Checks that need the rest of the session form: the total, and new groups that would be
         released before anyone could use them."""
@@ -144,7 +147,7 @@ def initial_for(session: Session) -> list[dict]:
 
 def held_places_formset(data=None, *, session: Session | None = None) -> BaseHeldPlacesFormSet:
     initial = initial_for(session) if session is not None else []
-    formset = HeldPlacesFormSet(data, prefix="held", initial=initial)
+    formset = cast(BaseHeldPlacesFormSet, HeldPlacesFormSet(data, prefix="held", initial=initial))
     formset.error_messages = {
         **formset.error_messages,
         "too_many_forms": f"A session can have at most {MAX_GROUPS} groups of held places",

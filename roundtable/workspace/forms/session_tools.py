@@ -90,8 +90,8 @@ class ProgrammeForm(forms.ModelForm):
         if not hasattr(error, "error_dict"):
             self.add_error(None, error)
             return
-        messages = self._meta.error_messages
+        messages = self._meta.error_messages or {}
         for name, errors in error.error_dict.items():
             for item in errors:
-                text = messages.get(name, {}).get(item.code) or " ".join(item.messages)
+                text = messages.get(name, {}).get(item.code or "") or " ".join(item.messages)
                 self.add_error(name if name in self.fields else None, text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -46,6 +47,8 @@ def parse_agenda(text: str) -> list[AgendaEntry]:
             if not match:
                 raise ValidationError("")
             at = _agenda_time.to_python(match.group(1))
+            if at is None:  # the pattern needs a time, so this cannot happen; it keeps the type exact
+                raise ValidationError("")
         except ValidationError:
             problems.append(f"Line {number} of the agenda must start with a time, like 13:30 Welcome")
             continue
@@ -250,7 +253,10 @@ class SessionForm(forms.Form):
         day = self.cleaned_data.get(date_field)
         if day is None:
             if self.cleaned_data.get(time_field) and date_field not in self.errors:
-                self.add_error(date_field, f"Enter {self.fields[date_field].what.lower()} as well as the time")
+                self.add_error(
+                    date_field,
+                    f"Enter {cast(GovukDateField, self.fields[date_field]).what.lower()} as well as the time",
+                )
             return None
         try:
             return london_datetime(day, self.cleaned_data.get(time_field) or default)
@@ -314,7 +320,8 @@ class SessionForm(forms.Form):
 
     def _facilitator_fields(self) -> dict:
         # The page only asks when the team has facilitators; otherwise what is saved stays as it is.
-        if not self.fields["facilitators"].queryset.exists():
+        facilitators = cast(FacilitatorChoiceField, self.fields["facilitators"]).queryset
+        if facilitators is None or not facilitators.exists():
             return {}
         data = self.cleaned_data
         return {"facilitators": list(data.get("facilitators") or []),

@@ -58,13 +58,14 @@ def group_bookings(session: Session, query: str = "") -> tuple[BookingGroups, Bo
         if booking.status == Booking.Status.WAITLISTED:
             position += 1
             booking.position = position
-        group = {
+        group_of: dict[str, str] = {
             Booking.Status.CONFIRMED: "confirmed",
             Booking.Status.ATTENDED: "attended",
             Booking.Status.NO_SHOW: "no_show",
             Booking.Status.WAITLISTED: "waiting",
             Booking.Status.CANCELLED: "cancelled",
-        }[booking.status]
+        }
+        group = group_of[booking.status]
         getattr(everyone, group).append(booking)
         if not query or _matches(booking, query):
             getattr(shown, group).append(booking)
@@ -261,7 +262,8 @@ def session_access_needs(request, session_id: int):
         .select_related("person", "access_needs")
         .order_by("person__name", "id")
     )
-    with_needs, counts = [], Counter()
+    with_needs: list[Booking] = []
+    counts: Counter[str] = Counter()
     for booking in bookings:
         needs = getattr(booking, "access_needs", None)
         if (needs is not None and not needs.is_empty) or booking.dietary_needs:

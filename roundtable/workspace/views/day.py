@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from roundtable.accounts.permissions import coordinator_required, is_coordinator, team_required
 from roundtable.bookings import briefing, printables
 from roundtable.bookings.errors import BookingStateError
-from roundtable.bookings.models import Booking
+from roundtable.bookings.models import AccessArrangement, Booking
 from roundtable.bookings.selectors import get_booking_for_user
 from roundtable.bookings.services import booking_mark_attendance, booking_walk_in
 from roundtable.cocreation.models import Session
@@ -96,7 +96,9 @@ def arrangement_update(request, session_id: int, need: str):
         actor=request.user,
     )
     label = briefing.NEED_LABELS[need]
-    messages.success(request, f"Saved: {label} – {dict(form.fields['status'].choices)[form.cleaned_data['status']]}.")
+    messages.success(
+        request, f"Saved: {label} – {dict(AccessArrangement.Status.choices)[form.cleaned_data['status']]}."
+    )
     return HttpResponseRedirect(reverse("day:access_briefing", args=[session.pk]) + f"#need-{need}")
 
 

@@ -3,11 +3,14 @@ whether it went, and a way to send it again). Coordinators only."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Count
-from django.http import HttpRequest
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -62,12 +65,12 @@ def _session_choices() -> list[tuple[str, str]]:
     return [("", "All sessions")] + [(str(pk), f"{title} ({starts:%d %b %Y})") for pk, title, starts in sessions]
 
 
-def _session_titles(ids) -> dict[int, str]:
-    ids = {i for i in ids if i is not None}
-    return dict(Session.objects.filter(pk__in=ids).values_list("pk", "title")) if ids else {}
+def _session_titles(ids: Iterable[int | None]) -> dict[int, str]:
+    known = {i for i in ids if i is not None}
+    return dict(Session.objects.filter(pk__in=known).values_list("pk", "title")) if known else {}
 
 
-def _page(request: HttpRequest, queryset):
+def _page(request: HttpRequest, queryset: QuerySet[Any]) -> Page[Any]:
     return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
@@ -82,16 +85,16 @@ class AuditFilterForm(forms.Form):
         label="What happened", required=False, error_messages={"invalid_choice": "Choose what happened from the list"}
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["session"].choices = _session_choices()
+        cast(forms.ChoiceField, self.fields["session"]).choices = _session_choices()
         verbs = AuditEntry.objects.order_by("verb").values_list("verb", flat=True).distinct()
-        self.fields["verb"].choices = [("", "Anything")] + [(v, verb_label(v)) for v in verbs]
+        cast(forms.ChoiceField, self.fields["verb"]).choices = [("", "Anything")] + [(v, verb_label(v)) for v in verbs]
 
 
 @require_GET
 @coordinator_required
-def audit_log(request):
+def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET)
     entries = AuditEntry.objects.select_related("actor").order_by("-created_at", "-id")
     status = 200
@@ -132,9 +135,9 @@ class OutboxFilterForm(forms.Form):
         label="Session", required=False, error_messages={"invalid_choice": "Choose a session from the list"}
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["session"].choices = _session_choices()
+        cast(forms.ChoiceField, self.fields["session"]).choices = _session_choices()
 
 
 RESENDABLE = (OutboundEmail.State.SENT, OutboundEmail.State.FAILED)
@@ -148,7 +151,7 @@ def can_send_again(email: OutboundEmail) -> bool:
 
 @require_GET
 @coordinator_required
-def outbox(request):
+def outbox(request: HttpRequest) -> HttpResponse:
     form = OutboxFilterForm(request.GET)
     emails = OutboundEmail.objects.defer("context").order_by("-created_at", "-id")
     status = 200
@@ -183,7 +186,7 @@ def outbox(request):
 
 @require_POST
 @coordinator_required(hide=True)
-def outbox_send_again(request, email_id: int):
+def outbox_send_again(request: HttpRequest, email_id: int) -> HttpResponse:
     email = get_object_or_404(OutboundEmail.objects.defer("context"), pk=email_id)
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):

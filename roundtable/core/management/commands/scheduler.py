@@ -1,5 +1,8 @@
 import signal
 import time
+from argparse import ArgumentParser
+from types import FrameType
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -9,14 +12,14 @@ from roundtable.core.schedule import enqueue_due_jobs, jobs
 class Command(BaseCommand):
     help = "Enqueue periodic jobs (retention, reminders, released places…) for the worker when they are due."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--once", action="store_true", help="Check once and exit (for cron)")
         parser.add_argument("--interval", type=float, default=30.0, help="Seconds between checks")
 
-    def handle(self, *args, once=False, interval=30.0, **options):
+    def handle(self, *args: Any, once: bool = False, interval: float = 30.0, **options: Any) -> None:
         stop = {"now": False}
 
-        def _stop(signum, frame):
+        def _stop(signum: int, frame: FrameType | None) -> None:
             stop["now"] = True
 
         if not once:

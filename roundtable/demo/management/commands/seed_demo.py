@@ -14,6 +14,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -228,7 +229,7 @@ def build_people(rng: random.Random, count: int = 80) -> list[dict]:
 class Command(BaseCommand):
     help = "Load demo data (idempotent) and print the coordinator's sign-in."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         rng = random.Random(SEED)
         people = build_people(rng)
         plans = build_plans(timezone.localdate(timezone=LONDON), rng, len(people))
