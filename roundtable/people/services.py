@@ -124,5 +124,5 @@ def person_forget_everywhere(*, person: Person, actor) -> tuple[Person, dict[str
         person = Person.objects.select_for_update().get(pk=person.pk)
         counts = forget_everywhere(person_id=person.pk, email=person.email, name=person.name, actor=actor)
         person.refresh_from_db()
-        audit.log(actor, "person.forgotten", person, **counts)
+        audit.log(actor, "person.forgotten", person, parts=counts)
     return person, counts

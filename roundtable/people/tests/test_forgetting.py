@@ -83,7 +83,7 @@ def test_the_person_row_is_anonymised_their_consents_go_and_the_log_says_so_with
     assert not ConsentRecord.objects.filter(person=person).exists()
     assert counts["people"] == 2
     entry = AuditEntry.objects.get(verb="person.forgotten")
-    assert entry.data == counts and "Gone" not in str(entry.data) + entry.target_label
+    assert entry.data == {"parts": counts} and "Gone" not in str(entry.data) + entry.target_label
 
 
 def test_the_command_says_in_plain_english_what_went_from_each_part(capsys):
