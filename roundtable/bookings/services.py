@@ -16,6 +16,7 @@ from django.utils import timezone
 from roundtable.bookings.errors import BookingStateError, SignupClosed
 from roundtable.bookings.models import AccessNeed, AccessNeeds, Booking, ManageLink
 from roundtable.bookings.places import counts_under_lock, lock_booking, lock_session, places_now, returning_people
+from roundtable.bookings.retention import delete_access_needs
 from roundtable.bookings.waiting_list import promote_waiting
 from roundtable.core import audit
 from roundtable.core.email import queue_email
@@ -74,8 +75,8 @@ def _save_access_needs(booking: Booking, answer: AccessNeedsAnswer, *, source: s
         source=source,
     )
     if not answer.consent:
-        # Without consent nothing about health is kept, not even an old answer.
-        AccessNeeds.objects.filter(booking=booking).delete()
+        # Without consent nothing about health is kept, not even an old answer (kept on file or not).
+        delete_access_needs(bookings=[booking.pk], reason="consent withdrawn", actor=source)
         return
     AccessNeeds.objects.update_or_create(
         booking=booking,
@@ -205,7 +206,12 @@ def booking_cancel(
     booking.waitlisted_at = None
     booking.save(update_fields=["status", "cancelled_at", "waitlisted_at", "updated_at"])
     ManageLink.revoke_all(booking=booking)
-    AccessNeeds.objects.filter(booking=booking, keep_on_file=False).delete()
+    delete_access_needs(
+        bookings=[booking.pk],
+        reason="booking cancelled",
+        actor=actor if actor is not None else "participant",
+        spare_kept_on_file=True,
+    )
     audit.log(actor, "booking.cancelled", booking, actor_label="" if actor else "participant", reason=reason)
     queue_email(
         to=booking.person.email,

@@ -2,7 +2,6 @@ from django_tasks import task
 
 from roundtable.bookings.models import Booking
 from roundtable.bookings.reminders import send_due_reminders
-from roundtable.bookings.retention import purge_expired_access_needs
 from roundtable.bookings.waiting_list import promote_waiting_list
 from roundtable.cocreation.models import Session
 from roundtable.core.schedule import every
@@ -31,7 +30,5 @@ def send_reminders() -> int:
     return send_due_reminders()
 
 
-@every(minutes=60 * 6)
-@task()
-def purge_access_needs() -> dict:
-    return purge_expired_access_needs()
+# Access needs after the session: a retention rule (bookings/retention.py), run by core's
+# apply_retention_rules job.

@@ -45,10 +45,5 @@ def resume_newsletter_sends() -> list[int]:
     return resume_sends()
 
 
-@every(minutes=24 * 60)
-@task()
-def forget_unconfirmed_subscribers() -> int:
-    """Addresses that never confirmed are not ours to keep: forget them once their links are long dead."""
-    from roundtable.newsletter.services import forget_unconfirmed
-
-    return forget_unconfirmed()
+# Unconfirmed sign-ups are deleted by a retention rule (newsletter/retention.py), run by core's
+# apply_retention_rules job.

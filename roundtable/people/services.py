@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Field, ForeignObjectRel
 
+from roundtable.core import audit
+from roundtable.core.forgetting import forget_everywhere
 from roundtable.people.models import ConsentRecord, Person, Perspective
 
 if TYPE_CHECKING:
-    from roundtable.accounts.models import User
+    # people sits beside accounts, not above it: a team member is any Django user here.
+    from django.contrib.auth.base_user import AbstractBaseUser as User
 
 HEALTH_DATA_WORDING = (
     "I agree to Roundtable storing what I have told you about my access needs, which may include "
@@ -136,38 +139,20 @@ def person_forget(*, person: Person, actor: User | str) -> Person:
     """Forget who a person is but keep what they took part in, so attendance, newcomer and
     returning counts in reports stay right (deleting the row would cascade to their bookings).
 
-    Name, email, phone, pronouns, interests, consents, access needs, private links and pending
-    feedback invitations go; upcoming places are cancelled (freeing them for the waiting list);
-    feedback they gave stays but no longer points at them. Perspectives stay: with nothing else
-    left they describe nobody, and the mix of perspectives in past sessions must not change."""
-    from django.db import transaction
+    Every part of the product forgets its own rows through the registry in core/forgetting.py
+    (each app's forgetting.py): upcoming places are cancelled (freeing them for the waiting list),
+    access needs, private links, pending feedback invitations and consents go, feedback they gave
+    stays but no longer points at them, the newsletter, blog replies, record credits, the outbox
+    and the audit log lose their name and address. See person_forget_everywhere for the counts."""
+    person, _counts = person_forget_everywhere(person=person, actor=actor)
+    return person
 
-    from roundtable.bookings.models import AccessNeeds, Booking, ManageLink
-    from roundtable.bookings.services import booking_cancel
-    from roundtable.core import audit
-    from roundtable.core.models import AuditEntry
-    from roundtable.evaluation.models import FeedbackRequest, FeedbackResponse
 
+def person_forget_everywhere(*, person: Person, actor: User | str) -> tuple[Person, dict[str, int]]:
+    """As person_forget, and how many rows each part of the product erased or anonymised."""
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
-        # A reserved-domain address first, so the cancellation emails below are never sent.
-        person.email = f"forgotten-{person.pk}@forgotten.invalid"
-        person.name = "Someone who asked to be forgotten"
-        person.pronouns = person.interests = person.phone = ""
-        person.wants_updates = False
-        person.save()
-        bookings = Booking.objects.filter(person=person)
-        for booking in bookings.filter(status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITLISTED]):
-            booking_cancel(booking_id=booking.pk, actor=actor, reason="The person asked to be forgotten")
-        bookings.update(dietary_needs="", heard_about="")
-        AccessNeeds.objects.filter(booking__person=person).delete()
-        ManageLink.objects.filter(booking__person=person).delete()
-        FeedbackRequest.objects.filter(booking__person=person).delete()
-        FeedbackResponse.objects.filter(person=person).update(person=None)
-        person.consents.all().delete()
-        # The log keeps what happened; only the labels that spelled out their name are blanked.
-        booking_ids = [str(pk) for pk in bookings.values_list("pk", flat=True)]
-        AuditEntry.objects.filter(target_type="bookings.booking", target_id__in=booking_ids).update(target_label="")
-        AuditEntry.objects.filter(target_type="people.person", target_id=str(person.pk)).update(target_label="")
-        audit.log(actor, "person.forgotten", person)
-    return person
+        counts = forget_everywhere(person_id=person.pk, email=person.email, name=person.name, actor=actor)
+        person.refresh_from_db()
+        audit.log(actor, "person.forgotten", person, parts=counts)
+    return person, counts

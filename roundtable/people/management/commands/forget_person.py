@@ -1,13 +1,25 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from roundtable.people.models import Person
-from roundtable.people.services import normalise_email, person_forget
+from roundtable.people.services import normalise_email, person_forget_everywhere
+
+# What each part of the product forgets, in words, for the report (a part not listed is named as it is).
+PARTS = {
+    "bookings": "bookings (places cancelled, needs, links)",
+    "evaluation": "feedback (requests, links, answers detached)",
+    "records": "session records (credits and mentions)",
+    "blog": "blog replies",
+    "newsletter": "newsletter (subscription, consents, deliveries)",
+    "people": "their details and consent records",
+    "core": "emails and audit log",
+}
 
 
 class Command(BaseCommand):
     help = (
-        "Forget a person who asked to be removed: their name, contact details, access needs and links go; "
-        "what they took part in stays as anonymous counts."
+        "Forget a person who asked to be removed: their name and contact details go from every part of "
+        "Roundtable (bookings, access needs, links, feedback, newsletter, blog replies, record credits, "
+        "emails, the audit log); what they took part in stays as anonymous counts."
     )
 
     def add_arguments(self, parser):
@@ -20,5 +32,8 @@ class Command(BaseCommand):
             raise CommandError(f"Nobody with the email {email!r} is on file.")
         if not yes and input(f"Forget {person.name} <{person.email}>? This cannot be undone. [y/N] ").lower() != "y":
             raise CommandError("Nothing changed.")
-        person_forget(person=person, actor="forget_person command")
+        _person, counts = person_forget_everywhere(person=person, actor="forget_person command")
         self.stdout.write("Done: the person is forgotten; their past attendance stays in the counts, without them.")
+        for part, count in counts.items():
+            rows = "1 row" if count == 1 else f"{count} rows"
+            self.stdout.write(f"  {PARTS.get(part, part)}: {rows} erased or anonymised")

@@ -1,0 +1,211 @@
+"""Forgetting a person who has touched every part of Roundtable leaves their name and email
+nowhere: every text field of every model is searched afterwards. (Imports every app, so it lives
+here rather than in an app's tests.)"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.core import mail
+from django.core.management import call_command
+from django.db import models
+from django.utils import timezone
+
+from roundtable.accounts.testing import make_coordinator
+from roundtable.blog.models import Comment
+from roundtable.blog.services import comment_submit, post_create
+from roundtable.bookings.models import AccessNeeds, Booking, ManageLink
+from roundtable.bookings.services import AccessNeedsAnswer
+from roundtable.bookings.testing import signup
+from roundtable.cocreation.testing import make_session
+from roundtable.core import audit
+from roundtable.core.email import queue_email, send_queued
+from roundtable.core.models import OutboundEmail
+from roundtable.evaluation.feedback import session_feedback
+from roundtable.evaluation.indicators import indicator_series
+from roundtable.evaluation.models import Aim, FeedbackLink, FeedbackRequest, FeedbackResponse, Indicator
+from roundtable.newsletter.models import ConfirmationLink, Delivery, Issue, Subscriber, SubscriptionConsent
+from roundtable.newsletter.services import subscriber_confirm, subscriber_signup
+from roundtable.people.models import ConsentRecord, Person
+from roundtable.people.services import person_forget
+from roundtable.records.models import Output
+from roundtable.records.services import output_create
+
+pytestmark = pytest.mark.django_db
+
+NAME = "Zebedee Quillfeather"
+EMAIL = "zebedee.quillfeather@example.org"
+# The surname alone is distinctive enough that any trace of either would contain it.
+TRACES = [NAME.lower(), EMAIL.lower(), "quillfeather"]
+
+
+def _text_fields(model) -> list[str]:
+    return [
+        f.attname
+        for f in model._meta.concrete_fields
+        if isinstance(f, (models.CharField, models.TextField, models.EmailField, models.JSONField))
+    ]
+
+
+def _traces_left() -> list[str]:
+    """Every model, every text field (JSON rendered to text): where the person still appears."""
+    found = []
+    for model in apps.get_models():
+        fields = _text_fields(model)
+        if not fields:
+            continue
+        for row in model._base_manager.values_list("pk", *fields):
+            pk, values = row[0], row[1:]
+            for field, value in zip(fields, values, strict=True):
+                text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+                if any(trace in (text or "").lower() for trace in TRACES):
+                    found.append(f"{model._meta.label}#{pk}.{field}: {text[:120]}")
+    return found
+
+
+def _attendance(start, end) -> list:
+    aim = Aim.objects.create(title="People come back", success_looks_like="They do")
+    indicator = Indicator.objects.create(aim=aim, title="Attendance", kind="computed", metric="attendance")
+    series = indicator_series([indicator], start=start, end=end)[indicator.pk]
+    return [point.value for point in series.points]
+
+
+@pytest.fixture
+def everywhere():
+    """Zebedee has touched every part of the product."""
+    coordinator = make_coordinator()
+    # An upcoming session, with access needs (kept on file) and dietary needs; someone waits behind them.
+    upcoming = make_session(capacity=1, title="Planning the garden")
+    place = signup(
+        upcoming,
+        name=NAME,
+        email=EMAIL,
+        phone="07700 900123",
+        dietary_needs=f"No nuts please ({NAME})",
+        heard_about=f"A friend told {NAME}",
+        access_needs=AccessNeedsAnswer(
+            needs=["hearing_loop"], details=f"{NAME} lip-reads", consent=True, keep_on_file=True
+        ),
+    ).booking
+    next_in_line = signup(upcoming, name="Next In Line", email="next@example.org").booking
+    # On the waiting list of another.
+    full = make_session(capacity=1, title="A popular one")
+    signup(full, name="Already In", email="in@example.org")
+    waiting = signup(full, name=NAME, email=EMAIL).booking
+    person = place.person
+    # Came to a past session, was asked for feedback (with a private link) and gave it.
+    past = make_session(days_ahead=-3, title="What we did in spring")
+    attended = Booking.objects.create(session=past, person=person, status=Booking.Status.ATTENDED)
+    request = FeedbackRequest.objects.create(booking=attended, session=past, sent_at=timezone.now())
+    FeedbackLink.mint(request=request)
+    queue_email(to=EMAIL, template="feedback_request", context={"request_id": request.pk}, session_id=past.pk)
+    FeedbackResponse.objects.create(
+        session=past, person=person, voice_heard=4, went_well=f"I'm {NAME} and I was heard", submitted_on=past.starts_at
+    )
+    ManageLink.mint(booking=attended)
+    # In the audit log, with free text.
+    audit.log(coordinator, "person.phoned", person, note=f"Rang {NAME} on {EMAIL}")
+    # The outbox: everything so far is sent, then one more is queued.
+    send_queued(limit=100)
+    queue_email(to=EMAIL.upper(), template="booking_confirmation", context={"booking_id": place.pk, "name": NAME})
+    # The newsletter: confirmed, with a delivery of an issue.
+    subscriber = subscriber_signup(email=EMAIL, name=NAME, source="page", wording="We will email you")
+    ConfirmationLink.mint(subscriber=subscriber)
+    subscriber_confirm(link=ConfirmationLink.objects.get(subscriber=subscriber))
+    issue = Issue.objects.create(subject="News", status=Issue.Status.SENT)
+    Delivery.objects.create(issue=issue, subscriber=subscriber, status=Delivery.Status.SENT, sent_at=timezone.now())
+    bounced = Issue.objects.create(subject="More news", status=Issue.Status.SENT)
+    Delivery.objects.create(
+        issue=bounced, subscriber=subscriber, status=Delivery.Status.FAILED, error=f"550 <{EMAIL}>: mailbox full"
+    )
+    # A reply on the blog, and another reader's reply that names them.
+    post = post_create(
+        author=coordinator,
+        status="published",
+        title="What we learned",
+        summary="A summary.",
+        body_markdown="We met.",
+        tags=[],
+    )
+    comment_submit(post=post, name=NAME, email=EMAIL, body="Lovely to be there.")
+    comment_submit(post=post, name="A Friend", email="friend@example.org", body=f"Agree with {NAME}!")
+    # Credited on an output of the past session.
+    output_create(
+        session=past,
+        actor=coordinator,
+        kind="text",
+        caption="What one person said",
+        consent="everyone_agreed",
+        credit=NAME,
+        body="Make the garden step-free.",
+    )
+    return {
+        "coordinator": coordinator,
+        "person": person,
+        "upcoming": upcoming,
+        "place": place,
+        "next_in_line": next_in_line,
+        "waiting": waiting,
+        "past": past,
+        "subscriber": subscriber,
+        "issue": issue,
+    }
+
+
+def test_forgetting_leaves_their_name_and_email_in_no_text_field_of_any_model(everywhere):
+    assert _traces_left(), "the scan must see the person before they are forgotten"
+    past = everywhere["past"]
+    today = timezone.localdate()
+    period = (today - timedelta(days=40), today)
+    attendance_before = _attendance(*period)
+    feedback_before = session_feedback(past)
+    mail.outbox.clear()
+
+    person_forget(person=everywhere["person"], actor=everywhere["coordinator"])
+
+    assert _traces_left() == []
+    # Nothing queued for them goes out, now or later.
+    send_queued(limit=100)
+    assert not [m for m in mail.outbox if any(EMAIL in to.lower() for to in m.to)]
+    assert not OutboundEmail.objects.filter(
+        to__iexact=EMAIL, state__in=[OutboundEmail.State.QUEUED, OutboundEmail.State.RETRYING]
+    ).exists()
+    # Reports keep counting what they took part in.
+    assert _attendance(*period) == attendance_before
+    assert sum(attendance_before) >= 1
+    feedback_after = session_feedback(past)
+    assert (feedback_after.responses, feedback_after.questions) == (
+        feedback_before.responses,
+        feedback_before.questions,
+    )
+    assert Booking.objects.filter(session=past, status=Booking.Status.ATTENDED).count() == 1
+    # Their upcoming place went to the next person on the waiting list; their waiting place is gone.
+    everywhere["next_in_line"].refresh_from_db()
+    assert everywhere["next_in_line"].status == Booking.Status.CONFIRMED
+    assert Booking.objects.get(pk=everywhere["waiting"].pk).status == Booking.Status.CANCELLED
+    # What must go, went; what counts, stayed.
+    person = Person.objects.get(pk=everywhere["person"].pk)
+    assert person.email == f"forgotten-{person.pk}@forgotten.invalid"
+    assert not AccessNeeds.objects.filter(booking__person=person).exists()
+    assert not ManageLink.objects.filter(booking__person=person).exists()
+    assert not FeedbackRequest.objects.filter(booking__person=person).exists()
+    assert not ConsentRecord.objects.filter(person=person).exists()
+    assert FeedbackResponse.objects.filter(session=past, person=None).count() == 1
+    subscriber = Subscriber.objects.get(pk=everywhere["subscriber"].pk)
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+    assert not SubscriptionConsent.objects.filter(subscriber=subscriber).exists()
+    assert Delivery.objects.filter(issue=everywhere["issue"], status=Delivery.Status.SENT).count() == 1
+    assert Delivery.objects.filter(subscriber=subscriber, status=Delivery.Status.FAILED).count() == 1
+    assert Comment.objects.filter(name="Someone who asked to be forgotten").count() == 1
+    assert Output.objects.get(session=past).credit == ""
+
+
+def test_the_forget_person_command_reports_every_part_it_forgot(everywhere, capsys):
+    call_command("forget_person", EMAIL, "--yes")
+    out = capsys.readouterr().out
+    for part in ("bookings", "feedback", "session records", "blog replies", "newsletter", "emails and audit log"):
+        assert part in out
+    assert _traces_left() == []
