@@ -40,9 +40,11 @@ dev: install
 test: assets
 	DJANGO_SETTINGS_MODULE=config.test_settings $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# ruff (lint and format) and import-linter (the layers in pyproject.toml: imports only point down).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # mypy with django-stubs (settings in pyproject.toml): services, selectors and core must be fully annotated.
 typecheck: install

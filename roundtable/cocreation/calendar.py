@@ -78,10 +78,10 @@ def session_ics(session: Session, *, sequence: int = 0) -> bytes:
     the default one is the DatabaseCache, which would cost a query (and pickling) per email, about
     what building the file costs, and the file is small and cheap to rebuild in a new worker."""
     stamp = b"\r\nDTSTAMP:" + vDatetime(timezone.now().astimezone(UTC)).to_ical() + b"\r\n"
-    return _cached_ics(_ics_fields(session, sequence)).replace(_STAMP_LINE, stamp, 1)
+    return cached_ics(ics_fields(session, sequence)).replace(_STAMP_LINE, stamp, 1)
 
 
-def _ics_fields(session: Session, sequence: int) -> _IcsFields:
+def ics_fields(session: Session, sequence: int) -> _IcsFields:
     venue = session.venue
     return _IcsFields(
         site_name=settings.SITE_NAME,
@@ -99,14 +99,14 @@ def _ics_fields(session: Session, sequence: int) -> _IcsFields:
 
 
 @functools.lru_cache(maxsize=256)
-def _cached_ics(fields: _IcsFields) -> bytes:
-    ics = _build_ics(fields, dtstamp=_STAMP_PLACEHOLDER)
+def cached_ics(fields: _IcsFields) -> bytes:
+    ics = build_ics(fields, dtstamp=_STAMP_PLACEHOLDER)
     if ics.count(_STAMP_LINE) != 1:  # pragma: no cover - would mean icalendar changed its output
         raise RuntimeError("the calendar file's DTSTAMP line was not found exactly once")
     return ics
 
 
-def _build_ics(fields: _IcsFields, *, dtstamp: datetime) -> bytes:
+def build_ics(fields: _IcsFields, *, dtstamp: datetime) -> bytes:
     cal = Calendar()
     cal.add("prodid", f"-//{fields.site_name}//Roundtable//EN")
     cal.add("version", "2.0")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from roundtable.bookings.testing import signup
-from roundtable.cocreation.calendar import _build_ics, _cached_ics, _ics_fields, session_ics
+from roundtable.cocreation.calendar import build_ics, cached_ics, ics_fields, session_ics
 from roundtable.cocreation.models import Session
 from roundtable.cocreation.testing import make_session, make_venue
 from roundtable.core.testing import run_tasks
@@ -78,15 +78,15 @@ def test_a_change_that_does_not_touch_updated_at_still_gives_a_new_file(session)
 
 
 def test_each_copy_is_stamped_when_it_is_made_and_is_otherwise_the_file_built_afresh(session):
-    _cached_ics.cache_clear()
+    cached_ics.cache_clear()
     copies = []
     for minute in (0, 7):
         now = datetime(2030, 1, 2, 9, minute, 5, tzinfo=UTC)
         with mock.patch.object(timezone, "now", return_value=now):
             copies.append(session_ics(session, sequence=2))
         # Byte for byte what building the whole file at that moment gives.
-        assert copies[-1] == _build_ics(_ics_fields(session, 2), dtstamp=now)
+        assert copies[-1] == build_ics(ics_fields(session, 2), dtstamp=now)
     assert b"\r\nDTSTAMP:20300102T090005Z\r\n" in copies[0]
     assert b"\r\nDTSTAMP:20300102T090705Z\r\n" in copies[1]
     assert copies[0].replace(b"T090005Z", b"T090705Z") == copies[1]
-    assert (_cached_ics.cache_info().misses, _cached_ics.cache_info().hits) == (1, 1)
+    assert (cached_ics.cache_info().misses, cached_ics.cache_info().hits) == (1, 1)
