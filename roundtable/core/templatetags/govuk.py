@@ -1,6 +1,6 @@
 """Render Django form fields with GOV.UK Frontend's classes, hints and error wiring.
 
-The markup lives in templates (templates/govuk/_field.html and _error_summary.html, used by every app); this only adds what a template
+The markup lives in templates (core/templates/govuk/: _field.html, _text_input.html, _checkboxes.html, _single_checkbox.html, _error_summary.html and widgets/, used by every app); this only adds what a template
 cannot work out on its own: the classes a widget needs and which ids describe it.
 """
 
