@@ -1,7 +1,13 @@
-"""Shapes every workspace page shares: the one "are you sure?" page before deleting anything."""
+"""Shapes every workspace page shares: the create-or-edit page, and the one "are you sure?" page
+before deleting anything."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -19,3 +25,28 @@ def confirm_delete(
         "back_label": back_label,
     }
     return render(request, "workspace/confirm_delete.html", context)
+
+
+def form_page(
+    request: HttpRequest,
+    *,
+    form: forms.BaseForm,
+    template: str,
+    save: Callable[[], HttpResponse],
+    context: Mapping[str, Any] | None = None,
+) -> HttpResponse:
+    """The one shape of a create or edit page. GET shows the form. A valid POST calls `save`,
+    which calls a service, says what happened (messages) and returns where to go next; if the
+    service refuses (ValidationError), its messages go next to the fields. A POST with mistakes is
+    shown again as a 400, so scripts and tests can tell it from a page that worked."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            return save()
+        except ValidationError as error:
+            add_service_errors = getattr(form, "add_service_errors", None)
+            if add_service_errors is not None:
+                add_service_errors(error)
+            else:
+                form.add_error(None, error)
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {"form": form, **(context or {})}, status=status)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +22,7 @@ from roundtable.cocreation.selectors import get_session_for_user
 from roundtable.workspace.forms.session_tools import CancelSessionForm, DuplicateSessionForm, ProgrammeForm
 from roundtable.workspace.forms.sessions import SessionForm
 from roundtable.workspace.forms.venues import VenueForm
+from roundtable.workspace.views.common import form_page
 
 
 def _get_venue_for_user(request: HttpRequest, venue_id: int) -> Venue:
@@ -72,28 +73,22 @@ def session_create(request):
     if (venue_id := request.GET.get("venue", "")).isdigit():
         initial["venue"] = venue_id
     form = SessionForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> HttpResponse:
         publish = request.POST.get("action") == "publish"
-        try:
-            session = services.session_create_with_agenda(
-                agenda=form.cleaned_data["agenda"], created_by=request.user, publish=publish, **form.service_fields()
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
+        session = services.session_create_with_agenda(
+            agenda=form.cleaned_data["agenda"], created_by=request.user, publish=publish, **form.service_fields()
+        )
+        if publish:
+            messages.success(request, f"“{session.title}” is published. It is on the public list and open for sign-up.")
         else:
-            if publish:
-                messages.success(
-                    request, f"“{session.title}” is published. It is on the public list and open for sign-up."
-                )
-            else:
-                messages.success(
-                    request, f"“{session.title}” is saved as a draft. Nobody else can see it until you publish it."
-                )
-            return redirect("coordinator:session_detail", session_id=session.pk)
-    context = {"form": form, "has_venues": Venue.objects.exists()}
-    if request.method == "POST":
-        return _invalid(request, "coordinator/session_form.html", context)
-    return render(request, "coordinator/session_form.html", context)
+            messages.success(
+                request, f"“{session.title}” is saved as a draft. Nobody else can see it until you publish it."
+            )
+        return redirect("coordinator:session_detail", session_id=session.pk)
+
+    context = {"has_venues": Venue.objects.exists()}
+    return form_page(request, form=form, template="coordinator/session_form.html", save=save, context=context)
 
 
 @require_GET
@@ -113,25 +108,21 @@ def session_detail(request, session_id: int):
 def session_edit(request, session_id: int):
     session = get_session_for_user(request.user, session_id)
     form = SessionForm(request.POST if request.method == "POST" else None, session=session)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = session_changes.session_update(
-                session=session, actor=request.user, agenda=form.cleaned_data["agenda"], **form.service_fields()
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
+
+    def save() -> HttpResponse:
+        changed = session_changes.session_update(
+            session=session, actor=request.user, agenda=form.cleaned_data["agenda"], **form.service_fields()
+        )
+        if not changed:
+            messages.info(request, "Nothing was changed.")
+        elif session.status == Session.Status.PUBLISHED and {"starts_at", "ends_at", "venue"} & set(changed):
+            messages.success(request, "Changes saved. Everyone booked or waiting is being emailed the new details.")
         else:
-            if not changed:
-                messages.info(request, "Nothing was changed.")
-            elif session.status == Session.Status.PUBLISHED and {"starts_at", "ends_at", "venue"} & set(changed):
-                messages.success(request, "Changes saved. Everyone booked or waiting is being emailed the new details.")
-            else:
-                messages.success(request, "Changes saved.")
-            return redirect("coordinator:session_detail", session_id=session.pk)
-    context = {"form": form, "session": session, "has_venues": True}
-    if request.method == "POST":
-        return _invalid(request, "coordinator/session_form.html", context)
-    return render(request, "coordinator/session_form.html", context)
+            messages.success(request, "Changes saved.")
+        return redirect("coordinator:session_detail", session_id=session.pk)
+
+    context = {"session": session, "has_venues": True}
+    return form_page(request, form=form, template="coordinator/session_form.html", save=save, context=context)
 
 
 @require_POST
@@ -231,17 +222,13 @@ def programme_list(request):
 @coordinator_required
 def programme_create(request):
     form = ProgrammeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            programme = programme_services.programme_create(actor=request.user, **form.service_fields())
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"“{programme.name}” is added to your programmes.")
-            return redirect("coordinator:programme_list")
-    if request.method == "POST":
-        return _invalid(request, "coordinator/programme_form.html", {"form": form})
-    return render(request, "coordinator/programme_form.html", {"form": form})
+
+    def save() -> HttpResponse:
+        programme = programme_services.programme_create(actor=request.user, **form.service_fields())
+        messages.success(request, f"“{programme.name}” is added to your programmes.")
+        return redirect("coordinator:programme_list")
+
+    return form_page(request, form=form, template="coordinator/programme_form.html", save=save)
 
 
 @require_http_methods(["GET", "POST"])
@@ -249,21 +236,20 @@ def programme_create(request):
 def programme_edit(request, programme_id: int):
     programme = _get_programme_for_user(request, programme_id)
     form = ProgrammeForm(request.POST if request.method == "POST" else None, instance=programme)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> HttpResponse:
         try:
             changed = programme_services.programme_update(
                 programme=programme, actor=request.user, **form.service_fields()
             )
-        except ValidationError as error:
+        except ValidationError:
             programme.refresh_from_db()
-            form.add_service_errors(error)
-        else:
-            messages.success(request, f"“{programme.name}” is updated." if changed else "Nothing was changed.")
-            return redirect("coordinator:programme_list")
-    context = {"form": form, "programme": programme}
-    if request.method == "POST":
-        return _invalid(request, "coordinator/programme_form.html", context)
-    return render(request, "coordinator/programme_form.html", context)
+            raise
+        messages.success(request, f"“{programme.name}” is updated." if changed else "Nothing was changed.")
+        return redirect("coordinator:programme_list")
+
+    context = {"programme": programme}
+    return form_page(request, form=form, template="coordinator/programme_form.html", save=save, context=context)
 
 
 # --- Venues -------------------------------------------------------------------------------------
@@ -288,22 +274,18 @@ def _safe_next(request) -> str:
 def venue_create(request):
     form = VenueForm(request.POST if request.method == "POST" else None)
     next_url = _safe_next(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            venue = services.venue_create(actor=request.user, **form.service_fields())
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"“{venue.name}” is added to your venues.")
-            if next_url:
-                # Back to the session form that sent us here, with the new venue chosen.
-                joiner = "&" if "?" in next_url else "?"
-                return redirect(f"{next_url}{joiner}venue={venue.pk}")
-            return redirect("coordinator:venue_list")
-    context = {"form": form, "next_url": next_url}
-    if request.method == "POST":
-        return _invalid(request, "coordinator/venue_form.html", context)
-    return render(request, "coordinator/venue_form.html", context)
+
+    def save() -> HttpResponse:
+        venue = services.venue_create(actor=request.user, **form.service_fields())
+        messages.success(request, f"“{venue.name}” is added to your venues.")
+        if next_url:
+            # Back to the session form that sent us here, with the new venue chosen.
+            joiner = "&" if "?" in next_url else "?"
+            return redirect(f"{next_url}{joiner}venue={venue.pk}")
+        return redirect("coordinator:venue_list")
+
+    context = {"next_url": next_url}
+    return form_page(request, form=form, template="coordinator/venue_form.html", save=save, context=context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -311,15 +293,11 @@ def venue_create(request):
 def venue_edit(request, venue_id: int):
     venue = _get_venue_for_user(request, venue_id)
     form = VenueForm(request.POST if request.method == "POST" else None, instance=venue)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.venue_update(venue=venue, actor=request.user, **form.service_fields())
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"“{venue.name}” is updated." if changed else "Nothing was changed.")
-            return redirect("coordinator:venue_list")
-    context = {"form": form, "venue": venue, "next_url": ""}
-    if request.method == "POST":
-        return _invalid(request, "coordinator/venue_form.html", context)
-    return render(request, "coordinator/venue_form.html", context)
+
+    def save() -> HttpResponse:
+        changed = services.venue_update(venue=venue, actor=request.user, **form.service_fields())
+        messages.success(request, f"“{venue.name}” is updated." if changed else "Nothing was changed.")
+        return redirect("coordinator:venue_list")
+
+    context = {"venue": venue, "next_url": ""}
+    return form_page(request, form=form, template="coordinator/venue_form.html", save=save, context=context)
