@@ -22,3 +22,15 @@ def test_forgetting_someone_keeps_their_past_place_in_the_counts_without_them(ca
 def test_an_unknown_email_is_a_clear_error():
     with pytest.raises(CommandError, match="Nobody with the email"):
         call_command("forget_person", "nobody@example.org", "--yes")
+
+
+def test_without_yes_and_nobody_to_answer_nothing_is_forgotten(monkeypatch):
+    signup(make_session(), 2, email="stays@example.org", name="Stays")
+
+    def no_keyboard(prompt: str) -> str:
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", no_keyboard)
+    with pytest.raises(CommandError, match="run it with --yes"):
+        call_command("forget_person", "stays@example.org")
+    assert Person.objects.filter(email="stays@example.org", name="Stays").exists()

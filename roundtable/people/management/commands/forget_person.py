@@ -30,8 +30,13 @@ class Command(BaseCommand):
         person = Person.objects.filter(email=normalise_email(email)).first()
         if person is None:
             raise CommandError(f"Nobody with the email {email!r} is on file.")
-        if not yes and input(f"Forget {person.name} <{person.email}>? This cannot be undone. [y/N] ").lower() != "y":
-            raise CommandError("Nothing changed.")
+        if not yes:
+            try:
+                answer = input(f"Forget {person.name} <{person.email}>? This cannot be undone. [y/N] ")
+            except EOFError:  # no one at the keyboard (a script): only --yes may go ahead
+                raise CommandError("Nothing changed: run it with --yes to forget without being asked.") from None
+            if answer.strip().lower() != "y":
+                raise CommandError("Nothing changed.")
         _person, counts = person_forget_everywhere(person=person, actor="forget_person command")
         self.stdout.write("Done: the person is forgotten; their past attendance stays in the counts, without them.")
         for part, count in counts.items():
