@@ -7,7 +7,6 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,17 +61,6 @@ def test_scheduled_post_stays_hidden_until_its_time_then_appears_by_itself(clien
     assert post in Post.objects.published()
     assert client.get(post.get_absolute_url()).status_code == 200
     assert "Coming soon" in client.get(reverse("blog:list")).content.decode()
-
-
-def test_draft_is_invisible_to_the_public_but_a_coordinator_can_preview_it(coordinator, coordinator_client):
-    client = Client()  # a member of the public, beside the signed-in coordinator
-    post = make_post(coordinator, status=Post.Status.DRAFT, title="Half written")
-    assert client.get(post.get_absolute_url()).status_code == 404
-    assert client.get(reverse("blog:manage_preview", args=[post.pk])).status_code == 404  # hides that it exists
-    response = coordinator_client.get(reverse("blog:manage_preview", args=[post.pk]))
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "Half written" in page and "It is a draft" in page
 
 
 def test_author_is_shown_by_chosen_name_only(client, coordinator):
