@@ -129,28 +129,6 @@ def test_a_later_change_starts_a_new_batch_and_a_new_email(session_with_actions,
     assert "Step 1" in keen[1].body and "Step 0" not in keen[1].body
 
 
-def test_coordinator_can_send_the_update_now(session_with_actions, coordinator_client):
-    session, people, actions = session_with_actions
-    coordinator_client.post(
-        f"/coordinator/actions/{actions[0].pk}/change/",
-        {
-            "title": actions[0].title,
-            "status": "done",
-            "outcome": "All <b>done</b>",
-        },
-    )
-    page = coordinator_client.get(f"/coordinator/sessions/{session.pk}/record/").content.decode()
-    assert "An update email goes to the 2 people" in page
-
-    response = coordinator_client.post(f"/coordinator/sessions/{session.pk}/record/send-update/")
-    run_tasks()
-
-    assert response.status_code == 302
-    assert len(mail.outbox) == 2
-    assert "All <b>done</b>" in mail.outbox[0].body  # plain text stays as typed
-    assert "All &lt;b&gt;done&lt;/b&gt;" in mail.outbox[0].alternatives[0][0]  # HTML escapes it
-
-
 def test_someone_who_stops_wanting_updates_before_sending_gets_nothing(session_with_actions, coordinator):
     _session, people, actions = session_with_actions
     _update(actions[0], coordinator, "done")

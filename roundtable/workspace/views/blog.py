@@ -6,13 +6,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roundtable.accounts.permissions import coordinator_required
 from roundtable.blog import services
-from roundtable.blog.forms import CommentForm, ImageForm, PostForm
+from roundtable.blog.forms import CommentForm
 from roundtable.blog.models import Comment, Post, PostImage
 from roundtable.blog.views import _post_context
+from roundtable.workspace.forms.blog import ImageForm, PostForm
+from roundtable.workspace.views.common import confirm_delete
 
 
 def _get_post_for_user(request, post_id: int) -> Post:
@@ -179,4 +182,11 @@ def comment_delete(request, comment_id: int):
         services.comment_delete(comment=comment, actor=request.user)
         messages.success(request, f"The reply from {name} is deleted.")
         return redirect("blog:moderation")
-    return render(request, "blog/manage/comment_delete.html", {"comment": comment})
+    return confirm_delete(
+        request,
+        thing=f"the reply from {comment.name}",
+        warning="Deleting cannot be undone. To hide a reply but keep a record of it, reject it instead.",
+        cancel_url=reverse("blog:moderation"),
+        caption=f"On “{comment.post.title}”",
+        back_label="Back to replies",
+    )

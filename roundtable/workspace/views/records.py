@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 from roundtable.accounts.permissions import acting_user, coordinator_required
 from roundtable.cocreation.selectors import get_session_for_user
 from roundtable.records import digest, selectors, services
-from roundtable.records.forms import ActionForm, DecisionForm, OutputForm
 from roundtable.records.models import Action, ActionStatus, Decision, Output, StoryChoice, UpdateBatch
+from roundtable.workspace.forms.records import ActionForm, DecisionForm, OutputForm
+from roundtable.workspace.views.common import confirm_delete
 
 KIND_SLUGS = {"photo": Output.Kind.IMAGE, "text": Output.Kind.TEXT, "audio": Output.Kind.AUDIO}
 KIND_NAMES: dict[str, str] = {
@@ -185,15 +186,13 @@ def output_delete(request: HttpRequest, output_id: int) -> HttpResponse:
         services.output_delete(output=output, actor=acting_user(request))
         messages.success(request, f"Deleted “{output.caption}”.")
         return redirect(_record_url(output.session_id, "outputs"))
-    return render(
+    return confirm_delete(
         request,
-        "records/coordinator/confirm_delete.html",
-        {
-            "session": output.session,
-            "thing": f"“{output.caption}”",
-            "warning": "The file is deleted too. This cannot be undone.",
-            "cancel_url": _record_url(output.session_id, "outputs"),
-        },
+        thing=f"“{output.caption}”",
+        warning="The file is deleted too. This cannot be undone.",
+        cancel_url=_record_url(output.session_id, "outputs"),
+        caption=output.session.title,
+        back_label="Back to the record",
     )
 
 
@@ -269,15 +268,13 @@ def decision_delete(request: HttpRequest, decision_id: int) -> HttpResponse:
         services.decision_delete(decision=decision, actor=acting_user(request))
         messages.success(request, "Deleted the decision and its actions.")
         return redirect(_record_url(decision.session_id, "decisions"))
-    return render(
+    return confirm_delete(
         request,
-        "records/coordinator/confirm_delete.html",
-        {
-            "session": decision.session,
-            "thing": f"the decision “{decision.title}”",
-            "warning": "Its actions are deleted too, and it leaves the public “you said, we did” page.",
-            "cancel_url": _record_url(decision.session_id, f"decision-{decision.pk}"),
-        },
+        thing=f"the decision “{decision.title}”",
+        warning="Its actions are deleted too, and it leaves the public “you said, we did” page.",
+        cancel_url=_record_url(decision.session_id, f"decision-{decision.pk}"),
+        caption=decision.session.title,
+        back_label="Back to the record",
     )
 
 
