@@ -21,6 +21,7 @@ from roundtable.blog import digest as digests
 from roundtable.blog import services
 from roundtable.blog.forms import CommentForm
 from roundtable.blog.models import Comment, Digest, Post, PostImage, Tag
+from roundtable.blog.selectors import post_page_context
 from roundtable.core.ratelimit import allow, client_key
 
 logger = logging.getLogger("roundtable.blog")
@@ -98,19 +99,6 @@ def _get_post_for_user(request, slug: str) -> Post:
     return post
 
 
-def _post_context(post: Post, form: CommentForm, *, preview: bool = False) -> dict:
-    replies = list(post.comments.visible().only("name", "body", "created_at", "post_id"))
-    return {
-        "post": post,
-        "body_html": post.body_html(),
-        "replies": replies,
-        "form": form,
-        "preview": preview,
-        "og_image": post.images.all()[0] if post.images.all() else None,
-        "absolute_url": settings.SITE_URL + post.get_absolute_url(),
-    }
-
-
 @require_http_methods(["GET", "POST"])
 def post_detail(request, slug: str):
     post = _get_post_for_user(request, slug)
@@ -152,7 +140,7 @@ def post_detail(request, slug: str):
             status = 400
     else:
         form = CommentForm()
-    return render(request, "blog/post_detail.html", _post_context(post, form), status=status)
+    return render(request, "blog/post_detail.html", post_page_context(post, form), status=status)
 
 
 @require_GET

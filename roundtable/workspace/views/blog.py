@@ -13,7 +13,7 @@ from roundtable.accounts.permissions import coordinator_required
 from roundtable.blog import services
 from roundtable.blog.forms import CommentForm
 from roundtable.blog.models import Comment, Post, PostImage
-from roundtable.blog.views import _post_context
+from roundtable.blog.selectors import post_page_context
 from roundtable.workspace.forms.blog import ImageForm, PostForm
 from roundtable.workspace.views.common import confirm_delete
 
@@ -143,7 +143,7 @@ def image_delete(request, post_id: int, image_id: int):
 @require_GET
 def post_preview(request, post_id: int):
     post = _get_post_for_user(request, post_id)
-    context = _post_context(post, CommentForm(), preview=True)
+    context = post_page_context(post, CommentForm(), preview=True)
     return render(request, "blog/post_detail.html", context)
 
 
