@@ -90,8 +90,8 @@ def main(argv: list[str] | None = None) -> dict:
     from django.urls import NoReverseMatch, reverse
 
     from roundtable.accounts.testing import make_coordinator
-    from roundtable.bookings.tests.day_factories import crowd
     from roundtable.cocreation.testing import add_agenda, make_session
+    from roundtable.workspace.tests.day_factories import crowd
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
