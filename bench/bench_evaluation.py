@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> dict:
     from roundtable.accounts.models import User
     from roundtable.cocreation.models import Programme
     from roundtable.evaluation import reports_funder
-    from roundtable.evaluation.forms_reports import default_period
+    from roundtable.workspace.forms.evaluation_reports import default_period
 
     result: dict = {"database": args.db, "sizes": SIZES}
     try:

@@ -93,14 +93,3 @@ class FeedbackForm(forms.Form):
     @property
     def is_anonymous(self) -> bool:
         return self.cleaned_data.get("anonymous") == "yes"
-
-
-class PaperFeedbackForm(FeedbackForm):
-    """The same questions, worded as on the paper: any may be left blank, and there is no name to keep."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        del self.fields["anonymous"]
-        for name in [*CUBE_ERRORS, "feeling"]:
-            self.fields[name].required = False
-            self.fields[name].label += " (optional)"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from roundtable.accounts.testing import sign_in_browser
 from roundtable.evaluation.models import SelfAssessment, Standard
 from roundtable.evaluation.reports_assessment import assessment_save
-from roundtable.evaluation.tests.test_reports_world import build_world
+from roundtable.workspace.tests.evaluation_world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from roundtable.core.models import AuditEntry
 from roundtable.evaluation.models import SelfAssessment, Standard, StandardRating
-from roundtable.evaluation.tests.test_reports_world import assessment_post
+from roundtable.workspace.tests.evaluation_world import assessment_post
 
 pytestmark = pytest.mark.django_db
 NEW = reverse("evaluation:assessment_create")

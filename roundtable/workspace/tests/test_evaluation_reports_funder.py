@@ -14,8 +14,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from bench.evaluation_data import generate
-from roundtable.evaluation.forms_reports import period_params
-from roundtable.evaluation.tests.test_reports_world import build_world
+from roundtable.workspace.forms.evaluation_reports import period_params
+from roundtable.workspace.tests.evaluation_world import build_world
 
 pytestmark = pytest.mark.django_db
 URL = reverse("evaluation:funder_report")

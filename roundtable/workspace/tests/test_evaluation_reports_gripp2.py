@@ -14,9 +14,9 @@ from pypdf import PdfReader
 
 from roundtable.core.models import AuditEntry
 from roundtable.evaluation import reports_gripp2
-from roundtable.evaluation.forms_reports import period_params
 from roundtable.evaluation.models import Gripp2Report
-from roundtable.evaluation.tests.test_reports_world import build_world
+from roundtable.workspace.forms.evaluation_reports import period_params
+from roundtable.workspace.tests.evaluation_world import build_world
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("evaluation:gripp2_list")

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import slugify
@@ -22,7 +23,8 @@ from roundtable.cocreation.models import Programme
 from roundtable.core.pdf import pdf_response
 from roundtable.evaluation import dashboard as dashboards
 from roundtable.evaluation import reports_assessment, reports_funder, reports_gripp2
-from roundtable.evaluation.forms_reports import (
+from roundtable.evaluation.models import Gripp2Report, Rating, SelfAssessment, Standard
+from roundtable.workspace.forms.evaluation_reports import (
     FunderReportForm,
     Gripp2Form,
     Gripp2StartForm,
@@ -30,7 +32,7 @@ from roundtable.evaluation.forms_reports import (
     SelfAssessmentForm,
     period_params,
 )
-from roundtable.evaluation.models import Gripp2Report, Rating, SelfAssessment, Standard
+from roundtable.workspace.views.common import confirm_delete
 
 T = "evaluation/reports/"
 
@@ -219,7 +221,14 @@ def gripp2_delete(request: HttpRequest, report_id: int) -> HttpResponse:
         reports_gripp2.gripp2_delete(actor=acting_user(request), report=report)
         messages.success(request, f"Deleted “{report.title}”.")
         return redirect("evaluation:gripp2_list")
-    return render(request, T + "gripp2_delete.html", {"report": report})
+    return confirm_delete(
+        request,
+        thing=f"“{report.title}”",
+        warning="Are you sure? The report and everything written in it will be gone. "
+        "Sessions, decisions and feedback stay as they are.",
+        cancel_url=reverse("evaluation:gripp2_edit", args=[report.pk]),
+        back_label="Back to the report",
+    )
 
 
 # --- UK Standards self-assessment -------------------------------------------------------------
@@ -317,4 +326,11 @@ def assessment_delete(request: HttpRequest, assessment_id: int) -> HttpResponse:
         reports_assessment.assessment_delete(actor=acting_user(request), assessment=assessment)
         messages.success(request, f"Deleted the self-assessment of {assessment.assessed_on:%-d %B %Y}.")
         return redirect("evaluation:assessment_list")
-    return render(request, T + "assessment_delete.html", {"assessment": assessment})
+    return confirm_delete(
+        request,
+        thing=f"the self-assessment of {assessment.assessed_on:%-d %B %Y}",
+        warning="Are you sure? Its ratings, reflections and follow-up actions will be gone, "
+        "and it will no longer show in the comparison.",
+        cancel_url=reverse("evaluation:assessment_detail", args=[assessment.pk]),
+        back_label="Back to the self-assessment",
+    )

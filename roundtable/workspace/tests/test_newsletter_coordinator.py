@@ -19,6 +19,15 @@ from roundtable.newsletter.tests.helpers import make_issue, make_subscriber, mak
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(db):
+    # As in roundtable/newsletter/tests/conftest.py: the rate limit counts in the database cache,
+    # which outlives each test's own data.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 COORDINATOR_PAGES = [
     "/newsletter/coordinator/",
     "/newsletter/coordinator/subscribers/",

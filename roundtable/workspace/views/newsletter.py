@@ -1,4 +1,4 @@
-"""The coordinating team's newsletter pages: subscribers, export, the issue editor, preview, test and send."""
+"""The coordinating team's newsletter pages (workspace): subscribers, export, the issue editor, preview, test and send."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from roundtable.accounts.permissions import coordinator_required
 from roundtable.core import audit
 from roundtable.newsletter import sending, services
-from roundtable.newsletter.forms import IssueForm
 from roundtable.newsletter.models import Delivery, Issue, Subscriber
 from roundtable.newsletter.rendering import issue_content
+from roundtable.workspace.forms.newsletter import IssueForm
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

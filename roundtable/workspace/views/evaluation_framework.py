@@ -18,14 +18,6 @@ from django.utils import timezone
 from roundtable.accounts.permissions import acting_user, coordinator_required
 from roundtable.evaluation import exports
 from roundtable.evaluation import framework_services as services
-from roundtable.evaluation.forms_framework import (
-    SOURCE_TITLES,
-    AimForm,
-    EvidenceForm,
-    IndicatorForm,
-    StoryForm,
-    ValueForm,
-)
 from roundtable.evaluation.indicators import METRICS, indicator_series
 from roundtable.evaluation.models import (
     Aim,
@@ -36,6 +28,15 @@ from roundtable.evaluation.models import (
     Level,
     SignificantChangeStory,
 )
+from roundtable.workspace.forms.evaluation_framework import (
+    SOURCE_TITLES,
+    AimForm,
+    EvidenceForm,
+    IndicatorForm,
+    StoryForm,
+    ValueForm,
+)
+from roundtable.workspace.views.common import confirm_delete
 
 SOURCE_SLUGS = {
     "story": Evidence.Source.STORY,
@@ -118,19 +119,6 @@ def _form_page(
             "button": button,
         },
         status=400 if form.errors else 200,
-    )
-
-
-def _confirm_delete(request, *, thing: str, warning: str, cancel_url: str, caption: str = "") -> HttpResponse:
-    return render(
-        request,
-        "evaluation/framework/confirm_delete.html",
-        {
-            "thing": thing,
-            "warning": warning,
-            "cancel_url": cancel_url,
-            "caption": caption,
-        },
     )
 
 
@@ -225,7 +213,7 @@ def aim_delete(request: HttpRequest, aim_id: int) -> HttpResponse:
         services.aim_delete(aim=aim, actor=acting_user(request))
         messages.success(request, f"Deleted the aim “{aim.title}”.")
         return redirect("evaluation:aim_list")
-    return _confirm_delete(
+    return confirm_delete(
         request,
         thing=f"the aim “{aim.title}”",
         warning="Its indicators and their recorded values are deleted too. Evidence and stories stay.",
@@ -310,7 +298,7 @@ def indicator_delete(request: HttpRequest, indicator_id: int) -> HttpResponse:
         services.indicator_delete(indicator=indicator, actor=acting_user(request))
         messages.success(request, f"Deleted the indicator “{indicator.title}”.")
         return redirect("evaluation:aim_detail", aim_id=indicator.aim_id)
-    return _confirm_delete(
+    return confirm_delete(
         request,
         thing=f"the indicator “{indicator.title}”",
         caption=indicator.aim.title,
@@ -351,7 +339,7 @@ def value_delete(request: HttpRequest, value_id: int) -> HttpResponse:
         services.value_delete(value=value, actor=acting_user(request))
         messages.success(request, "Deleted the value.")
         return redirect(back)
-    return _confirm_delete(
+    return confirm_delete(
         request,
         thing=f"the value recorded for {value.recorded_on:%-d %B %Y}",
         caption=value.indicator.title,
@@ -485,7 +473,7 @@ def evidence_delete(request: HttpRequest, evidence_id: int) -> HttpResponse:
     warning = "The document is deleted too. " if evidence.document else ""
     if evidence.output_id:
         warning = "The output stays in its session record. "
-    return _confirm_delete(
+    return confirm_delete(
         request,
         thing=f"“{evidence.title}”",
         warning=warning + "This cannot be undone.",
@@ -573,7 +561,7 @@ def story_delete(request: HttpRequest, story_id: int) -> HttpResponse:
         services.story_delete(story=story, actor=acting_user(request))
         messages.success(request, f"Deleted the story “{story.title}”.")
         return redirect("evaluation:story_list")
-    return _confirm_delete(
+    return confirm_delete(
         request,
         thing=f"the story “{story.title}”",
         warning="This cannot be undone.",

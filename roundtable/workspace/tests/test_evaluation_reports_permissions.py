@@ -14,7 +14,7 @@ from roundtable.bookings.testing import signup
 from roundtable.cocreation.testing import make_session
 from roundtable.evaluation.models import Gripp2Report, SelfAssessment, Standard, StandardRating
 from roundtable.evaluation.reports_assessment import assessment_save
-from roundtable.evaluation.tests.test_reports_world import assessment_post
+from roundtable.workspace.tests.evaluation_world import assessment_post
 
 pytestmark = pytest.mark.django_db
 SECRET = "Only the team may read this reflection"

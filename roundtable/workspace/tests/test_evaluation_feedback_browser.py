@@ -1,0 +1,93 @@
+"""The team's evaluation pages (feedback summaries, paper forms, the framework) in real Chromium:
+no WCAG 2.2 AA problems for axe-core, also at 320px and with form errors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.utils import timezone
+
+from roundtable.accounts.testing import sign_in_browser
+from roundtable.bookings.models import AccessArrangement
+from roundtable.cocreation.testing import make_session
+from roundtable.evaluation.models import (
+    Aim,
+    Evidence,
+    FeedbackResponse,
+    Indicator,
+    IndicatorValue,
+    SignificantChangeStory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def fits_320(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"{page.url} is {width}px wide at a 320px viewport"
+
+
+def test_evaluation_pages_for_the_team_have_no_axe_violations(page, axe, live_server, coordinator):
+    session = make_session(days_ahead=-5, title="Evidence in the broadest sense")
+    FeedbackResponse.objects.create(
+        session=session,
+        voice_heard=4,
+        feeling=3,
+        access_met="no",
+        access_comment="No ramp",
+        went_well="Clay",
+        submitted_on=timezone.localdate(),
+    )
+    FeedbackResponse.objects.create(session=session, source="paper", voice_heard=2, submitted_on=timezone.localdate())
+    AccessArrangement.objects.create(session=session, need="step_free", status="cant", note="No ramp available")
+    aim = Aim.objects.create(title="Everyone's voice counts", success_looks_like="People say they were heard")
+    recorded = Indicator.objects.create(aim=aim, title="Pilot projects funded", kind="recorded", unit="projects")
+    IndicatorValue.objects.create(indicator=recorded, value=4, recorded_on=date(2026, 3, 1), source="Panel")
+    Indicator.objects.create(aim=aim, title="Voice heard", kind="computed", metric="cube_voice_heard")
+    evidence = Evidence.objects.create(
+        source="story", title="Heard", body="I was heard", level="individual", kind="story"
+    )
+    evidence.aims.add(aim)
+    SignificantChangeStory.objects.create(
+        title="Consent form",
+        story="We rewrote it",
+        domain="Research",
+        selected_by="Steering group",
+        selected_why="It changed practice",
+    )
+    sign_in_browser(page, live_server, coordinator)
+
+    for url in [
+        "/evaluation/feedback/",
+        f"/evaluation/feedback/sessions/{session.pk}/",
+        "/evaluation/aims/",
+        f"/evaluation/aims/{aim.pk}/",
+        f"/evaluation/indicators/{recorded.pk}/",
+        "/evaluation/evidence/",
+        "/evaluation/stories/",
+    ]:
+        page.set_viewport_size({"width": 1024, "height": 800})
+        page.goto(url)
+        assert page.locator("h1").count() == 1, url
+        axe(page)
+        page.set_viewport_size({"width": 320, "height": 800})
+        fits_320(page)
+
+    # Forms, showing their errors.
+    page.set_viewport_size({"width": 1024, "height": 800})
+    for url in [
+        f"/evaluation/feedback/sessions/{session.pk}/paper/",
+        "/evaluation/aims/add/",
+        f"/evaluation/aims/{aim.pk}/indicators/add/",
+        f"/evaluation/indicators/{recorded.pk}/values/add/",
+        "/evaluation/evidence/add/story/",
+        "/evaluation/evidence/add/document/",
+        "/evaluation/stories/add/",
+    ]:
+        page.goto(url)
+        axe(page)
+        page.locator("main form[method=post] button[type=submit]").first.click()
+        page.wait_for_selector(".govuk-error-summary")
+        assert page.title().startswith("Error: "), url
+        axe(page)
