@@ -4,7 +4,7 @@ table and summary, and the evidence; filtered by period and programme; a fixed n
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -199,37 +199,6 @@ def test_someone_back_after_two_years_is_neither_new_nor_returning(coordinator):
     series = indicators.indicator_series([new, returning], start=today - timedelta(days=60), end=today)
     assert series[new.pk].total == 1
     assert series[returning.pk].total == 0.0
-
-
-def test_months_are_london_months_at_their_edges_over_a_long_period():
-    """Monthly points bucket by plain comparisons (a binary search over month starts): a session at
-    00:30 on the 1st or 23:30 on the last day, in summer time or not, lands in its London month."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    from roundtable.cocreation.models import Session
-    from roundtable.cocreation.testing import make_session, make_venue
-    from roundtable.evaluation.indicators import _month_of_sql, month_of, months_between
-
-    london = ZoneInfo("Europe/London")
-    venue = make_venue()
-    starts = []
-    for year, month in [(2023, 1), (2023, 3), (2023, 4), (2023, 10), (2023, 11), (2024, 2), (2024, 12)]:
-        first = datetime(year, month, 1, 0, 30, tzinfo=london)
-        last = (first + timedelta(days=32)).replace(day=1) - timedelta(minutes=60)  # 23:30 on the last day
-        starts += [first, last]
-    for when in starts:
-        make_session(starts_at=when, venue=venue)
-    months = months_between(date(2023, 1, 1), date(2024, 12, 31))
-    got = dict(Session.objects.annotate(m=month_of("starts_at", months)).values_list("starts_at", "m"))
-    for when in starts:
-        assert months[got[when]] == when.date().replace(day=1), when
-    sql, params = _month_of_sql("starts_at", months)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, {sql} FROM {Session._meta.db_table}", params)  # noqa: S608
-        raw = dict(cursor.fetchall())
-    by_id = dict(Session.objects.annotate(m=month_of("starts_at", months)).values_list("id", "m"))
-    assert raw == by_id
 
 
 def test_documents_and_links_are_reachable_from_the_evidence(coordinator_client, world):
