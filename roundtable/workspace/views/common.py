@@ -34,19 +34,24 @@ def form_page(
     template: str,
     save: Callable[[], HttpResponse],
     context: Mapping[str, Any] | None = None,
+    put_errors: Callable[[Any, ValidationError], None] | None = None,
 ) -> HttpResponse:
     """The one shape of a create or edit page. GET shows the form. A valid POST calls `save`,
     which calls a service, says what happened (messages) and returns where to go next; if the
-    service refuses (ValidationError), its messages go next to the fields. A POST with mistakes is
-    shown again as a 400, so scripts and tests can tell it from a page that worked."""
+    service refuses (ValidationError), its messages go next to the fields (`put_errors`, or the
+    form's own `add_service_errors`). A form shown with mistakes is a 400, so scripts and tests
+    can tell it from a page that worked."""
     if request.method == "POST" and form.is_valid():
         try:
             return save()
         except ValidationError as error:
             add_service_errors = getattr(form, "add_service_errors", None)
-            if add_service_errors is not None:
+            if put_errors is not None:
+                put_errors(form, error)
+            elif add_service_errors is not None:
                 add_service_errors(error)
             else:
                 form.add_error(None, error)
-    status = 400 if request.method == "POST" else 200
+    # Shown again after a POST of this form: something in it (or in a formset beside it) was wrong.
+    status = 400 if request.method == "POST" and form.is_bound else 200
     return render(request, template, {"form": form, **(context or {})}, status=status)

@@ -3,8 +3,10 @@ and their values, evidence of every kind, and Most Significant Change stories.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -36,7 +38,7 @@ from roundtable.workspace.forms.evaluation_framework import (
     StoryForm,
     ValueForm,
 )
-from roundtable.workspace.views.common import confirm_delete
+from roundtable.workspace.views.common import confirm_delete, form_page
 
 SOURCE_SLUGS = {
     "story": Evidence.Source.STORY,
@@ -94,9 +96,10 @@ def _put_errors(form, error: ValidationError) -> None:
 
 
 def _form_page(
-    request,
-    form,
+    request: HttpRequest,
+    form: forms.BaseForm,
     *,
+    save: Callable[[], HttpResponse],
     title: str,
     back_url: str,
     back_label: str,
@@ -105,11 +108,13 @@ def _form_page(
     multipart: bool = False,
     button: str = "Save",
 ) -> HttpResponse:
-    return render(
+    return form_page(
         request,
-        "evaluation/framework/form.html",
-        {
-            "form": form,
+        form=form,
+        template="evaluation/framework/form.html",
+        save=save,
+        put_errors=_put_errors,
+        context={
             "title": title,
             "back_url": back_url,
             "back_label": back_label,
@@ -118,7 +123,6 @@ def _form_page(
             "multipart": multipart,
             "button": button,
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -166,17 +170,16 @@ def aim_detail(request: HttpRequest, aim_id: int) -> HttpResponse:
 @coordinator_required
 def aim_add(request: HttpRequest) -> HttpResponse:
     form = AimForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            aim = services.aim_create(actor=acting_user(request), **form.cleaned_data)
-        except ValidationError as error:
-            _put_errors(form, error)
-        else:
-            messages.success(request, f"Added the aim “{aim.title}”. Now add the indicators that would show progress.")
-            return redirect("evaluation:aim_detail", aim_id=aim.pk)
+
+    def save() -> HttpResponse:
+        aim = services.aim_create(actor=acting_user(request), **form.cleaned_data)
+        messages.success(request, f"Added the aim “{aim.title}”. Now add the indicators that would show progress.")
+        return redirect("evaluation:aim_detail", aim_id=aim.pk)
+
     return _form_page(
         request,
         form,
+        save=save,
         title="Add an aim",
         back_url=reverse("evaluation:aim_list"),
         back_label="Back to aims",
@@ -189,17 +192,16 @@ def aim_add(request: HttpRequest) -> HttpResponse:
 def aim_edit(request: HttpRequest, aim_id: int) -> HttpResponse:
     aim = _get_aim_for_user(request, aim_id)
     form = AimForm(request.POST or None, initial=AimForm.initial_for(aim))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.aim_update(aim=aim, actor=acting_user(request), **form.cleaned_data)
-        except ValidationError as error:
-            _put_errors(form, error)
-        else:
-            messages.success(request, "Saved the aim.")
-            return redirect("evaluation:aim_detail", aim_id=aim.pk)
+
+    def save() -> HttpResponse:
+        services.aim_update(aim=aim, actor=acting_user(request), **form.cleaned_data)
+        messages.success(request, "Saved the aim.")
+        return redirect("evaluation:aim_detail", aim_id=aim.pk)
+
     return _form_page(
         request,
         form,
+        save=save,
         title="Change the aim",
         back_url=reverse("evaluation:aim_detail", args=[aim.pk]),
         back_label="Back to the aim",
@@ -228,17 +230,16 @@ def aim_delete(request: HttpRequest, aim_id: int) -> HttpResponse:
 def indicator_add(request: HttpRequest, aim_id: int) -> HttpResponse:
     aim = _get_aim_for_user(request, aim_id)
     form = IndicatorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            indicator = services.indicator_create(aim=aim, actor=acting_user(request), fields=form.fields_for_service())
-        except ValidationError as error:
-            _put_errors(form, error)
-        else:
-            messages.success(request, f"Added the indicator “{indicator.title}”.")
-            return redirect("evaluation:indicator_detail", indicator_id=indicator.pk)
+
+    def save() -> HttpResponse:
+        indicator = services.indicator_create(aim=aim, actor=acting_user(request), fields=form.fields_for_service())
+        messages.success(request, f"Added the indicator “{indicator.title}”.")
+        return redirect("evaluation:indicator_detail", indicator_id=indicator.pk)
+
     return _form_page(
         request,
         form,
+        save=save,
         title="Add an indicator",
         caption=aim.title,
         back_url=reverse("evaluation:aim_detail", args=[aim.pk]),
@@ -273,17 +274,16 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
 def indicator_edit(request: HttpRequest, indicator_id: int) -> HttpResponse:
     indicator = _get_indicator_for_user(request, indicator_id)
     form = IndicatorForm(request.POST or None, initial=IndicatorForm.initial_for(indicator))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.indicator_update(indicator=indicator, actor=acting_user(request), fields=form.fields_for_service())
-        except ValidationError as error:
-            _put_errors(form, error)
-        else:
-            messages.success(request, "Saved the indicator.")
-            return redirect("evaluation:indicator_detail", indicator_id=indicator.pk)
+
+    def save() -> HttpResponse:
+        services.indicator_update(indicator=indicator, actor=acting_user(request), fields=form.fields_for_service())
+        messages.success(request, "Saved the indicator.")
+        return redirect("evaluation:indicator_detail", indicator_id=indicator.pk)
+
     return _form_page(
         request,
         form,
+        save=save,
         title="Change the indicator",
         caption=indicator.aim.title,
         back_url=reverse("evaluation:indicator_detail", args=[indicator.pk]),
@@ -313,17 +313,16 @@ def value_add(request: HttpRequest, indicator_id: int) -> HttpResponse:
     if indicator.is_computed:
         raise Http404("Values of computed indicators are worked out, not typed in")
     form = ValueForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.value_record(indicator=indicator, actor=acting_user(request), **form.cleaned_data)
-        except ValidationError as error:
-            _put_errors(form, error)
-        else:
-            messages.success(request, "Recorded the value.")
-            return redirect("evaluation:indicator_detail", indicator_id=indicator.pk)
+
+    def save() -> HttpResponse:
+        services.value_record(indicator=indicator, actor=acting_user(request), **form.cleaned_data)
+        messages.success(request, "Recorded the value.")
+        return redirect("evaluation:indicator_detail", indicator_id=indicator.pk)
+
     return _form_page(
         request,
         form,
+        save=save,
         title="Record a value",
         caption=indicator.title,
         back_url=reverse("evaluation:indicator_detail", args=[indicator.pk]),
@@ -406,22 +405,21 @@ def evidence_add(request: HttpRequest, source: str) -> HttpResponse:
     source = SOURCE_SLUGS[source]
     initial = {"aims": [request.GET["aim"]]} if request.GET.get("aim", "").isdigit() else {}
     form = EvidenceForm(request.POST or None, request.FILES or None, source=source, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            evidence = services.evidence_create(
-                actor=acting_user(request),
-                source=source,
-                fields=form.fields_for_service(),
-                upload=form.cleaned_data.get("document"),
-            )
-        except ValidationError as error:
-            _put_errors(form, error)
-        else:
-            messages.success(request, f"Added “{evidence.title}” to the evidence.")
-            return redirect("evaluation:evidence_list")
+
+    def save() -> HttpResponse:
+        evidence = services.evidence_create(
+            actor=acting_user(request),
+            source=source,
+            fields=form.fields_for_service(),
+            upload=form.cleaned_data.get("document"),
+        )
+        messages.success(request, f"Added “{evidence.title}” to the evidence.")
+        return redirect("evaluation:evidence_list")
+
     return _form_page(
         request,
         form,
+        save=save,
         title=SOURCE_TITLES[source],
         back_url=reverse("evaluation:evidence_list"),
         back_label="Back to evidence",
@@ -439,22 +437,21 @@ def evidence_edit(request: HttpRequest, evidence_id: int) -> HttpResponse:
         editing=True,
         initial=EvidenceForm.initial_for(evidence),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.evidence_update(
-                evidence=evidence,
-                actor=acting_user(request),
-                fields=form.fields_for_service(),
-                upload=form.cleaned_data.get("document"),
-            )
-        except ValidationError as error:
-            _put_errors(form, error)
-        else:
-            messages.success(request, "Saved the evidence.")
-            return redirect("evaluation:evidence_list")
+
+    def save() -> HttpResponse:
+        services.evidence_update(
+            evidence=evidence,
+            actor=acting_user(request),
+            fields=form.fields_for_service(),
+            upload=form.cleaned_data.get("document"),
+        )
+        messages.success(request, "Saved the evidence.")
+        return redirect("evaluation:evidence_list")
+
     return _form_page(
         request,
         form,
+        save=save,
         title="Change the evidence",
         caption=evidence.title,
         back_url=reverse("evaluation:evidence_list"),
@@ -513,17 +510,16 @@ def story_list(request: HttpRequest) -> HttpResponse:
 @coordinator_required
 def story_add(request: HttpRequest) -> HttpResponse:
     form = StoryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            story = services.story_create(actor=acting_user(request), fields=form.fields_for_service())
-        except ValidationError as error:
-            _put_errors(form, error)
-        else:
-            messages.success(request, f"Added the story “{story.title}”.")
-            return redirect(reverse("evaluation:story_list") + f"#story-{story.pk}")
+
+    def save() -> HttpResponse:
+        story = services.story_create(actor=acting_user(request), fields=form.fields_for_service())
+        messages.success(request, f"Added the story “{story.title}”.")
+        return redirect(reverse("evaluation:story_list") + f"#story-{story.pk}")
+
     return _form_page(
         request,
         form,
+        save=save,
         title="Add a most significant change story",
         back_url=reverse("evaluation:story_list"),
         back_label="Back to stories",
@@ -536,17 +532,16 @@ def story_add(request: HttpRequest) -> HttpResponse:
 def story_edit(request: HttpRequest, story_id: int) -> HttpResponse:
     story = _get_story_for_user(request, story_id)
     form = StoryForm(request.POST or None, initial=StoryForm.initial_for(story))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.story_update(story=story, actor=acting_user(request), fields=form.fields_for_service())
-        except ValidationError as error:
-            _put_errors(form, error)
-        else:
-            messages.success(request, "Saved the story.")
-            return redirect(reverse("evaluation:story_list") + f"#story-{story.pk}")
+
+    def save() -> HttpResponse:
+        services.story_update(story=story, actor=acting_user(request), fields=form.fields_for_service())
+        messages.success(request, "Saved the story.")
+        return redirect(reverse("evaluation:story_list") + f"#story-{story.pk}")
+
     return _form_page(
         request,
         form,
+        save=save,
         title="Change the story",
         caption=story.title,
         back_url=reverse("evaluation:story_list"),
