@@ -15,7 +15,7 @@ from roundtable.cocreation.selectors import get_session_for_user
 from roundtable.records import digest, selectors, services
 from roundtable.records.models import Action, ActionStatus, Decision, Output, StoryChoice, UpdateBatch
 from roundtable.workspace.forms.records import ActionForm, DecisionForm, OutputForm
-from roundtable.workspace.views.common import confirm_delete
+from roundtable.workspace.views.common import confirm_delete, form_page
 
 KIND_SLUGS = {"photo": Output.Kind.IMAGE, "text": Output.Kind.TEXT, "audio": Output.Kind.AUDIO}
 KIND_NAMES: dict[str, str] = {
@@ -114,33 +114,32 @@ def output_add(request: HttpRequest, session_id: int, kind: str) -> HttpResponse
         raise Http404("No such kind of output")
     kind = KIND_SLUGS[kind]
     form = OutputForm(request.POST or None, request.FILES or None, kind=kind)
-    if request.method == "POST" and form.is_valid():
-        try:
-            output = services.output_create(
-                session=session,
-                actor=acting_user(request),
-                kind=kind,
-                upload=form.cleaned_data.get("upload"),
-                **{
-                    k: form.cleaned_data.get(k, "")
-                    for k in ("caption", "consent", "credit", "alt_text", "transcript", "body")
-                },
-            )
-        except ValidationError as error:
-            _put_errors(form, error)
-        else:
-            messages.success(request, f"Added “{output.caption}”.")
-            return redirect(_record_url(session.pk, "outputs"))
-    return render(
+
+    def save() -> HttpResponse:
+        output = services.output_create(
+            session=session,
+            actor=acting_user(request),
+            kind=kind,
+            upload=form.cleaned_data.get("upload"),
+            **{
+                k: form.cleaned_data.get(k, "")
+                for k in ("caption", "consent", "credit", "alt_text", "transcript", "body")
+            },
+        )
+        messages.success(request, f"Added “{output.caption}”.")
+        return redirect(_record_url(session.pk, "outputs"))
+
+    return form_page(
         request,
-        "records/coordinator/output_form.html",
-        {
+        form=form,
+        template="records/coordinator/output_form.html",
+        save=save,
+        put_errors=_put_errors,
+        context={
             "session": session,
-            "form": form,
             "kind": kind,
             "title": f"Add {KIND_NAMES[kind]}",
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -149,33 +148,32 @@ def output_edit(request: HttpRequest, output_id: int) -> HttpResponse:
     output = _get_output_for_user(request, output_id)
     initial = {k: getattr(output, k) for k in ("caption", "consent", "credit", "alt_text", "transcript", "body")}
     form = OutputForm(request.POST or None, request.FILES or None, kind=output.kind, editing=True, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.output_update(
-                output=output,
-                actor=acting_user(request),
-                upload=form.cleaned_data.get("upload"),
-                **{
-                    k: form.cleaned_data.get(k, "")
-                    for k in ("caption", "consent", "credit", "alt_text", "transcript", "body")
-                },
-            )
-        except ValidationError as error:
-            _put_errors(form, error)
-        else:
-            messages.success(request, "Saved your changes.")
-            return redirect(_record_url(output.session_id, "outputs"))
-    return render(
+
+    def save() -> HttpResponse:
+        services.output_update(
+            output=output,
+            actor=acting_user(request),
+            upload=form.cleaned_data.get("upload"),
+            **{
+                k: form.cleaned_data.get(k, "")
+                for k in ("caption", "consent", "credit", "alt_text", "transcript", "body")
+            },
+        )
+        messages.success(request, "Saved your changes.")
+        return redirect(_record_url(output.session_id, "outputs"))
+
+    return form_page(
         request,
-        "records/coordinator/output_form.html",
-        {
+        form=form,
+        template="records/coordinator/output_form.html",
+        save=save,
+        put_errors=_put_errors,
+        context={
             "session": output.session,
-            "form": form,
             "kind": output.kind,
             "output": output,
             "title": f"Change {KIND_NAMES[output.kind]}",
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -214,24 +212,23 @@ def decision_add(request: HttpRequest, session_id: int) -> HttpResponse:
     session = get_session_for_user(request.user, session_id)
     attendance = selectors.attendance_summary(session)
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            decision = services.decision_create(session=session, actor=acting_user(request), **_decision_args(form))
-        except ValidationError as error:
-            _put_errors(form, error)
-        else:
-            messages.success(request, "Added the decision. Now add the actions the team will take.")
-            return redirect(_record_url(session.pk, f"decision-{decision.pk}"))
-    return render(
+
+    def save() -> HttpResponse:
+        decision = services.decision_create(session=session, actor=acting_user(request), **_decision_args(form))
+        messages.success(request, "Added the decision. Now add the actions the team will take.")
+        return redirect(_record_url(session.pk, f"decision-{decision.pk}"))
+
+    return form_page(
         request,
-        "records/coordinator/decision_form.html",
-        {
+        form=form,
+        template="records/coordinator/decision_form.html",
+        save=save,
+        put_errors=_put_errors,
+        context={
             "session": session,
-            "form": form,
             "attendance": attendance,
             "title": "Add a decision",
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -239,25 +236,24 @@ def decision_add(request: HttpRequest, session_id: int) -> HttpResponse:
 def decision_edit(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = _get_decision_for_user(request, decision_id)
     form = DecisionForm(request.POST or None, initial=DecisionForm.initial_for(decision))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_update(decision=decision, actor=acting_user(request), **_decision_args(form))
-        except ValidationError as error:
-            _put_errors(form, error)
-        else:
-            messages.success(request, "Saved the decision.")
-            return redirect(_record_url(decision.session_id, f"decision-{decision.pk}"))
-    return render(
+
+    def save() -> HttpResponse:
+        services.decision_update(decision=decision, actor=acting_user(request), **_decision_args(form))
+        messages.success(request, "Saved the decision.")
+        return redirect(_record_url(decision.session_id, f"decision-{decision.pk}"))
+
+    return form_page(
         request,
-        "records/coordinator/decision_form.html",
-        {
+        form=form,
+        template="records/coordinator/decision_form.html",
+        save=save,
+        put_errors=_put_errors,
+        context={
             "session": decision.session,
-            "form": form,
             "decision": decision,
             "attendance": selectors.attendance_summary(decision.session),
             "title": "Change a decision",
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -294,24 +290,23 @@ def _action_args(form: ActionForm) -> dict:
 def action_add(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = _get_decision_for_user(request, decision_id)
     form = ActionForm(request.POST or None, initial={"owner": request.user.pk})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_create(decision=decision, actor=acting_user(request), **_action_args(form))
-        except ValidationError as error:
-            _put_errors(form, error)
-        else:
-            messages.success(request, "Added the action.")
-            return redirect(_record_url(decision.session_id, f"decision-{decision.pk}"))
-    return render(
+
+    def save() -> HttpResponse:
+        services.action_create(decision=decision, actor=acting_user(request), **_action_args(form))
+        messages.success(request, "Added the action.")
+        return redirect(_record_url(decision.session_id, f"decision-{decision.pk}"))
+
+    return form_page(
         request,
-        "records/coordinator/action_form.html",
-        {
+        form=form,
+        template="records/coordinator/action_form.html",
+        save=save,
+        put_errors=_put_errors,
+        context={
             "session": decision.session,
             "decision": decision,
-            "form": form,
             "title": "Add an action",
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -320,32 +315,31 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
     action = _get_action_for_user(request, action_id)
     decision = action.decision
     form = ActionForm(request.POST or None, initial=ActionForm.initial_for(action))
-    if request.method == "POST" and form.is_valid():
-        try:
-            updated = services.action_update(action=action, actor=acting_user(request), **_action_args(form))
-        except ValidationError as error:
-            _put_errors(form, error)
-        else:
-            note = (
-                " People who came and asked to hear back will get an update."
-                if (updated.status != action.status and updated.status in (ActionStatus.DONE, ActionStatus.NOT_DOING))
-                else ""
-            )
-            messages.success(request, "Saved the action." + note)
-            if request.GET.get("next") == "actions":
-                return redirect("records:actions")
-            return redirect(_record_url(decision.session_id, f"decision-{decision.pk}"))
-    return render(
+
+    def save() -> HttpResponse:
+        updated = services.action_update(action=action, actor=acting_user(request), **_action_args(form))
+        note = (
+            " People who came and asked to hear back will get an update."
+            if (updated.status != action.status and updated.status in (ActionStatus.DONE, ActionStatus.NOT_DOING))
+            else ""
+        )
+        messages.success(request, "Saved the action." + note)
+        if request.GET.get("next") == "actions":
+            return redirect("records:actions")
+        return redirect(_record_url(decision.session_id, f"decision-{decision.pk}"))
+
+    return form_page(
         request,
-        "records/coordinator/action_form.html",
-        {
+        form=form,
+        template="records/coordinator/action_form.html",
+        save=save,
+        put_errors=_put_errors,
+        context={
             "session": decision.session,
             "decision": decision,
             "action": action,
-            "form": form,
             "title": "Update an action",
         },
-        status=400 if form.errors else 200,
     )
 
 
