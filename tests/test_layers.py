@@ -81,3 +81,17 @@ def test_the_apps_form_no_loop_and_core_imports_no_other_app():
 
     loops = sorted(app for app in edges if reaches(app, app, {app}))
     assert loops == []
+
+
+def test_no_template_comment_spans_lines():
+    """Django's {# … #} ends at the line's end: one that spans lines is shown on the page as text
+    (it once was, on every confirmation page). Longer notes use {% comment %}."""
+    templates = [*ROOT.rglob("templates/**/*.*"), *(ROOT.parent / "templates").rglob("*.*")]
+    spanning = [
+        f"{path.relative_to(ROOT.parent)}:{number}"
+        for path in templates
+        if path.suffix in {".html", ".txt"}
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if "{#" in line and "#}" not in line[line.index("{#") :]
+    ]
+    assert spanning == []

@@ -300,3 +300,11 @@ def test_confirmation_shows_nothing_about_whoever_already_uses_that_email(client
     assert "You have a place" in page
     for private in ("Person 1", "07700 900 982", "she/her", "allotments"):
         assert private not in page
+
+
+def test_the_confirmation_page_shows_no_template_source(client):
+    session = make_session()
+    response = client.post(form_url(session), {"name": "Sam", "email": "sam@example.org"}, follow=True)
+    page = html(response)
+    assert "What you told us" in page
+    assert "{#" not in page and "#}" not in page and "Only what this sign-up itself set" not in page
