@@ -17,7 +17,7 @@ from roundtable.bookings import session_changes
 from roundtable.bookings.session_changes import session_cancel
 from roundtable.cocreation import programmes as programme_services
 from roundtable.cocreation import services
-from roundtable.cocreation.models import AgendaItem, Programme, Session, Venue
+from roundtable.cocreation.models import AgendaItem, Programme, ReservedPlaces, Session, Venue
 from roundtable.cocreation.selectors import get_session_for_user
 from roundtable.workspace.forms.session_tools import CancelSessionForm, DuplicateSessionForm, ProgrammeForm
 from roundtable.workspace.forms.sessions import SessionForm
@@ -94,8 +94,6 @@ def session_create(request):
 @require_GET
 @coordinator_required(hide=True)
 def session_detail(request, session_id: int):
-    from roundtable.cocreation.models import ReservedPlaces
-
     session = get_session_for_user(request.user, session_id, queryset=WITH_PLACES)
     agenda = AgendaItem.objects.filter(session=session).order_by("starts_at", "id")
     held = ReservedPlaces.objects.filter(session=session).order_by("id")
