@@ -40,7 +40,7 @@ def test_blog_list_has_no_axe_violations(page, axe, post, coordinator):
     page.goto(reverse("blog:list"))
     assert page.locator("h1").inner_text() == "Blog"
     assert page.get_by_role("link", name="What we learned in September").is_visible()
-    assert page.locator("nav.govuk-service-navigation").get_by_role("link", name="Blog").is_visible()
+    assert page.get_by_role("navigation", name="Site menu").get_by_role("link", name="Blog").is_visible()
     axe(page)
 
 
