@@ -23,11 +23,14 @@ from roundtable.core.models import AuditEntry, OutboundEmail
 PER_PAGE = 50
 
 VERB_LABELS = {
+    # People's access needs and health information
     "access_needs.viewed": "Looked at access needs",
     "access_needs.exported": "Downloaded access needs",
     "access_needs.updated": "Changed their access needs",
     "access_needs.deleted": "Deleted access needs after the session",
     "access_arrangement.updated": "Changed an access arrangement",
+    "access_feedback.viewed": "Looked at feedback about access",
+    # Bookings
     "booking.created": "Booked a place",
     "booking.cancelled": "Cancelled a booking",
     "booking.promoted": "Moved up from the waiting list",
@@ -36,11 +39,71 @@ VERB_LABELS = {
     "booking.no_show": "Marked as did not come",
     "booking.confirmed": "Sign-in undone",
     "booking.walk_in": "Added on the day",
+    "bookings.exported": "Downloaded the list of bookings",
+    # Sessions, programmes and venues
     "session.created": "Created a session",
     "session.updated": "Changed a session",
+    "session.changed": "Changed a session and told the people booked",
+    "session.duplicated": "Copied a session",
+    "session.messaged": "Sent a message to the people booked",
     "session.published": "Published a session",
     "session.unpublished": "Took a session back to draft",
     "session.cancelled": "Cancelled a session",
+    "programme.created": "Created a programme",
+    "programme.updated": "Changed a programme",
+    "venue.created": "Added a venue",
+    "venue.updated": "Changed a venue",
+    # Session records
+    "output.create": "Added an output to a session record",
+    "output.update": "Changed an output",
+    "output.delete": "Deleted an output",
+    "decision.create": "Recorded a decision",
+    "decision.update": "Changed a decision",
+    "decision.delete": "Deleted a decision",
+    "action.create": "Added an action",
+    "action.update": "Changed an action",
+    "story.choose": "Chose what goes in the story so far",
+    # Evaluation
+    "aim.created": "Added an aim",
+    "aim.updated": "Changed an aim",
+    "aim.deleted": "Deleted an aim",
+    "indicator.created": "Added an indicator",
+    "indicator.updated": "Changed an indicator",
+    "indicator.deleted": "Deleted an indicator",
+    "indicator.value_recorded": "Recorded a figure for an indicator",
+    "indicator.value_deleted": "Deleted a figure for an indicator",
+    "evidence.created": "Added evidence",
+    "evidence.updated": "Changed evidence",
+    "evidence.deleted": "Deleted evidence",
+    "change_story.created": "Added a Most Significant Change story",
+    "change_story.updated": "Changed a Most Significant Change story",
+    "change_story.deleted": "Deleted a Most Significant Change story",
+    "feedback.exported": "Downloaded feedback",
+    "feedback.paper_entered": "Typed in a paper feedback form",
+    "feedback.paper_deleted": "Deleted a paper feedback form",
+    "gripp2.create": "Wrote a GRIPP2 report",
+    "gripp2.update": "Changed a GRIPP2 report",
+    "gripp2.delete": "Deleted a GRIPP2 report",
+    "assessment.create": "Saved a UK Standards self-assessment",
+    "assessment.update": "Changed a UK Standards self-assessment",
+    "assessment.delete": "Deleted a UK Standards self-assessment",
+    # Blog and newsletter
+    "blog.post_created": "Wrote a blog post",
+    "blog.post_updated": "Changed a blog post",
+    "blog.image_added": "Added a picture to the blog",
+    "blog.image_deleted": "Deleted a picture from the blog",
+    "blog.comment_submitted": "Sent a reply to a blog post",
+    "blog.comment_approved": "Published a reply",
+    "blog.comment_rejected": "Turned down a reply",
+    "blog.comment_deleted": "Deleted a reply",
+    "newsletter.issue_created": "Started a newsletter issue",
+    "newsletter.issue_edited": "Changed a newsletter issue",
+    "newsletter.test_sent": "Sent a test copy of a newsletter",
+    "newsletter.send_started": "Sent a newsletter",
+    "newsletter.subscribers_exported": "Downloaded the newsletter subscribers",
+    # People
+    "person.forgotten": "Removed a person's details (forgotten)",
+    "person.stopped_updates": "Stopped getting updates",
 }
 
 # What an entry's extra data may show. Anything else (a typed reason, a message) stays out of the
@@ -57,7 +120,9 @@ SAFE_DATA = {
 
 
 def verb_label(verb: str) -> str:
-    return VERB_LABELS.get(verb, verb.replace("_", " ").replace(".", ": ").capitalize())
+    """What happened, in plain English. Every verb the code writes has a label (a test reads the
+    code for them); anything else, such as an entry written by an older version, says so plainly."""
+    return VERB_LABELS.get(verb, f"Something else ({verb})")
 
 
 def _session_choices() -> list[tuple[str, str]]:
