@@ -42,6 +42,8 @@ from roundtable.newsletter.models import Subscriber
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TEMPLATE_SYNTAX = re.compile(r"\{%|%\}|\{\{|\}\}|\{#|#\}")
+# Slips of text people noticed: a title ending in "?" inside a question, a label said twice.
+TEXT_SLIPS = re.compile(r"\?[\"”’]?\?|\bBreak Break\b")
 # Kinds of page (URL names) walked at most this many times each, per visitor: enough to meet a
 # page's states (a full session, one with a waiting list, a past one) without walking every row.
 PER_KIND = 4
@@ -159,6 +161,10 @@ def walk(visitor: str, client: Client, starts: list[str]) -> Walk:
         if leaked:
             around = visible[max(leaked.start() - 60, 0) : leaked.end() + 60].strip()
             result.problems.append(f"{visitor}: {path} shows template source: …{around}…")
+        slip = TEXT_SLIPS.search(visible)
+        if slip:
+            around = visible[max(slip.start() - 60, 0) : slip.end() + 20]
+            result.problems.append(f"{visitor}: {path} reads oddly: …{around}…")
         if response.status_code == 200:
             result.first_of_kind.setdefault(kind, path)
         for href in parser.links:
@@ -261,6 +267,10 @@ def test_every_page_of_the_demo_as_every_visitor(browser, live_server, settings,
         (walk("facilitator", facilitator_client, ["/coordinator/"]), facilitator),
     ]
     problems = [problem for w, _ in walks for problem in w.problems]
+    for message in mail.outbox:
+        for part in (message.subject, message.body):
+            if TEMPLATE_SYNTAX.search(part) or TEXT_SLIPS.search(part):
+                problems.append(f"email “{message.subject}” to {message.to[0]} reads oddly or shows template source")
 
     narrow = 0
     for result, user in walks:

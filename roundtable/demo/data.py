@@ -65,7 +65,7 @@ VENUES = [
     },
     {
         "name": "Riverside Library, Meeting Room 2",
-        "address": "Riverside Library\n3 Wharf Road\nLondon",
+        "address": "3 Wharf Road\nLondon",
         "postcode": "SE1 9PX",
         "step_free": "partly",
         "step_free_note": "A ramp at the side entrance; the lift is small (one wheelchair).",
@@ -83,7 +83,7 @@ VENUES = [
     },
     {
         "name": "The Print Works studio",
-        "address": "Unit 4, The Print Works\n40 Canal Street\nLondon",
+        "address": "Unit 4, 40 Canal Street\nLondon",
         "postcode": "E2 8DX",
         "step_free": "no",
         "step_free_note": "Two flights of stairs and no lift.",
@@ -100,3 +100,16 @@ VENUES = [
         "food_and_drink": "Tea and cake from the café next door.",
     },
 ]
+
+
+# What each past session was about, as its page and record tell it.
+PAST_SUMMARIES = {
+    "Getting to know each other": "Our first meeting: who we are, what brought us here and how we want to work "
+    "together. We agreed ground rules and listed the topics people care about most.",
+    "What does co-production mean to us?": "We looked at what sharing power really means, with examples from other "
+    "centres, and wrote our own definition of co-production in plain words.",
+    "The story so far": "We looked back over the first months: what people said, what the Centre did about it, "
+    "and what still needs to change.",
+    "Agreeing our shared values": "We agreed the values we hold each other to, from how meetings run to how "
+    "people are paid for their time and credited for their ideas.",
+}

@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw
 from roundtable.accounts.models import User
 from roundtable.bookings.models import Booking
 from roundtable.cocreation.models import Programme, Session
+from roundtable.demo.data import PAST_SUMMARIES
 from roundtable.people.models import Person
 from roundtable.records import services
 from roundtable.records.models import Action, Decision, Output, StoryChoice, UpdateBatch
@@ -289,7 +290,7 @@ def _past_sessions(programme: Programme) -> list[Session]:
                 "starts_at": now - timedelta(days=days),
                 "ends_at": now - timedelta(days=days) + timedelta(hours=3),
                 "status": Session.Status.PUBLISHED,
-                "summary": "An earlier session of the programme.",
+                "summary": PAST_SUMMARIES[title],
             },
         )
         for i in range(12):

@@ -97,7 +97,7 @@ def test_the_day_after_everyone_who_came_is_emailed_a_link_by_the_scheduled_job(
 
     assert sorted(m.to[0] for m in mail.outbox) == ["ann@example.org", "ben@example.org"]
     message = next(m for m in mail.outbox if m.to == ["ann@example.org"])
-    assert message.subject == 'How was "Planning the Centre\'s evaluation"? Tell us in 3 minutes'
+    assert message.subject == 'Tell us how "Planning the Centre\'s evaluation" went: it takes 3 minutes'
     assert "Hello Ann" in message.body and "/evaluation/feedback/give/" in message.body
     html = message.alternatives[0][0]
     assert "Give your feedback</a>" in html and "/evaluation/feedback/give/" in html
@@ -183,7 +183,7 @@ def test_one_reminder_after_three_days_and_never_more(client, session_that_happe
 
     assert [m.to for m in mail.outbox] == [["ben@example.org"]]
     reminder = mail.outbox[0]
-    assert reminder.subject.startswith("Reminder: how was")
+    assert reminder.subject.startswith("Reminder: tell us how")
     assert "only reminder" in reminder.body and "only reminder" in reminder.alternatives[0][0]
     # Both of Ben's links work, and only once between them.
     assert client.get(_link(reminder)).status_code == 200
