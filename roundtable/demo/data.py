@@ -110,6 +110,8 @@ PAST_SUMMARIES = {
     "centres, and wrote our own definition of co-production in plain words.",
     "The story so far": "We looked back over the first months: what people said, what the Centre did about it, "
     "and what still needs to change.",
+    "Planning the Centre's evaluation": "We chose how the Centre will know whether it is making a difference: "
+    "which questions to ask after each session, and which stories and numbers to share with funders.",
     "Agreeing our shared values": "We agreed the values we hold each other to, from how meetings run to how "
     "people are paid for their time and credited for their ideas.",
 }

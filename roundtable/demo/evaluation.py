@@ -277,10 +277,12 @@ def _evidence(actor: User, aims: dict[str, Aim]) -> None:
 def _feedback(rng: random.Random) -> int:
     """Feedback on every past session that has none: most people answer, a few anonymously, and
     one paper form each. Scores drift upwards over time, as the demo's story goes."""
-    now = timezone.now()
+    # A session that ended yesterday is left to ask for itself (seed_demo sends its requests), so
+    # the demo shows the participant's form as people meet it.
+    yesterday = timezone.localdate() - timedelta(days=1)
     sessions = list(
         Session.objects.published()
-        .filter(ends_at__lt=now, bookings__status=Booking.Status.ATTENDED)
+        .filter(ends_at__date__lt=yesterday, bookings__status=Booking.Status.ATTENDED)
         .distinct()
         .order_by("starts_at")
     )
@@ -338,6 +340,7 @@ def _answers(rng: random.Random, lift: float) -> dict:
         "ways_to_contribute": score(),
         "things_that_matter": score(),
         "led_to_change": score(),
+        "listened": score(),
         "feeling": score(),
         "went_well": rng.choice(WENT_WELL) if rng.random() < 0.6 else "",
         "could_be_better": rng.choice(BETTER) if rng.random() < 0.4 else "",

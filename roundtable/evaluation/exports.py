@@ -17,6 +17,7 @@ from roundtable.core import audit
 from roundtable.evaluation.indicators import METRICS, indicator_series
 from roundtable.evaluation.models import (
     CUBE_QUESTIONS,
+    LISTENED_QUESTION,
     AccessMet,
     CubeScale,
     FeedbackResponse,
@@ -60,6 +61,7 @@ FEEDBACK_HEADER = [
     "Given as",
     "Submitted on",
     *[question for _name, question, _short in CUBE_QUESTIONS],
+    LISTENED_QUESTION,
     "How do you feel after today?",
     "What went well?",
     "What could be better?",
@@ -93,6 +95,7 @@ def feedback_csv(*, session=None, actor) -> StreamingHttpResponse:
             "anonymous",
             "submitted_on",
             *names,
+            "listened",
             "feeling",
             "went_well",
             "could_be_better",
@@ -104,7 +107,7 @@ def feedback_csv(*, session=None, actor) -> StreamingHttpResponse:
 
     def out():
         for title, starts_at, programme, source, anonymous, submitted, *rest in rows:
-            scores, (feel, well, better, met, comment) = rest[:4], rest[4:]
+            scores, (feel, well, better, met, comment) = rest[:5], rest[5:]
             yield [
                 title,
                 f"{starts_at:%Y-%m-%d}",

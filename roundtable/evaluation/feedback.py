@@ -27,6 +27,7 @@ from roundtable.core import audit
 from roundtable.core.email import EmailNoLongerNeeded, context_builder, queue_email
 from roundtable.evaluation.models import (
     CUBE_QUESTIONS,
+    LISTENED_QUESTION,
     AccessMet,
     CubeScale,
     FeedbackLink,
@@ -42,7 +43,7 @@ REMINDER_TEMPLATE = "feedback_reminder"
 SEND_FROM_HOUR = 9
 ASK_WITHIN_DAYS = 7
 REMIND_AFTER = timedelta(days=3)
-SCORE_FIELDS = [name for name, _q, _s in CUBE_QUESTIONS] + ["feeling"]
+SCORE_FIELDS = [name for name, _q, _s in CUBE_QUESTIONS] + ["listened", "feeling"]
 TEXT_FIELDS = ["went_well", "could_be_better", "access_comment"]
 MAX_TEXT = 5000
 
@@ -59,6 +60,7 @@ class Answers:
     ways_to_contribute: int | None = None
     things_that_matter: int | None = None
     led_to_change: int | None = None
+    listened: int | None = None
     feeling: int | None = None
     went_well: str = ""
     could_be_better: str = ""
@@ -278,7 +280,10 @@ def session_feedback(session: Session) -> SessionFeedback:
     summary.online = sum(r.source == FeedbackResponse.Source.ONLINE for r in responses)
     summary.paper = summary.responses - summary.online
     summary.anonymous = sum(r.anonymous for r in responses)
-    questions = [(name, q) for name, q, _ in CUBE_QUESTIONS] + [("feeling", "How do you feel after today?")]
+    questions = [(name, q) for name, q, _ in CUBE_QUESTIONS] + [
+        ("listened", LISTENED_QUESTION),
+        ("feeling", "How do you feel after today?"),
+    ]
     for name, question in questions:
         scale = FeelingScale if name == "feeling" else CubeScale
         counts = Counter(getattr(r, name) for r in responses if getattr(r, name))

@@ -8,13 +8,14 @@ from typing import Any
 from django import forms
 
 from roundtable.evaluation.feedback import MAX_TEXT, Answers
-from roundtable.evaluation.models import CUBE_QUESTIONS, AccessMet, CubeScale, FeelingScale
+from roundtable.evaluation.models import CUBE_QUESTIONS, LISTENED_QUESTION, AccessMet, CubeScale, FeelingScale
 
 CUBE_ERRORS = {
     "voice_heard": "Choose how much your voice was heard",
     "ways_to_contribute": "Choose whether there were enough ways to contribute",
     "things_that_matter": "Choose how much it was about things that matter to you",
-    "led_to_change": "Choose whether the facilitators listened and it will lead to change",
+    "led_to_change": "Choose whether you think today will lead to change",
+    "listened": "Choose how much the facilitators listened to you",
 }
 
 
@@ -50,9 +51,13 @@ class FeedbackForm(forms.Form):
     things_that_matter = _scale(
         CUBE_QUESTIONS[2][1], CubeScale.choices, required=True, message=CUBE_ERRORS["things_that_matter"]
     )
+    listened = _scale(LISTENED_QUESTION, CubeScale.choices, required=True, message=CUBE_ERRORS["listened"])
     led_to_change = _scale(CUBE_QUESTIONS[3][1], CubeScale.choices, required=True, message=CUBE_ERRORS["led_to_change"])
     feeling = _scale(
-        "How do you feel after today?", FeelingScale.choices, required=True, message="Choose how you feel after today"
+        "How do you feel after today? (optional)",
+        FeelingScale.choices,
+        required=False,
+        message="Choose how you feel after today",
     )
     went_well = _text("What went well? (optional)")
     could_be_better = _text("What could be better? (optional)")

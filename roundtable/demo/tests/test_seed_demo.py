@@ -1,8 +1,10 @@
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from roundtable.accounts.models import User
@@ -76,8 +78,12 @@ def test_demo_does_not_email_its_made_up_people(settings, tmp_path):
     settings.VAR_DIR = tmp_path
     _seed()
 
-    # The outbox shows a little history (sent and failed reminders) but nothing waits to be sent.
-    assert set(OutboundEmail.objects.values_list("state", flat=True)) <= {"sent", "failed"}
+    # The outbox shows a little history (sent and failed reminders); nothing waits to be sent but
+    # the feedback requests of yesterday's session (to example.org addresses, and without a mail
+    # server the demo writes them to files).
+    waiting = OutboundEmail.objects.exclude(state__in=["sent", "failed"])
+    assert set(waiting.values_list("template", flat=True)) == {"feedback_request"}
+    assert all(to.endswith("@example.org") for to in waiting.values_list("to", flat=True))
     assert not DBTaskResult.objects.filter(status="READY").exists()
 
 
@@ -109,3 +115,22 @@ def test_a_session_across_the_clock_change_keeps_its_local_start_time(settings, 
     london = ZoneInfo("Europe/London")
     session = Session.objects.get(title="Planning the next season together")
     assert session.starts_at.astimezone(london).strftime("%H:%M") == "13:30"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_feedback_form_can_be_reached_from_the_demos_emails(settings, tmp_path):
+    """A newcomer could not see the participant's feedback form: no demo session ended
+    yesterday, so no request was ever sent. Now yesterday's session asks, and the emails wait in
+    the outbox (the demo's mailer writes them to var/sent-mail/); seeding again asks nobody twice."""
+    settings.VAR_DIR = tmp_path
+    out = _seed()
+    yesterday = timezone.localdate() - timedelta(days=1)
+    session = Session.objects.get(title="Planning the Centre's evaluation")
+    assert timezone.localdate(session.ends_at) == yesterday
+    requests = OutboundEmail.objects.filter(template="feedback_request", session_id=session.pk)
+    attended = session.bookings.filter(status="attended").exclude(person__email__endswith=".invalid").count()
+    assert attended > 0 and requests.count() == attended
+    assert requests.filter(state="queued").count() == attended
+    assert "Feedback requests for yesterday's session" in out
+    _seed()
+    assert OutboundEmail.objects.filter(template="feedback_request", session_id=session.pk).count() == attended

@@ -19,6 +19,7 @@ from roundtable.people.models import Person
 
 __all__ = [
     "CUBE_QUESTIONS",
+    "LISTENED_QUESTION",
     "AccessMet",
     "CubeScale",
     "FeedbackLink",
@@ -58,8 +59,10 @@ CUBE_QUESTIONS = [
     ("voice_heard", "Was your voice heard?", "Voice heard"),
     ("ways_to_contribute", "Were there enough ways to contribute?", "Ways to contribute"),
     ("things_that_matter", "Was it about things that matter to you?", "Things that matter"),
-    ("led_to_change", "Did the facilitators listen, and will it lead to change?", "Listened to and led to change"),
+    ("led_to_change", "Do you think today will lead to change?", "Will lead to change"),
 ]
+# Asked beside the Cube, as a question of its own: one question asks one thing.
+LISTENED_QUESTION = "Did the facilitators listen to you?"
 
 
 class FeedbackRequest(models.Model):
@@ -115,6 +118,7 @@ class FeedbackResponse(models.Model):
     ways_to_contribute = models.PositiveSmallIntegerField(choices=CubeScale.choices, null=True, blank=True)
     things_that_matter = models.PositiveSmallIntegerField(choices=CubeScale.choices, null=True, blank=True)
     led_to_change = models.PositiveSmallIntegerField(choices=CubeScale.choices, null=True, blank=True)
+    listened = models.PositiveSmallIntegerField(choices=CubeScale.choices, null=True, blank=True)
     feeling = models.PositiveSmallIntegerField(choices=FeelingScale.choices, null=True, blank=True)
     went_well = models.TextField("what went well", blank=True)
     could_be_better = models.TextField("what could be better", blank=True)
@@ -145,7 +149,14 @@ class FeedbackResponse(models.Model):
                     condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 1, f"{name}__lte": 5}),
                     name=f"feedback_{name}_1_to_5",
                 )
-                for name in ("voice_heard", "ways_to_contribute", "things_that_matter", "led_to_change", "feeling")
+                for name in (
+                    "voice_heard",
+                    "ways_to_contribute",
+                    "things_that_matter",
+                    "led_to_change",
+                    "listened",
+                    "feeling",
+                )
             ],
         ]
 

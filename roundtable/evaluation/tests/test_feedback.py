@@ -29,6 +29,7 @@ GOOD_ANSWERS = {
     "ways_to_contribute": "4",
     "things_that_matter": "5",
     "led_to_change": "3",
+    "listened": "4",
     "feeling": "4",
     "went_well": "The Play-Doh!",
     "could_be_better": "More breaks",
@@ -283,3 +284,19 @@ def test_the_form_needs_its_csrf_token_and_accepts_the_null_origin_browsers_send
     assert FeedbackResponse.objects.count() == 0
     sent = browser.post(url, GOOD_ANSWERS | {"csrfmiddlewaretoken": token}, HTTP_ORIGIN="null")
     assert sent.status_code == 302 and FeedbackResponse.objects.count() == 1
+
+
+def test_each_question_asks_one_thing_and_how_you_feel_is_optional(client, session_that_happened):
+    """ "Did the facilitators listen, and will it lead to change?" asked two things at once."""
+    session, people = session_that_happened
+    _ask_now(session)
+    url = _link(next(m for m in mail.outbox if m.to == ["ann@example.org"]))
+    page = client.get(url).content.decode()
+    assert "Did the facilitators listen to you?" in page
+    assert "Do you think today will lead to change?" in page
+    assert ", and will" not in page
+    assert "How do you feel after today? (optional)" in page
+    answers = {k: v for k, v in GOOD_ANSWERS.items() if k != "feeling"}
+    assert client.post(url, answers).status_code == 302
+    response = FeedbackResponse.objects.get()
+    assert response.feeling is None and response.listened == 4

@@ -69,6 +69,7 @@ def test_feedback_by_keyboard_alone(page, link):
         ("voice_heard", 4),
         ("ways_to_contribute", 3),
         ("things_that_matter", 4),
+        ("listened", 4),
         ("led_to_change", 2),
         ("feeling", 3),
     ):
@@ -92,8 +93,9 @@ def test_feedback_by_keyboard_alone(page, link):
         answer.ways_to_contribute,
         answer.things_that_matter,
         answer.led_to_change,
+        answer.listened,
         answer.feeling,
-    ) == (5, 4, 5, 3, 4)
+    ) == (5, 4, 5, 3, 5, 4)
     assert answer.went_well == "Working with clay" and answer.access_met == "yes"
     assert answer.anonymous and answer.person is None
 
@@ -108,6 +110,7 @@ def test_feedback_without_javascript(page_without_js, link):
         ("voice_heard", 4),
         ("ways_to_contribute", 4),
         ("things_that_matter", 5),
+        ("listened", 4),
         ("led_to_change", 3),
         ("feeling", 5),
     ):

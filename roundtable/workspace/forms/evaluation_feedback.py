@@ -13,4 +13,5 @@ class PaperFeedbackForm(FeedbackForm):
         del self.fields["anonymous"]
         for name in [*CUBE_ERRORS, "feeling"]:
             self.fields[name].required = False
-            self.fields[name].label += " (optional)"
+            if not self.fields[name].label.endswith("(optional)"):
+                self.fields[name].label += " (optional)"

@@ -40,6 +40,7 @@ from roundtable.demo.data import (
     VENUES,
 )
 from roundtable.demo.extras import seed_other_parts, seed_team_tools
+from roundtable.evaluation.feedback import SEND_FROM_HOUR, send_due_requests
 from roundtable.people.services import person_upsert
 
 LONDON = ZoneInfo("Europe/London")
@@ -173,6 +174,8 @@ def build_plans(today: date, rng: random.Random, people: int) -> list[Plan]:
         ("Getting to know each other", 0, today - timedelta(days=120), 22),
         ("What does co-production mean to us?", 1, today - timedelta(days=75), 16),
         ("The story so far", 0, today - timedelta(days=20), 24),
+        # Ended yesterday: its feedback requests go out when the demo is seeded (see below).
+        ("Planning the Centre's evaluation", 0, today - timedelta(days=1), 14),
     ]
     if past_changes:
         past.append(("Agreeing our shared values", 0, past_changes[-1] + timedelta(days=2), 19))
@@ -257,12 +260,29 @@ class Command(BaseCommand):
         self._discard_demo_emails(first_outbox_id, demo_emails)
         seed_team_tools(programme)
         seed_other_parts()
+        asked = self._ask_for_feedback()
 
         self.stdout.write(
             f"Demo data ready: {Session.objects.filter(programme=programme).count()} sessions, "
             f"{len(people)} people, {Booking.objects.filter(session__programme=programme).count()} bookings."
         )
         self.stdout.write(f"Coordinator sign-in: {COORDINATOR_EMAIL} / password: {password}")
+        if asked:
+            self.stdout.write(
+                f"Feedback requests for yesterday's session: {asked} emails, in {settings.EMAIL_FILE_PATH} "
+                "once the mailer has sent them (each holds a link to the participant's feedback form)."
+                if getattr(settings, "EMAIL_FILE_PATH", None)
+                else f"Feedback requests for yesterday's session: {asked} emails queued."
+            )
+
+    def _ask_for_feedback(self) -> int:
+        """Yesterday's session asks the people who came for feedback, as it would the morning
+        after, so the participant's feedback form can be reached from the emails (the only way
+        in). Asking is once per booking, so seeding again sends nothing more."""
+        now = timezone.localtime()
+        if now.hour < SEND_FROM_HOUR:
+            now = now.replace(hour=SEND_FROM_HOUR, minute=0)
+        return send_due_requests(now)
 
     def _users(self) -> str:
         """The demo password is made once and kept in var/, and set on every run so the printed
