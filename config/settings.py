@@ -230,7 +230,12 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("SECURE_HSTS_PRELOAD", False)
-if env_bool("BEHIND_PROXY", False):
+# Behind a reverse proxy: X-Forwarded-Proto says whether the request came over HTTPS, and the
+# client's address is the X-Forwarded-For entry the outermost of TRUSTED_PROXY_COUNT proxies
+# added (roundtable/core/clientaddr.py); anything the client wrote there itself is ignored.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1, minimum=1)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SILENCED_SYSTEM_CHECKS = [] if not HTTPS or SECURE_HSTS_PRELOAD else ["security.W021"]
