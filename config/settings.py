@@ -138,6 +138,11 @@ CACHES = {
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Every way of signing in (the site's form, the Django admin, authenticate()) goes through this
+# backend, which holds the wrong-password lockout.
+AUTHENTICATION_BACKENDS = ["roundtable.accounts.backends.ThrottledModelBackend"]
+# The raw-data admin at /django-admin/ is mounted only with DEBUG or ADMIN_ENABLED=true.
+ADMIN_ENABLED = env_bool("ADMIN_ENABLED", False)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "coordinator:home"
 LOGOUT_REDIRECT_URL = "cocreation:session_list"
