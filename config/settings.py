@@ -16,7 +16,10 @@ VAR_DIR = Path(env_str("ROUNDTABLE_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
-HTTPS = env_bool("HTTPS", False)
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A site whose public address is https:// is served over HTTPS, so its cookies must be secure
+# even if nobody remembered HTTPS=true.
+HTTPS = env_bool("HTTPS", SITE_URL.startswith("https://"))
 
 
 def _secret_key() -> str:
@@ -35,7 +38,6 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env_str("SITE_NAME", "Roundtable")
 CENTRE_NAME = env_str("CENTRE_NAME", "Centre for Co-production in Health Research")
 CENTRE_EMAIL = env_str("CENTRE_EMAIL", "hello@example.org")
@@ -99,6 +101,9 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'roundtable.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+# A kept-open connection the database dropped (restart, idle kill, failover) is checked before its
+# first use in each request and opened again, instead of failing that request with a 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock when a transaction begins, so two processes never deadlock
     # upgrading read locks; busy timeout makes the loser wait instead of raising "database is locked".
