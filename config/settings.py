@@ -73,8 +73,12 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, which reads the form: an oversized body is refused unread.
+    "roundtable.core.bodylimit.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: every answer to a signed-in person is private, no-store.
+    "roundtable.core.nostore.SignedInNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -182,6 +186,19 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 # Session outputs (photos, audio): larger uploads are refused with a message next to the field.
 OUTPUT_MAX_UPLOAD_MB = env_int("OUTPUT_MAX_UPLOAD_MB", 15, minimum=1)
+# Request bodies: every request but an upload is refused (413) above MAX_FORM_BODY_KB, before
+# any of it is read; the views in UPLOAD_VIEWS take up to the largest upload plus 1 MB for the
+# form around it (roundtable/core/bodylimit.py). Forms that take no file never store one.
+# 1 MB: the longest form (a newsletter issue, 50,000 characters) is up to 600 KB form-encoded.
+MAX_FORM_BODY_KB = env_int("MAX_FORM_BODY_KB", 1024, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_FORM_BODY_KB * 1024
+UPLOAD_VIEWS = [
+    "records:output_add",
+    "records:output_edit",
+    "evaluation:evidence_add",
+    "evaluation:evidence_edit",
+    "blog:manage_image_add",
+]
 # "What happened" emails wait until a session's actions have been quiet this long, so several
 # updates made in one sitting reach people as one email.
 RECORDS_UPDATE_QUIET_MINUTES = env_int("RECORDS_UPDATE_QUIET_MINUTES", 30, minimum=0)

@@ -16,11 +16,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from roundtable.accounts.models import User
 from roundtable.core.ratelimit import allow, client_key
 
 SIGN_IN_FAILURES = 5
@@ -59,9 +59,9 @@ def record_sign_in_failure(request: HttpRequest | None, email: str) -> bool:
 class ThrottledModelBackend(ModelBackend):
     """Django's email-and-password check, refusing while blocked and counting every failure."""
 
-    def authenticate(
+    def authenticate(  # type: ignore[override]  # the same signature as ModelBackend's, as in the stubs
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
-    ) -> AbstractBaseUser | None:
+    ) -> User | None:
         if username is None:
             username = kwargs.get(get_user_model().USERNAME_FIELD)
         if username is None or password is None:
