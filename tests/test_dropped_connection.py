@@ -23,6 +23,8 @@ from django.db import connection
 from roundtable.cocreation.testing import make_session
 from roundtable.core import serve
 
+pytestmark = pytest.mark.live
+
 
 def _free_port() -> int:
     with socket.socket() as s:
