@@ -17,6 +17,7 @@ import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
@@ -231,3 +232,16 @@ def test_authenticate_keys_on_the_same_address_as_the_limits(behind_proxy, fresh
     assert authenticate(again, username="sam@example.org", password=PASSWORD) is None
     elsewhere = RequestFactory().post("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.8")
     assert authenticate(elsewhere, username="sam@example.org", password=PASSWORD) is not None
+
+
+def test_no_other_code_reads_the_client_address_itself():
+    """One rule for every limit: only core/clientaddr.py may read REMOTE_ADDR or X-Forwarded-For."""
+    root = Path(__file__).resolve().parent.parent / "roundtable"
+    readers = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts
+        and path.name != "clientaddr.py"
+        and re.search(r"REMOTE_ADDR|X_FORWARDED_FOR|X-Forwarded-For|get_ident", path.read_text(), re.IGNORECASE)
+    ]
+    assert readers == []

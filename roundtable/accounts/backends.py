@@ -6,7 +6,7 @@ by signing in somewhere else. After SIGN_IN_FAILURES wrong passwords for one ema
 address within SIGN_IN_WINDOW, that pair is refused until the window has passed, even with the
 right password; after SIGN_IN_FAILURES_PER_ADDRESS from one address across all emails, that
 address is. The address is `core.clientaddr.client_address` (through `ratelimit.client_key`),
-so a client behind the proxy cannot reset the count by writing its own X-Forwarded-For.
+so a client behind the proxy cannot reset the count by writing its own forwarding header.
 """
 
 from __future__ import annotations
