@@ -16,7 +16,10 @@ VAR_DIR = Path(env_str("ROUNDTABLE_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
-HTTPS = env_bool("HTTPS", False)
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A site whose public address is https:// is served over HTTPS, so its cookies must be secure
+# even if nobody remembered HTTPS=true.
+HTTPS = env_bool("HTTPS", SITE_URL.startswith("https://"))
 
 
 def _secret_key() -> str:
@@ -35,7 +38,6 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env_str("SITE_NAME", "Roundtable")
 CENTRE_NAME = env_str("CENTRE_NAME", "Centre for Co-production in Health Research")
 CENTRE_EMAIL = env_str("CENTRE_EMAIL", "hello@example.org")
@@ -71,8 +73,12 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, which reads the form: an oversized body is refused unread.
+    "roundtable.core.bodylimit.BodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: every answer to a signed-in person is private, no-store.
+    "roundtable.core.nostore.SignedInNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -99,6 +105,9 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'roundtable.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+# A kept-open connection the database dropped (restart, idle kill, failover) is checked before its
+# first use in each request and opened again, instead of failing that request with a 500.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE takes the write lock when a transaction begins, so two processes never deadlock
     # upgrading read locks; busy timeout makes the loser wait instead of raising "database is locked".
@@ -138,6 +147,11 @@ CACHES = {
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Every way of signing in (the site's form, the Django admin, authenticate()) goes through this
+# backend, which holds the wrong-password lockout.
+AUTHENTICATION_BACKENDS = ["roundtable.accounts.backends.ThrottledModelBackend"]
+# The raw-data admin at /django-admin/ is mounted only with DEBUG or ADMIN_ENABLED=true.
+ADMIN_ENABLED = env_bool("ADMIN_ENABLED", False)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "coordinator:home"
 LOGOUT_REDIRECT_URL = "cocreation:session_list"
@@ -172,6 +186,19 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 # Session outputs (photos, audio): larger uploads are refused with a message next to the field.
 OUTPUT_MAX_UPLOAD_MB = env_int("OUTPUT_MAX_UPLOAD_MB", 15, minimum=1)
+# Request bodies: every request but an upload is refused (413) above MAX_FORM_BODY_KB, before
+# any of it is read; the views in UPLOAD_VIEWS take up to the largest upload plus 1 MB for the
+# form around it (roundtable/core/bodylimit.py). Forms that take no file never store one.
+# 1 MB: the longest form (a newsletter issue, 50,000 characters) is up to 600 KB form-encoded.
+MAX_FORM_BODY_KB = env_int("MAX_FORM_BODY_KB", 1024, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_FORM_BODY_KB * 1024
+UPLOAD_VIEWS = [
+    "records:output_add",
+    "records:output_edit",
+    "evaluation:evidence_add",
+    "evaluation:evidence_edit",
+    "blog:manage_image_add",
+]
 # "What happened" emails wait until a session's actions have been quiet this long, so several
 # updates made in one sitting reach people as one email.
 RECORDS_UPDATE_QUIET_MINUTES = env_int("RECORDS_UPDATE_QUIET_MINUTES", 30, minimum=0)
@@ -230,7 +257,12 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("SECURE_HSTS_PRELOAD", False)
-if env_bool("BEHIND_PROXY", False):
+# Behind a reverse proxy: X-Forwarded-Proto says whether the request came over HTTPS, and the
+# client's address is the X-Forwarded-For entry the outermost of TRUSTED_PROXY_COUNT proxies
+# added (roundtable/core/clientaddr.py); anything the client wrote there itself is ignored.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1, minimum=1)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SILENCED_SYSTEM_CHECKS = [] if not HTTPS or SECURE_HSTS_PRELOAD else ["security.W021"]

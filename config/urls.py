@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -28,8 +29,11 @@ urlpatterns = [
     path("", include("roundtable.people.urls")),
     path("accounts/", include("roundtable.accounts.urls")),
     path("api/", api.urls),
-    path("django-admin/", admin.site.urls),
 ]
+# The raw-data admin is a second way in, so it is mounted only where it is wanted: in DEBUG, or
+# with ADMIN_ENABLED=true. Its sign-in passes through the same lockout (accounts/backends.py).
+if settings.DEBUG or settings.ADMIN_ENABLED:
+    urlpatterns.append(path("django-admin/", admin.site.urls))
 
 handler403 = "roundtable.core.views.forbidden"
 handler404 = "roundtable.core.views.not_found"

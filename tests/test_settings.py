@@ -18,6 +18,7 @@ SETTINGS_VARIABLES = {
     "EMAIL_HOST", "EMAIL_PORT", "EMAIL_BACKEND", "ACCESS_NEEDS_RETENTION_DAYS", "DB_CONN_MAX_AGE",
     "SQLITE_TIMEOUT", "STATIC_MANIFEST", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD",
     "CSRF_TRUSTED_ORIGINS", "EMAIL_MAX_ATTEMPTS", "EMAIL_RETRY_BASE_SECONDS", "SITE_URL", "TASKS_BACKEND",
+    "TRUSTED_PROXY_COUNT", "ADMIN_ENABLED", "MAX_FORM_BODY_KB",
 }  # fmt: skip
 
 
@@ -50,6 +51,10 @@ def _load_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
         ("EMAIL_PORT", "twenty-five"),
         ("ACCESS_NEEDS_RETENTION_DAYS", "-1"),
         ("EMAIL_MAX_ATTEMPTS", "0"),
+        ("TRUSTED_PROXY_COUNT", "0"),
+        ("TRUSTED_PROXY_COUNT", "all"),
+        ("ADMIN_ENABLED", "perhaps"),
+        ("MAX_FORM_BODY_KB", "lots"),
     ],
 )
 def test_bad_setting_stops_the_site_from_starting_and_names_the_variable(tmp_path, variable, value):
@@ -79,6 +84,49 @@ def test_production_settings_pass_the_deploy_checks_without_a_warning(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNINGS" not in result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def _print_settings(tmp_path: Path, names: list[str], **env: str) -> dict[str, str]:
+    code = "import django; django.setup(); from django.conf import settings; " + "; ".join(
+        f"print({name!r}, getattr(settings, {name!r}, None))" for name in names
+    )
+    result = _run(["-c", code], tmp_path, **env)
+    assert result.returncode == 0, result.stderr
+    return dict(line.split(" ", 1) for line in result.stdout.splitlines())
+
+
+SECURE = ["HTTPS", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT"]
+
+
+def test_an_https_site_url_implies_https_so_cookies_are_secure(tmp_path):
+    values = _print_settings(tmp_path, SECURE, SITE_URL="https://roundtable.example.org")
+
+    assert values == dict.fromkeys(SECURE, "True")
+
+
+def test_an_http_site_url_keeps_https_off_unless_asked(tmp_path):
+    assert _print_settings(tmp_path, SECURE, SITE_URL="http://127.0.0.1:8000") == dict.fromkeys(SECURE, "False")
+    asked = _print_settings(tmp_path, ["HTTPS"], SITE_URL="http://127.0.0.1:8000", HTTPS="true")
+    assert asked == {"HTTPS": "True"}
+
+
+def test_production_settings_with_only_an_https_site_url_pass_the_deploy_checks(tmp_path):
+    result = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        tmp_path,
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="roundtable.example.org",
+        SITE_URL="https://roundtable.example.org",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_kept_open_database_connections_are_health_checked(tmp_path):
+    values = _print_settings(tmp_path, ["DATABASES"])
+
+    assert "'CONN_HEALTH_CHECKS': True" in values["DATABASES"]
 
 
 def test_every_model_change_has_its_migration(tmp_path):

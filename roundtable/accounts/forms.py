@@ -1,46 +1,13 @@
 from __future__ import annotations
 
-import hashlib
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from roundtable.accounts.backends import sign_in_blocked
 from roundtable.core.email import queue_email
-from roundtable.core.ratelimit import allow, client_key
-
-# After this many wrong passwords for one email from one address in the window, sign-in for that
-# pair waits out the window, even with the right password (so guessing cannot carry on).
-SIGN_IN_FAILURES = 5
-SIGN_IN_WINDOW = 15 * 60
-# A looser limit per address across all emails, against trying many accounts one guess each.
-SIGN_IN_FAILURES_PER_ADDRESS = 50
-
-
-def _sign_in_keys(request, email: str) -> tuple[str, str]:
-    ip = client_key(request) if request is not None else "unknown"
-    pair = hashlib.sha256(f"{email}|{ip}".encode()).hexdigest()[:32]
-    return f"signin:{pair}", f"signin-ip:{ip}"
-
-
-def sign_in_blocked(request, email: str) -> bool:
-    pair, ip = _sign_in_keys(request, email)
-    return bool(cache.get_many([f"blocked:{pair}", f"blocked:{ip}"]))
-
-
-def record_sign_in_failure(request, email: str) -> bool:
-    """Count a wrong password; True when this failure used up the allowance."""
-    blocked = False
-    for key, limit in zip(_sign_in_keys(request, email), (SIGN_IN_FAILURES, SIGN_IN_FAILURES_PER_ADDRESS), strict=True):
-        # allow() lets `count` hits through; the failure that reaches the limit starts the wait.
-        if not allow(key, (limit - 1, SIGN_IN_WINDOW)):
-            cache.set(f"blocked:{key}", True, timeout=SIGN_IN_WINDOW)
-            blocked = True
-    return blocked
-
 
 WAIT_MESSAGE = (
     "There have been too many attempts to sign in with this email address. "
@@ -84,12 +51,14 @@ class SignInForm(auth_forms.AuthenticationForm):
         email = self.cleaned_data.get("username")
         if not email or not self.cleaned_data.get("password"):
             return self.cleaned_data
+        # The lockout itself is in the authentication backend (accounts/backends.py), which every
+        # way of signing in passes through; this form only says "wait" instead of "not right".
         if sign_in_blocked(self.request, email):
             raise ValidationError(WAIT_MESSAGE, code="throttled")
         try:
             return super().clean()
         except ValidationError as error:
-            if error.code == "invalid_login" and record_sign_in_failure(self.request, email):
+            if error.code == "invalid_login" and sign_in_blocked(self.request, email):
                 raise ValidationError(WAIT_MESSAGE, code="throttled") from None
             raise
 

@@ -10,14 +10,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from roundtable.core.clientaddr import client_address
+
 
 def client_key(request: HttpRequest) -> str:
-    """A hash of the client's address: enough to count, never stored in clear."""
-    addr = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            addr = forwarded.split(",")[0].strip()
+    """A hash of the client's address (`clientaddr.client_address`, which knows about proxies):
+    enough to count, never stored in clear. Every per-address limit keys on this."""
+    addr = client_address(request)
     return hashlib.sha256(f"{settings.SECRET_KEY[:16]}:{addr}".encode()).hexdigest()[:32]
 
 

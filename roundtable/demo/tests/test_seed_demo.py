@@ -33,7 +33,12 @@ def test_seeding_twice_duplicates_nothing_and_keeps_the_password(settings, tmp_p
     settings.VAR_DIR = tmp_path
     first = _seed()
     counts = _counts()
+    # No demo account is a superuser, not even one an older demo made so: being a coordinator is
+    # a role on the account, and nothing in the product needs more.
+    assert not User.objects.filter(is_superuser=True).exists()
+    User.objects.filter(email="coordinator@example.org").update(is_superuser=True)
     second = _seed()
+    assert not User.objects.filter(is_superuser=True).exists()
 
     assert _counts() == counts
     sign_in = [line for line in first.splitlines() if line.startswith("Coordinator sign-in:")]

@@ -298,10 +298,12 @@ class Command(BaseCommand):
         ]:
             user, _ = User.objects.get_or_create(
                 email=email,
-                defaults={"name": name, "pronouns": pronouns, "role": role, "is_staff": staff, "is_superuser": staff},
+                defaults={"name": name, "pronouns": pronouns, "role": role, "is_staff": staff},
             )
             user.set_password(password)
             user.is_active = True
+            # Coordinators are a role on the account; nothing in the product needs a superuser.
+            user.is_superuser = False
             user.save()
         return password
 
