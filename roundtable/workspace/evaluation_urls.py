@@ -28,6 +28,7 @@ urlpatterns += [
     path("feedback/", evaluation_feedback.index, name="feedback_index"),
     path("feedback/export.csv", evaluation_feedback.export_csv, name="feedback_export"),
     path("feedback/sessions/<int:session_id>/", evaluation_feedback.session_summary, name="feedback_session"),
+    path("feedback/sessions/<int:session_id>/preview/", evaluation_feedback.preview, name="feedback_preview"),
     path("feedback/sessions/<int:session_id>/paper/", evaluation_feedback.paper_add, name="feedback_paper_add"),
     path("feedback/paper/<int:response_id>/delete/", evaluation_feedback.paper_delete, name="feedback_paper_delete"),
 ]

@@ -91,3 +91,37 @@ def test_evaluation_pages_for_the_team_have_no_axe_violations(page, axe, live_se
         page.wait_for_selector(".govuk-error-summary")
         assert page.title().startswith("Error: "), url
         axe(page)
+
+
+def test_coordinators_can_preview_the_feedback_form_without_saving_anything(page, axe, live_server, coordinator):
+    """A newcomer had no way to see the participant's form: it opens only from an emailed link."""
+    session = make_session(days_ahead=-1, title="Planning the evaluation")
+    sign_in_browser(page, live_server, coordinator)
+    page.goto(f"/evaluation/feedback/sessions/{session.pk}/")
+    page.get_by_role("link", name="Preview the form people are sent").click()
+    assert page.locator("h1").inner_text() == "How was the session?"
+    assert "nothing you send here is saved" in page.locator(".govuk-notification-banner").inner_text()
+    axe(page)
+    page.get_by_role("button", name="Send feedback").click()
+    assert page.locator(".govuk-error-summary").is_visible()  # checked as a participant's would be
+    axe(page)
+    for name in ("voice_heard", "ways_to_contribute", "things_that_matter", "listened", "led_to_change"):
+        page.locator(f"input[name={name}]").first.check()
+    page.locator("input[name=anonymous]").first.check()
+    page.get_by_role("button", name="Send feedback").click()
+    assert "Nothing was saved" in page.locator(".govuk-notification-banner").inner_text()
+    assert FeedbackResponse.objects.count() == 0
+    page.set_viewport_size({"width": 320, "height": 640})
+    fits_320(page)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "facilitator"])
+def test_only_coordinators_can_preview_the_feedback_form(client, who):
+    from roundtable.accounts.testing import make_facilitator
+
+    session = make_session(days_ahead=-1)
+    if who == "facilitator":
+        client.force_login(make_facilitator())
+    response = client.get(f"/evaluation/feedback/sessions/{session.pk}/preview/")
+    assert response.status_code in (302, 403, 404)
+    assert b"How was the session?" not in response.content

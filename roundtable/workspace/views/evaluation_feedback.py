@@ -17,6 +17,7 @@ from roundtable.accounts.permissions import coordinator_required
 from roundtable.cocreation.models import Session
 from roundtable.cocreation.selectors import get_session_for_user
 from roundtable.evaluation import exports, feedback
+from roundtable.evaluation.forms_feedback import FeedbackForm
 from roundtable.evaluation.models import AccessMet, FeedbackRequest, FeedbackResponse
 from roundtable.workspace.forms.evaluation_feedback import PaperFeedbackForm
 from roundtable.workspace.views.common import confirm_delete
@@ -71,6 +72,22 @@ def session_summary(request: HttpRequest, session_id: int) -> HttpResponse:
             "summary": feedback.session_feedback(session),
             "access": feedback.access_feedback(session, actor=request.user),
         },
+    )
+
+
+@coordinator_required(hide=True)
+@require_http_methods(["GET", "POST"])
+def preview(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The participant's feedback form exactly as it is sent, for the team to try: its answers
+    are checked as a participant's would be, and never saved."""
+    session = get_session_for_user(request.user, session_id)
+    form = FeedbackForm(request.POST or None)
+    tried = request.method == "POST" and form.is_valid()
+    return render(
+        request,
+        "evaluation/feedback/give.html",
+        {"form": form, "session": session, "person": None, "preview": True, "tried": tried},
+        status=400 if form.errors else 200,
     )
 
 
