@@ -23,7 +23,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import NotSupportedError, connection
-from django.db.models import Case, Count, Func, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, Func, IntegerField, Min, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from roundtable.bookings.models import Booking
@@ -45,6 +45,9 @@ class Point:
     period_start: date
     label: str
     value: float | None
+    # A month the period covers only in part, or that has not ended yet: shown, labelled as such,
+    # and never narrated as a rise or fall.
+    partial: bool = False
 
 
 @dataclass
@@ -164,6 +167,26 @@ def month_label(month: date) -> str:
     return month.strftime("%b %Y")
 
 
+def _month_end(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+def _points(months: list[date], values: list[float | None], start: date, end: date) -> list[Point]:
+    """A point per month; a month the period starts or stops part-way through, or that is not over
+    yet, is marked partial and labelled "so far" or "part"."""
+    today = timezone.localdate()
+    points = []
+    for month, value in zip(months, values, strict=True):
+        label = month_label(month)
+        partial = False
+        if month <= today <= _month_end(month) and end >= today:
+            label, partial = f"{label} (so far)", True
+        elif start > month or end < _month_end(month):
+            label, partial = f"{label} (part)", True
+        points.append(Point(month, label, value, partial))
+    return points
+
+
 def _long(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
@@ -276,6 +299,23 @@ class _Data:
         if self.programme is not None:
             q &= Q(**{f"{prefix}programme": self.programme})
         return q
+
+    def began(self) -> date | None:
+        """The month of the first session there has ever been (of the programme, if one is
+        chosen): counts before it are not zeros, there was nothing yet to count."""
+
+        def compute():
+            sessions = Session.objects.exclude(status="cancelled")
+            if self.programme is not None:
+                sessions = sessions.filter(programme=self.programme)
+            first = sessions.aggregate(first=Min("starts_at"))["first"]
+            return timezone.localdate(first).replace(day=1) if first else None
+
+        return self._once("began", compute)
+
+    def before_it_began(self, month: date) -> bool:
+        began = self.began()
+        return began is None or month < began
 
     def attended(self) -> QuerySet[Booking]:
         return Booking.objects.filter(self._sessions("session__"), status=Booking.Status.ATTENDED)
@@ -518,7 +558,7 @@ def _fmt(value: float | None, unit: str) -> str:
 def _trend(points: list[Point], unit: str) -> str:
     """From the first month with something in it to the last: counts are 0 before anything
     happened, and "it rose from 0" would only say the centre had not started yet."""
-    known = [p for p in points if p.value is not None]
+    known = [p for p in points if p.value is not None and not p.partial]
     while known and known[0].value == 0:
         known.pop(0)
     if len(known) < 2:
@@ -552,7 +592,8 @@ def _computed(code: str, data: _Data, months: list[date]) -> tuple[list[float | 
             )
         key = {"attendance": "n", "sessions_held": "sessions", "newcomers": "newcomers"}[code]
         counts = [float(rows[m][key]) if m in rows else 0.0 for m in months]
-        values, total = list(counts), float(sum(counts))
+        values = [None if data.before_it_began(m) else c for m, c in zip(months, counts, strict=True)]
+        total = float(sum(counts))
         opening = {
             "attendance": f"People came to sessions {total:,.0f} times {span}",
             "sessions_held": f"{total:,.0f} sessions were held {span}",
@@ -565,7 +606,7 @@ def _computed(code: str, data: _Data, months: list[date]) -> tuple[list[float | 
     if code == "people_reached":
         monthly, total = data.people()
         return (
-            [float(monthly.get(m, 0)) for m in months],
+            [None if data.before_it_began(m) else float(monthly.get(m, 0)) for m in months],
             float(total),
             f"{total:,} different people came to sessions {span}.",
         )
@@ -664,7 +705,7 @@ def _recorded(indicator: Indicator, values: list[IndicatorValue], months: list[d
     latest: dict[date, float] = {}
     for value in values:  # in date order, so later ones win
         latest[value.recorded_on.replace(day=1)] = float(value.value)
-    points = [Point(m, month_label(m), latest.get(m)) for m in months]
+    points = _points(months, [latest.get(m) for m in months], data.start, data.end)
     if not values:
         return Series(points, None, f"Nothing was recorded between {_long(data.start)} and {_long(data.end)}.", unit)
     last = values[-1]
@@ -697,13 +738,13 @@ def indicator_series(indicators: Iterable[Indicator], *, start: date, end: date,
         metric = METRICS.get(indicator.metric)
         if metric is None:
             out[indicator.pk] = Series(
-                [Point(m, month_label(m), None) for m in months],
+                _points(months, [None] * len(months), start, end),
                 None,
                 "This indicator's measure is no longer available; choose another.",
                 "",
             )
             continue
         values, total, opening = _computed(metric.code, data, months)
-        points = [Point(m, month_label(m), v) for m, v in zip(months, values, strict=True)]
+        points = _points(months, values, start, end)
         out[indicator.pk] = Series(points, total, opening + _trend(points, metric.unit), metric.unit)
     return out

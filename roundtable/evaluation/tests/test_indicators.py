@@ -4,11 +4,12 @@ forgotten, anonymous and paper feedback, and a cancelled session that must never
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from roundtable.accounts.testing import make_coordinator
 from roundtable.bookings.models import Booking
@@ -235,7 +236,7 @@ def test_actions_done_and_median_days_to_done(world):
 
 def test_programme_narrows_computed_indicators(world):
     series = _one("attendance", programme=world["q"])
-    assert _values(series) == [0, 0, 2]
+    assert _values(series) == [None, None, 2]  # Q's first session was in March: nothing to count before
     assert _one("newcomers", programme=world["q"]).total == 1  # Fay; Ben had been before, in another programme
     assert _one("cube_voice_heard", programme=world["q"].pk).total == 5.0
 
@@ -272,7 +273,7 @@ def test_month_follows_london_time_across_the_clock_change():
     person = Person.objects.create(name="Ivy", email="ivy@example.org")
     _book(session, person, "attended")
     series = _one("attendance", start=date(2025, 3, 1), end=date(2025, 4, 30))
-    assert _values(series) == [0, 1]
+    assert _values(series) == [None, 1]  # nothing had happened yet in March
 
 
 def test_unknown_metric_and_empty_periods_say_so_plainly(world):
@@ -321,13 +322,13 @@ def test_indicator_series_costs_the_same_queries_whatever_the_volume(world, djan
     indicators = _indicators(*METRICS, recorded=2)
     IndicatorValue.objects.create(indicator=indicators[-1], value=1, recorded_on=date(2025, 2, 1), source="x")
     # attendance+returning, people (2), perspectives, feedback, actions, days to done, recorded values.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         before = indicator_series(indicators, start=START, end=END)
     _grow(world, 12)
     for indicator in indicators[-2:]:
         for day in range(1, 20):
             IndicatorValue.objects.create(indicator=indicator, value=day, recorded_on=date(2025, 3, day), source="x")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         after = indicator_series(indicators, start=START, end=END, programme=world["p"])
     by_code = {i.metric: i.pk for i in indicators if i.metric}
     assert after[by_code["attendance"]].total > before[by_code["attendance"]].total
@@ -374,3 +375,28 @@ def test_months_are_london_months_at_their_edges_over_a_long_period():
         raw = dict(cursor.fetchall())
     by_id = dict(Session.objects.annotate(m=month_of("starts_at", months)).values_list("id", "m"))
     assert raw == by_id
+
+
+def test_a_month_not_over_yet_is_marked_so_far_and_never_narrated_as_a_fall(world):
+    """The funder report said "It fell from 21 people in Aug 2026 to 0 people in Dec 2026" on
+    the 4th of December: the month had barely begun."""
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    venue, programme = make_venue(), make_programme()
+    for n in range(3):
+        session = _session(
+            timezone.make_aware(datetime.combine(last_month + timedelta(days=n), time(14))), programme, venue
+        )
+        _book(session, Person.objects.create(name=f"P{n}", email=f"p{n}@example.org"), "attended")
+    series = _one("attendance", programme=programme, start=last_month, end=today)
+    assert _values(series) == [3, 0]
+    assert [p.partial for p in series.points] == [False, True]
+    assert series.points[-1].label == f"{today:%b %Y} (so far)"
+    assert "fell" not in series.summary and "rose" not in series.summary
+
+
+def test_a_period_that_stops_part_way_through_a_month_marks_it_part(world):
+    series = _one("attendance", start=date(2025, 1, 1), end=date(2025, 3, 10))
+    assert [p.label for p in series.points] == ["Jan 2025", "Feb 2025", "Mar 2025 (part)"]
+    assert "from 3 attendances in Jan 2025 to 2 attendances in Feb 2025" in series.summary

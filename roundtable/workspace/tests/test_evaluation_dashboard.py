@@ -52,7 +52,7 @@ def test_every_chart_has_a_title_a_data_table_and_a_summary_beside_it(coordinato
         assert f'id="{chart_id}-summary"' in page  # the text summary
     assert page.count("figures by month</caption>") == 2
     month = timezone.localdate().strftime("%b %Y")
-    assert f'<th scope="row" class="govuk-table__header">{month}</th>' in page
+    assert f'<th scope="row" class="govuk-table__header">{month} (so far)</th>' in page
 
 
 def test_charts_obey_the_strict_csp_and_never_share_ids(coordinator_client, world):
@@ -147,7 +147,9 @@ def test_default_period_is_the_last_twelve_months(coordinator_client, world):
     today = timezone.localdate()
     assert f"to {today.day} {today:%B %Y}" in page
     assert page.count("figures by month") == 2
-    assert len(re.findall(r'<th scope="row" class="govuk-table__header">\w{3} \d{4}</th>', page)) == 2 * 12
+    months = re.findall(r'<th scope="row" class="govuk-table__header">(\w{3} \d{4})( \(so far\))?</th>', page)
+    assert len(months) == 2 * 12
+    assert [m for m in months if m[1]] == [(f"{today:%b %Y}", " (so far)")] * 2  # this month is not over
 
 
 def test_dashboard_costs_the_same_queries_with_ten_times_the_data(client, django_assert_num_queries):
@@ -171,9 +173,9 @@ def test_dashboard_costs_the_same_queries_with_ten_times_the_data(client, django
 
 
 def test_dashboard_query_count_is_pinned(coordinator_client, world, django_assert_num_queries):
-    # Session and user, programmes, aims, indicators, evidence, stories, and the engine's grouped
+    # Session and user, programmes, aims, indicators, evidence, stories, when the first session was, and the engine's grouped
     # queries for the two metrics shown (attendance, feedback).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert coordinator_client.get(URL).status_code == 200
 
 

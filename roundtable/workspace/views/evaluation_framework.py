@@ -4,7 +4,7 @@ and their values, evidence of every kind, and Most Significant Change stories.""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
 from django import forms
 from django.contrib import messages
@@ -15,7 +15,6 @@ from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from roundtable.accounts.permissions import acting_user, coordinator_required
 from roundtable.evaluation import exports
@@ -38,6 +37,7 @@ from roundtable.workspace.forms.evaluation_framework import (
     StoryForm,
     ValueForm,
 )
+from roundtable.workspace.forms.evaluation_reports import default_period
 from roundtable.workspace.views.common import confirm_delete, form_page
 
 SOURCE_SLUGS = {
@@ -127,8 +127,9 @@ def _form_page(
 
 
 def _last_year() -> tuple[date, date]:
-    today = timezone.localdate()
-    return (today.replace(day=1) - timedelta(days=335)).replace(day=1), today
+    """The same default period as the dashboard, funder report and GRIPP2 (the last 12 months,
+    this one so far)."""
+    return default_period()
 
 
 # --- Aims -------------------------------------------------------------------------------------
