@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from roundtable.bookings.errors import SignupClosed
 from roundtable.bookings.models import AccessNeeds, Booking, ManageLink
@@ -19,13 +22,29 @@ def test_places_fill_then_waiting_list_numbers_people_in_order():
     assert [r.waiting_list_position for r in results] == [None, None, 1, 2, 3]
 
 
-def test_same_email_twice_gives_one_booking_and_resends_confirmation():
+def test_same_email_twice_gives_one_booking_and_one_email_for_a_while():
     session = make_session()
     first = signup(session, 1, email="Sam@Example.org")
     again = signup(session, 1, email="sam@example.org ")
     assert again.created is False and again.booking.pk == first.booking.pk
     assert Booking.objects.filter(session=session).count() == 1
-    assert OutboundEmail.objects.filter(booking_id=first.booking.pk, template="booking_confirmation").count() == 2
+    assert OutboundEmail.objects.filter(booking_id=first.booking.pk, template="booking_confirmation").count() == 1
+
+
+def test_same_email_after_the_quiet_time_resends_the_confirmation(settings):
+    settings.SIGNUP_REPEAT_QUIET_MINUTES = 15
+    session = make_session()
+    first = signup(session, 1, email="sam@example.org")
+    OutboundEmail.objects.update(created_at=timezone.now() - timedelta(minutes=14))
+    signup(session, 1, email="sam@example.org")
+    assert OutboundEmail.objects.filter(booking_id=first.booking.pk).count() == 1  # still quiet
+    OutboundEmail.objects.update(created_at=timezone.now() - timedelta(minutes=16))
+    signup(session, 1, email="sam@example.org")
+    emails = OutboundEmail.objects.filter(booking_id=first.booking.pk).order_by("id")
+    assert [e.context for e in emails] == [
+        {"booking_id": first.booking.pk},
+        {"booking_id": first.booking.pk, "again": True},
+    ]
 
 
 def test_cancelling_promotes_the_oldest_on_the_waiting_list_and_revokes_links():
