@@ -129,15 +129,19 @@ def _emailed_recently(booking: Booking, email: str) -> bool:
     )
 
 
-def _connection_failed() -> bool:
-    """After a database error: is the connection itself gone (the server closed it, the network
-    dropped), rather than the statement refused? Only then was nothing decided."""
-    if connection.connection is None:
+def _connection_failed(exc: OperationalError | InterfaceError) -> bool:
+    """Did the connection itself fail (the server closed it or went away), rather than a
+    statement being refused (a lock timeout, a deadlock)? Only then was nothing decided, so only
+    then is trying again safe and right. Django may already have opened a new connection while
+    leaving the transaction, so the error, not the connection, says what happened."""
+    if isinstance(exc, InterfaceError):  # used after it was closed
         return True
-    try:
-        return not connection.is_usable()
-    except Exception:  # noqa: BLE001 - asking a dead connection can fail in any way
-        return True
+    if connection.vendor != "postgresql":
+        return False  # SQLite's errors are about the file and its lock, never a dropped connection
+    # psycopg: no SQLSTATE when the socket closed under it; class 08 (connection exception) and
+    # 57P01-57P05 (the server shutting down or terminating this backend) when the server says so.
+    sqlstate = getattr(exc.__cause__, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(("08", "57P"))
 
 
 def booking_create(
@@ -172,8 +176,8 @@ def booking_create(
     started = timezone.now()
     try:
         return _booking_create(**details)
-    except (OperationalError, InterfaceError):
-        if connection.in_atomic_block or not _connection_failed():
+    except (OperationalError, InterfaceError) as exc:
+        if connection.in_atomic_block or not _connection_failed(exc):
             raise  # inside someone else's transaction, or the statement failed: not ours to retry
         logger.warning("A sign-up lost its database connection; trying it once more on a new one")
         connection.close()
