@@ -237,6 +237,14 @@ TASKS = {
 # --- Sign-up --------------------------------------------------------------------------------
 SIGNUP_RATE_LIMIT = parse_rate("SIGNUP_RATE_LIMIT", "20/h")
 BLOG_COMMENT_RATE_LIMIT = parse_rate("BLOG_COMMENT_RATE_LIMIT", "5/h")
+# "Send my link again" requests per client address (it emails whatever address is typed in).
+SEND_LINK_RATE_LIMIT = parse_rate("SEND_LINK_RATE_LIMIT", "10/h")
+# Booking emails (confirmations, "send my link again") to one address, whoever asks: a public form
+# must not become a way to fill a stranger's inbox (roundtable/core/mailcap.py).
+BOOKING_EMAILS_PER_ADDRESS = parse_rate("BOOKING_EMAILS_PER_ADDRESS", "3/h")
+# Signing up again for a session sends nothing while that booking was emailed this recently
+# (a double click, or Back and submit, makes one email).
+SIGNUP_REPEAT_QUIET_MINUTES = env_int("SIGNUP_REPEAT_QUIET_MINUTES", 15, minimum=0)
 API_TOKEN_PREFIX = "rt_"
 
 # --- Newsletter -----------------------------------------------------------------------------

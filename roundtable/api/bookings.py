@@ -27,10 +27,6 @@ from roundtable.cocreation.models import Session
 
 router = Router(tags=["bookings"])
 
-ALREADY_SIGNED_UP = (
-    "This email address is already signed up for this session. We have sent the confirmation email "
-    "again; it has the link to see or change the booking."
-)
 BOOKING_NOT_FOUND = "We could not find that booking."
 
 
@@ -38,12 +34,20 @@ BOOKING_NOT_FOUND = "We could not find that booking."
     "/sessions/{session_id}/bookings",
     throttle=signup_throttle,
     response={201: SignupOut, 400: FieldErrors, 404: Message, 409: Message, 422: FieldErrors, 429: Message},
-    summary="Sign up for a session",
+    summary="Sign up for a session (the answer never says whether the email was already booked)",
 )
 def sign_up(request: HttpRequest, session_id: int, payload: SignupIn):
-    """Takes a place if one is free, otherwise joins the waiting list. The private link to manage
-    the booking is sent only by email. Signing up again with the same email creates nothing: it
-    answers 409 and re-sends the confirmation email."""
+    """Takes a place if one is free, otherwise joins the waiting list, and answers 201 with what
+    the sign-up got. The private link to manage the booking is sent only by email.
+
+    Signing up again with an email that already has a booking for the session creates and changes
+    nothing, and answers exactly as a new sign-up would at that moment (201, with `confirmed` if a
+    place is free, otherwise `waitlisted` and the position a new sign-up would get): whoever sends
+    an address may not own it, so the answer must not tell them it is booked. The email to that
+    address says what the booking really is and carries its link (at most once every
+    `SIGNUP_REPEAT_QUIET_MINUTES` per booking, and within `BOOKING_EMAILS_PER_ADDRESS`). The answer
+    therefore has no booking id. 409 means the session is not taking sign-ups (cancelled, closed,
+    past or not yet open)."""
     if not valid_id(session_id):
         raise HttpError(404, SESSION_NOT_FOUND)
     access = payload.access_needs
@@ -74,17 +78,8 @@ def sign_up(request: HttpRequest, session_id: int, payload: SignupIn):
         raise HttpError(409, exc.message) from None
     except BookingError:  # no such session (looked up under the lock that decides the place)
         raise HttpError(404, SESSION_NOT_FOUND) from None
-    if not result.created:
-        raise HttpError(409, ALREADY_SIGNED_UP)
-    booking = result.booking
     return Status(
-        201,
-        {
-            "id": booking.pk,
-            "status": booking.status,
-            "waiting_list_position": result.waiting_list_position,
-            "session": session_id,
-        },
+        201, {"status": result.told_status, "waiting_list_position": result.told_position, "session": session_id}
     )
 
 

@@ -200,8 +200,13 @@ class SignupIn(Input):
 
 
 class SignupOut(Schema):
-    id: int
-    status: Literal["confirmed", "waitlisted"]
+    """What a sign-up got. The same shape whether or not the email was already booked (so there is
+    no booking id): a repeat sign-up is told what a new one would be told, and the email to the
+    address says what its booking really is."""
+
+    status: Literal["confirmed", "waitlisted"] = Field(
+        description="confirmed: a place; waitlisted: on the waiting list (the email has the details)"
+    )
     waiting_list_position: int | None = Field(description="1 for the first on the waiting list; null when confirmed")
     session: int
 

@@ -183,5 +183,21 @@ class SignupForm(AccessNeedsFields):
         }
 
 
+class SendLinkForm(forms.Form):
+    """ "Send my link again": only the address the booking was made with."""
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="The address you signed up with. We will email the private link for your booking there.",
+        error_messages={
+            "required": "Enter the email address you signed up with",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+            "max_length": "Email address must be 254 characters or fewer",
+            "null_characters_not_allowed": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+
+
 class AccessNeedsForm(AccessNeedsFields):
     """Changing access needs from the private link."""

@@ -76,14 +76,14 @@ def places_now(session: Session, pools: list[ReservedPlaces] | None = None) -> _
 
 
 @dataclass
-class _Counts:
+class Counts:
     taken: int
     waiting: int
     last_waitlisted_at: datetime | None
     active_pools: int
 
 
-def counts_under_lock(session: Session, now: datetime) -> _Counts:
+def counts_under_lock(session: Session, now: datetime) -> Counts:
     """Places taken, the waiting list's length and latest entry, and how many balanced-places pools
     are still holding places, in one statement. Call with the session locked, and only after
     locking: on PostgreSQL a statement sees the data as it was when the statement began, so these
@@ -107,7 +107,7 @@ def counts_under_lock(session: Session, now: datetime) -> _Counts:
     if isinstance(last_waitlisted_at, str):  # SQLite hands back the stored text (UTC)
         parsed = parse_datetime(last_waitlisted_at)
         last_waitlisted_at = parsed.replace(tzinfo=UTC) if parsed is not None else None
-    return _Counts(taken or 0, waiting_count or 0, last_waitlisted_at, active_pools or 0)
+    return Counts(taken or 0, waiting_count or 0, last_waitlisted_at, active_pools or 0)
 
 
 def returning_people(session: Session, person_ids: list[int]) -> set[int]:

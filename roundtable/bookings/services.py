@@ -7,18 +7,28 @@ can never both take the last place.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from roundtable.bookings.errors import BookingStateError, SignupClosed
 from roundtable.bookings.models import AccessNeed, AccessNeeds, Booking, ManageLink
-from roundtable.bookings.places import counts_under_lock, lock_booking, lock_session, places_now, returning_people
+from roundtable.bookings.places import (
+    Counts,
+    counts_under_lock,
+    lock_booking,
+    lock_session,
+    places_now,
+    returning_people,
+)
 from roundtable.bookings.retention import delete_access_needs
 from roundtable.bookings.waiting_list import promote_waiting
-from roundtable.core import audit
+from roundtable.core import audit, mailcap
 from roundtable.core.email import queue_email
 from roundtable.core.writer_turn import write_transaction
 from roundtable.people.models import ConsentRecord
@@ -26,6 +36,7 @@ from roundtable.people.services import (
     HEALTH_DATA_WORDING,
     PersonDetails,
     consent_record,
+    normalise_email,
     person_fill_blanks,
     person_find_or_add,
     person_upsert,
@@ -33,6 +44,10 @@ from roundtable.people.services import (
 
 if TYPE_CHECKING:
     from roundtable.accounts.models import User
+    from roundtable.cocreation.models import ReservedPlaces, Session
+    from roundtable.people.models import Person
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -50,11 +65,24 @@ class AccessNeedsAnswer:
 
 @dataclass
 class SignupResult:
+    """What a sign-up did (`booking`, `created`, the booking's own `waiting_list_position`) and
+    what the person who signed up is told on the public form and the API (`told_status`,
+    `told_position`).
+
+    For a repeat sign-up (the address already holds a booking for the session) the told answer is
+    what a fresh sign-up would be told at this moment, not the booking's own: whoever typed the
+    address may not own it, and must learn nothing a fresh sign-up would not tell them. The email
+    to the address tells its owner the truth. The team's pages may use the booking's own."""
+
     booking: Booking
     created: bool
     waiting_list_position: int | None
+    told_status: str
+    told_position: int | None
 
 
+# The emails that carry a booking's private link; the cap per address counts them together.
+BOOKING_LINK_EMAILS = ("booking_confirmation",)
 CLOSED_MESSAGES = {
     "cancelled": "This session has been cancelled, so it is not taking sign-ups.",
     "draft": "This session is not open for sign-up.",
@@ -90,7 +118,32 @@ def _save_access_needs(booking: Booking, answer: AccessNeedsAnswer, *, source: s
     )
 
 
-@write_transaction()
+def _may_email(email: str) -> bool:
+    return mailcap.may_send(to=email, templates=BOOKING_LINK_EMAILS, rate=settings.BOOKING_EMAILS_PER_ADDRESS)
+
+
+def _emailed_recently(booking: Booking, email: str) -> bool:
+    seconds = settings.SIGNUP_REPEAT_QUIET_MINUTES * 60
+    return seconds > 0 and bool(
+        mailcap.sent_recently(to=email, templates=BOOKING_LINK_EMAILS, seconds=seconds, booking_id=booking.pk)
+    )
+
+
+def _connection_failed(exc: OperationalError | InterfaceError) -> bool:
+    """Did the connection itself fail (the server closed it or went away), rather than a
+    statement being refused (a lock timeout, a deadlock)? Only then was nothing decided, so only
+    then is trying again safe and right. Django may already have opened a new connection while
+    leaving the transaction, so the error, not the connection, says what happened."""
+    if isinstance(exc, InterfaceError):  # used after it was closed
+        return True
+    if connection.vendor != "postgresql":
+        return False  # SQLite's errors are about the file and its lock, never a dropped connection
+    # psycopg: no SQLSTATE when the socket closed under it; class 08 (connection exception) and
+    # 57P01-57P05 (the server shutting down or terminating this backend) when the server says so.
+    sqlstate = getattr(exc.__cause__, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(("08", "57P"))
+
+
 def booking_create(
     *,
     session_id: int,
@@ -109,9 +162,50 @@ def booking_create(
 ) -> SignupResult:
     """Sign a person up: a place if one is free, otherwise the end of the waiting list.
 
-    Signing up again with the same email gives back the booking already held (and re-sends its
-    confirmation) instead of creating another one.
-    """
+    If the database connection drops during the sign-up (PostgreSQL restarted, the connection
+    killed), the transaction rolled back, so the sign-up is tried once more on a new connection
+    rather than answered with an error. If the connection dropped while committing, the first try
+    may have been written after all: the second finds that booking and answers with it (see
+    `ours_since`), so the answer is still the truth and no second email is queued."""
+    details: dict[str, Any] = {
+        "session_id": session_id, "name": name, "email": email, "phone": phone, "pronouns": pronouns,
+        "interests": interests, "perspectives": perspectives, "access_needs": access_needs,
+        "dietary_needs": dietary_needs, "heard_about": heard_about, "wants_updates": wants_updates,
+        "source": source, "taken_by": taken_by,
+    }  # fmt: skip
+    started = timezone.now()
+    try:
+        return _booking_create(**details)
+    except (OperationalError, InterfaceError) as exc:
+        if connection.in_atomic_block or not _connection_failed(exc):
+            raise  # inside someone else's transaction, or the statement failed: not ours to retry
+        logger.warning("A sign-up lost its database connection; trying it once more on a new one")
+        connection.close()
+        return _booking_create(**details, ours_since=started)
+
+
+@write_transaction()
+def _booking_create(
+    *,
+    session_id: int,
+    name: str,
+    email: str,
+    phone: str = "",
+    pronouns: str = "",
+    interests: str = "",
+    perspectives: list[str] | None = None,
+    access_needs: AccessNeedsAnswer | None = None,
+    dietary_needs: str = "",
+    heard_about: str = "",
+    wants_updates: bool = False,
+    source: str = Booking.Source.WEB,
+    taken_by: User | None = None,
+    ours_since: datetime | None = None,
+) -> SignupResult:
+    """Signing up again with the same email creates nothing and changes nothing: it answers as a
+    fresh sign-up would now, and emails the booking's details and link to the address (unless it
+    was emailed in the last SIGNUP_REPEAT_QUIET_MINUTES, or the address has had its
+    BOOKING_EMAILS_PER_ADDRESS)."""
     # Who is signing up is found, or added, before the session is locked: on PostgreSQL that keeps
     # the lock (which every sign-up for this session queues on) short; on SQLite the transaction
     # holds the write lock from its start anyway. A refused sign-up rolls all of it back.
@@ -134,11 +228,18 @@ def booking_create(
         # A repeat sign-up changes nothing: look for it before touching the person's details.
         booking = Booking.objects.filter(session=session, person=person).first()
         if booking is not None and booking.status != Booking.Status.CANCELLED:
-            queue_email(
-                to=person.email, template="booking_confirmation", context={"booking_id": booking.pk, "again": True},
-                session_id=session.pk, booking_id=booking.pk,
-            )  # fmt: skip
-            return SignupResult(booking=booking, created=False, waiting_list_position=booking.waiting_list_position())
+            if ours_since is not None and booking.updated_at >= ours_since:
+                # Written by this very sign-up's first try, whose commit went through although the
+                # connection dropped before the answer came back: tell the truth, email nothing more.
+                position = booking.waiting_list_position()
+                return SignupResult(
+                    booking=booking,
+                    created=True,
+                    waiting_list_position=position,
+                    told_status=booking.status,
+                    told_position=position,
+                )
+            return _repeat_signup(session, person, booking)
         person_fill_blanks(person, **details)
     if wants_updates and not person.wants_updates:
         # Opting in only: a form can never quietly opt someone out.
@@ -147,12 +248,7 @@ def booking_create(
 
     now = timezone.now()
     counts = counts_under_lock(session, now)
-    if counts.active_pools:
-        places = places_now(session)
-        is_newcomer = not returning_people(session, [person.pk]) if places.held else True
-        has_place, pool = places.place_for(perspectives=person.perspectives, is_newcomer=is_newcomer)
-    else:
-        has_place, pool = session.capacity - counts.taken > 0, None
+    has_place, pool = _place_for_newcomer(session, person, counts)
     # The newest on the waiting list goes last even if another server's clock ran ahead.
     waitlisted_at = max(now, counts.last_waitlisted_at) if counts.last_waitlisted_at else now
     values = {
@@ -178,16 +274,79 @@ def booking_create(
     audit.log(
         taken_by, "booking.created", booking, actor_label="" if taken_by else "participant", status=booking.status
     )
-    queue_email(
-        to=person.email,
-        template="booking_confirmation",
-        context={"booking_id": booking.pk},
-        session_id=session.pk,
-        booking_id=booking.pk,
-    )
+    # Someone new has had no email from us; anyone else may be the target of a flood of sign-ups.
+    if added or _may_email(person.email):
+        queue_email(
+            to=person.email,
+            template="booking_confirmation",
+            context={"booking_id": booking.pk},
+            session_id=session.pk,
+            booking_id=booking.pk,
+        )
     # Everyone already waiting is ahead (the session is locked, and this one went in last).
     position = None if has_place else counts.waiting + 1
-    return SignupResult(booking=booking, created=True, waiting_list_position=position)
+    return SignupResult(
+        booking=booking,
+        created=True,
+        waiting_list_position=position,
+        told_status=booking.status,
+        told_position=position,
+    )
+
+
+def _place_for_newcomer(session: Session, person: Person, counts: Counts) -> tuple[bool, ReservedPlaces | None]:
+    """Whether a sign-up by this person would get a place now (and from which held pool)."""
+    if counts.active_pools:
+        places = places_now(session)
+        is_newcomer = not returning_people(session, [person.pk]) if places.held else True
+        return places.place_for(perspectives=person.perspectives, is_newcomer=is_newcomer)
+    return session.capacity - counts.taken > 0, None
+
+
+def _repeat_signup(session: Session, person: Person, booking: Booking) -> SignupResult:
+    """The address already has a booking. Nothing changes; the answer is what a fresh sign-up
+    would get at this moment (a place if one is free, else the next place on the waiting list),
+    and the booking's own details and link go to the address, at most once in a while."""
+    counts = counts_under_lock(session, timezone.now())
+    has_place, _pool = _place_for_newcomer(session, person, counts)
+    if not _emailed_recently(booking, person.email) and _may_email(person.email):
+        queue_email(
+            to=person.email,
+            template="booking_confirmation",
+            context={"booking_id": booking.pk, "again": True},
+            session_id=session.pk,
+            booking_id=booking.pk,
+        )
+    return SignupResult(
+        booking=booking,
+        created=False,
+        waiting_list_position=booking.waiting_list_position(),
+        told_status=Booking.Status.CONFIRMED if has_place else Booking.Status.WAITLISTED,
+        told_position=None if has_place else counts.waiting + 1,
+    )
+
+
+@write_transaction()
+def booking_send_link(*, session_id: int, email: str) -> None:
+    """ "Send my link again": email the booking's details and a new private link to the address,
+    if it has a booking for this session that is not cancelled. The caller answers the same
+    whatever happened, so nobody learns from it whether the address is booked. Capped per address
+    (BOOKING_EMAILS_PER_ADDRESS) with every other booking email."""
+    booking = (
+        Booking.objects.filter(session_id=session_id, person__email=normalise_email(email))
+        .exclude(status=Booking.Status.CANCELLED)
+        .select_related("person")
+        .first()
+    )
+    if booking is None or not _may_email(booking.person.email):
+        return
+    queue_email(
+        to=booking.person.email,
+        template="booking_confirmation",
+        context={"booking_id": booking.pk, "resent": True},
+        session_id=session_id,
+        booking_id=booking.pk,
+    )
 
 
 @transaction.atomic

@@ -3,7 +3,11 @@ private link in their email. No account, no password; every write goes through t
 
 from __future__ import annotations
 
+import secrets
+
+from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,20 +15,27 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from roundtable.bookings.errors import BookingError, SignupClosed
-from roundtable.bookings.forms import AccessNeedsFields, AccessNeedsForm, SignupForm
+from roundtable.bookings.forms import AccessNeedsFields, AccessNeedsForm, SendLinkForm, SignupForm
 from roundtable.bookings.models import AccessNeeds, Booking, ManageLink
 from roundtable.bookings.selectors import how_places_are_allocated, public_session_page_key
-from roundtable.bookings.services import CLOSED_MESSAGES, access_needs_update, booking_cancel, booking_create
+from roundtable.bookings.services import (
+    CLOSED_MESSAGES,
+    access_needs_update,
+    booking_cancel,
+    booking_create,
+    booking_send_link,
+)
 from roundtable.cocreation.selectors import public_session, signup_status
-from roundtable.core import audit
+from roundtable.core import audit, ratelimit
 from roundtable.core.pagecache import shared_page
-from roundtable.core.privatelinks import private_link_view, private_page
+from roundtable.core.privatelinks import hash_token, private_link_view, private_page
 from roundtable.core.ratelimit import signup_allowed
 
-# The confirmation pages take a signed, short-lived reference rather than a booking id, so nobody
+# The cancellation page takes a signed, short-lived reference rather than a booking id, so nobody
 # can read another person's booking by changing a number, and a shared computer's history soon
-# stops showing anything.
-SIGNED_UP_SALT = "bookings.signed-up"
+# stops showing anything. The confirmation page takes a random reference to what the sign-up was
+# told, kept for REFERENCE_MAX_AGE (see signed_up).
+SIGNED_UP_CACHE_PREFIX = "bookings.signed-up:"
 CANCELLED_SALT = "bookings.cancelled"
 REFERENCE_MAX_AGE = 30 * 60
 
@@ -93,10 +104,20 @@ def signup(request, session_id: int):
                 return _render_closed(request, session, signup_status(session), http_status=409)
             except BookingError as exc:
                 raise Http404(exc.message) from None
-            # An existing booking is only ever described as "we have sent you an email", so typing
-            # someone else's address reveals nothing about their place.
-            reference = signing.dumps(
-                {"b": result.booking.pk, "s": session.pk, "new": result.created}, salt=SIGNED_UP_SALT
+            # The page shows what the sign-up was told and what this form said, never the booking:
+            # a repeat sign-up looks exactly like a fresh one, whoever typed the address.
+            reference = secrets.token_urlsafe(24)
+            cache.set(
+                SIGNED_UP_CACHE_PREFIX + hash_token(reference),
+                {
+                    "s": session.pk,
+                    "status": result.told_status,
+                    "position": result.told_position,
+                    "email": result.booking.person.email,
+                    "dietary_needs": form.cleaned_data.get("dietary_needs", "").strip(),
+                    "heard_about": form.cleaned_data.get("heard_about", "").strip(),
+                },
+                timeout=REFERENCE_MAX_AGE,
             )
             return redirect("bookings:signed_up", session_id=session.pk, reference=reference)
         http_status = 400
@@ -117,28 +138,38 @@ def _expired(request, what: str):
 @private_page
 @require_http_methods(["GET"])
 def signed_up(request, session_id: int, reference: str):
-    try:
-        data = signing.loads(reference, salt=SIGNED_UP_SALT, max_age=REFERENCE_MAX_AGE)
-    except signing.BadSignature:
-        return _expired(request, "confirmation")
+    """ "You have a place" (or the waiting list), as the sign-up was told it. Only what this sign-up
+    itself set is shown: for a repeat sign-up the booking's own details (an earlier answer, a name)
+    belong to whoever made it, and the answer is what a fresh sign-up would have had."""
+    data = cache.get(SIGNED_UP_CACHE_PREFIX + hash_token(reference)) if len(reference) <= 64 else None
     if not isinstance(data, dict) or data.get("s") != session_id:
         return _expired(request, "confirmation")
-    booking = (
-        Booking.objects.select_related("session__venue", "person")
-        .filter(pk=data.get("b", 0), session_id=session_id)
-        .first()
-    )
-    if booking is None:
-        return _expired(request, "confirmation")
-    context = {
-        "session": booking.session,
-        "booking": booking,
-        "person": booking.person,
-        # A repeat sign-up, or a booking cancelled since, gets only "check your email".
-        "show_booking": bool(data.get("new")) and booking.status != Booking.Status.CANCELLED,
-        "position": booking.waiting_list_position(),
-    }
-    return render(request, "bookings/signed_up.html", context)
+    session = public_session(session_id)
+    return render(request, "bookings/signed_up.html", {"session": session, "told": data})
+
+
+@require_http_methods(["GET", "POST"])
+def send_link(request, session_id: int):
+    """ "Send my link again", for someone who lost the email or whose link no longer arrives. The
+    answer is the same whether or not the address has a booking."""
+    session = public_session(session_id)
+    http_status = 200
+    if request.method == "POST":
+        if not ratelimit.allow("send-link:" + ratelimit.client_key(request), settings.SEND_LINK_RATE_LIMIT):
+            return render(request, "bookings/send_link_too_many.html", {"session": session}, status=429)
+        form = SendLinkForm(request.POST)
+        if form.is_valid():
+            booking_send_link(session_id=session.pk, email=form.cleaned_data["email"])
+            return redirect("bookings:link_sent", session_id=session.pk)
+        http_status = 400
+    else:
+        form = SendLinkForm()
+    return render(request, "bookings/send_link.html", {"session": session, "form": form}, status=http_status)
+
+
+@require_GET
+def link_sent(request, session_id: int):
+    return render(request, "bookings/link_sent.html", {"session": public_session(session_id)})
 
 
 # --- The private link ------------------------------------------------------------------------

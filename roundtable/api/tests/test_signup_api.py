@@ -37,7 +37,6 @@ def test_sign_up_with_a_free_place_is_confirmed(client):
     assert response.status_code == 201
     booking = Booking.objects.get()
     assert response.json() == {
-        "id": booking.pk,
         "status": "confirmed",
         "waiting_list_position": None,
         "session": session.pk,
@@ -69,22 +68,54 @@ def test_the_manage_link_goes_only_by_email(client):
     session = make_session()
     response = post_json(client, url(session), booking_body(1))
     assert response.status_code == 201
-    assert set(response.json()) == {"id", "status", "waiting_list_position", "session"}
+    assert set(response.json()) == {"status", "waiting_list_position", "session"}
     assert "manage" not in response.content.decode()
     assert not ManageLink.objects.exists()  # minted by the worker when the email is sent, never here
 
 
-def test_same_email_again_is_409_and_resends_the_confirmation(client):
-    session = make_session()
+def test_same_email_again_answers_as_a_fresh_sign_up_and_emails_the_truth(client):
+    session = make_session(capacity=5)
     first = post_json(client, url(session), booking_body(1, email="Sam@Example.org"))
+    OutboundEmail.objects.update(created_at=timezone.now() - timedelta(minutes=20))  # past the quiet time
 
     again = post_json(client, url(session), booking_body(1, email=" sam@example.org"))
+    fresh = post_json(client, url(session), booking_body(2))
 
-    assert again.status_code == 409
-    assert "sent the confirmation email again" in again.json()["detail"]
-    assert str(first.json()["id"]) not in again.content.decode()
-    assert Booking.objects.count() == 1
-    assert OutboundEmail.objects.filter(booking_id=first.json()["id"], template="booking_confirmation").count() == 2
+    # A stranger who sends someone else's address learns nothing: same status, same body.
+    assert again.status_code == fresh.status_code == first.status_code == 201
+    assert again.json() == fresh.json() == {"status": "confirmed", "waiting_list_position": None, "session": session.pk}
+    booking = Booking.objects.get(person__email="sam@example.org")
+    assert Booking.objects.count() == 2
+    emails = OutboundEmail.objects.filter(booking_id=booking.pk, template="booking_confirmation").order_by("id")
+    assert [e.context.get("again", False) for e in emails] == [False, True]
+
+
+def test_same_email_again_on_a_full_session_is_told_what_a_newcomer_would_be(client):
+    session = make_session(capacity=1)
+    holder = post_json(client, url(session), booking_body(1))
+    waiting = post_json(client, url(session), booking_body(2))
+
+    again = post_json(client, url(session), booking_body(1))  # holds the place
+    again_waiting = post_json(client, url(session), booking_body(2))  # number 1 on the list
+    fresh = post_json(client, url(session), booking_body(3))  # a newcomer: number 2
+
+    assert holder.json()["status"] == "confirmed" and waiting.json()["waiting_list_position"] == 1
+    assert again.status_code == again_waiting.status_code == fresh.status_code == 201
+    assert again.json() == again_waiting.json() == fresh.json()
+    assert fresh.json() == {"status": "waitlisted", "waiting_list_position": 2, "session": session.pk}
+    assert Booking.objects.get(person__email="person1@example.org").status == "confirmed"
+
+
+def test_openapi_documents_the_repeat_answer_and_no_booking_id(client):
+    spec = client.get("/api/openapi.json").json()
+    operation = spec["paths"]["/api/sessions/{session_id}/bookings"]["post"]
+    assert "already booked" in operation["summary"]
+    assert "exactly as a new sign-up would" in operation["description"]
+    assert set(spec["components"]["schemas"]["SignupOut"]["properties"]) == {
+        "status",
+        "waiting_list_position",
+        "session",
+    }
 
 
 def test_access_needs_as_a_list_are_stored_with_consent(client):
@@ -93,7 +124,7 @@ def test_access_needs_as_a_list_are_stored_with_consent(client):
         client, url(session), booking_body(1, access_needs=["bsl", "hearing_loop"], access_needs_consent=True)
     )
     assert response.status_code == 201
-    needs = AccessNeeds.objects.get(booking_id=response.json()["id"])
+    needs = AccessNeeds.objects.get(booking__person__email="person1@example.org")
     assert needs.needs == ["bsl", "hearing_loop"] and needs.keep_on_file is False
     assert ConsentRecord.objects.filter(kind="health_data", given=True, source="api").count() == 1
 
@@ -107,7 +138,7 @@ def test_access_needs_as_an_object_keep_details_and_keep_on_file(client):
     )
     response = post_json(client, url(session), body)
     assert response.status_code == 201
-    needs = AccessNeeds.objects.get(booking_id=response.json()["id"])
+    needs = AccessNeeds.objects.get(booking__person__email="person1@example.org")
     assert needs.needs == ["quiet_space"] and needs.details == "<b>A chair</b> with arms" and needs.keep_on_file
 
 

@@ -1,15 +1,16 @@
 """The booking emails: confirmation, a place coming up, and cancellation. Both parts, every time."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from icalendar import Calendar
 
 from roundtable.accounts.testing import make_coordinator
 from roundtable.bookings.models import Booking, ManageLink
-from roundtable.bookings.services import booking_cancel
+from roundtable.bookings.services import booking_cancel, booking_send_link
 from roundtable.bookings.testing import signup
 from roundtable.cocreation.testing import make_session, make_venue
 from roundtable.core.models import OutboundEmail
@@ -97,9 +98,27 @@ def test_second_sign_up_resends_the_confirmation_saying_so(session):
     signup(session, 1, email="ruth@example.org")
     run_tasks()
     mail.outbox.clear()
+    OutboundEmail.objects.update(created_at=timezone.now() - timedelta(minutes=16))  # after the quiet time
     signup(session, 1, email="ruth@example.org")
-    text, html = parts(only_email())
-    assert "You asked to sign up again" in text and "You asked to sign up again" in html
+    message = only_email()
+    text, html = parts(message)
+    said = "asked to sign up for this session with this email address. You are already booked"
+    assert said in text and said in html
+    assert message.subject == "You already have a place at Building the Centre together"
+    assert "/booking/" in text
+
+
+def test_send_my_link_again_email_says_what_it_is(session):
+    booking = signup(session, 1, email="ruth@example.org").booking
+    run_tasks()
+    mail.outbox.clear()
+    booking_send_link(session_id=session.pk, email="Ruth@Example.org")
+    message = only_email()
+    text, html = parts(message)
+    assert "asked us to send the link for your booking again" in text and "/booking/" in text
+    assert "asked us to send the link for your booking again" in html
+    assert message.subject == "You already have a place at Building the Centre together"
+    assert OutboundEmail.objects.filter(booking_id=booking.pk, context__resent=True).count() == 1
 
 
 def test_a_place_coming_up_is_emailed_with_a_new_link_and_calendar(session):

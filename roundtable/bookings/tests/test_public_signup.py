@@ -1,7 +1,6 @@
 """Signing up through the public form, as a participant would, with the Django test client."""
 
 import re
-import time
 from datetime import timedelta
 from unittest import mock
 
@@ -73,8 +72,7 @@ def test_whole_journey_sign_up_confirm_manage_and_cancel(client):
     )
     assert response.status_code == 302
     reference = response.url.split("/signed-up/")[1].rstrip("/")
-    assert signing.loads(reference, salt="bookings.signed-up")["b"] == Booking.objects.get().pk
-    assert reference != str(Booking.objects.get().pk)  # signed, not a guessable number
+    assert len(reference) >= 32 and "ruth" not in reference.lower()  # random: nothing to read or guess
 
     confirmation = client.get(response.url)
     assert confirmation.status_code == 200
@@ -227,23 +225,73 @@ def test_unknown_session_is_not_found(client):
     assert client.get("/sessions/987654/sign-up/").status_code == 404
 
 
-def test_signing_up_twice_gives_one_booking_and_reveals_nothing_about_it(client):
-    session = make_session(capacity=1)
-    signup(session, 1, email="first@example.org")
-    signup(session, 2, email="ruth@example.org", name="Ruth")  # waitlisted, number 1
+def _confirmation(client, session, **fields) -> str:
+    """The confirmation page's own content after signing up."""
+    response = client.post(form_url(session), fill(**fields))
+    assert response.status_code == 302
+    page = client.get(response.url)
+    assert page.status_code == 200
+    return main(page)
+
+
+@pytest.mark.parametrize("capacity", [1, 5], ids=["full", "places-free"])
+def test_signing_up_again_looks_exactly_like_a_fresh_sign_up(client, capacity):
+    """A stranger who types someone's address learns nothing: the page is the one a fresh sign-up
+    with the same details gets for the session as it stands, and the owner gets the truth by email."""
+    session = make_session(capacity=capacity)
+    signup(session, 1, email="first@example.org", dietary_needs="Vegan", heard_about="A poster")
+    signup(session, 2, email="ruth@example.org", name="Ruth", dietary_needs="No nuts")  # waitlisted if full
     run_tasks()
     mail.outbox.clear()
+    OutboundEmail.objects.update(created_at=timezone.now() - timedelta(minutes=20))
 
-    response = client.post(form_url(session), fill(name="Someone else", email="RUTH@example.org"))
-    assert response.status_code == 302
-    page = html(client.get(response.url))
-    assert "Check your email" in page and "We have sent you an email" in page
-    assert "waiting list" not in page and "You have a place" not in page
-    assert "/booking/" not in page and "ruth@example.org" not in page.lower()
+    repeat = _confirmation(client, session, name="Someone else", email="RUTH@example.org", dietary_needs="Halal")
+    repeat_holder = _confirmation(client, session, name="Someone else", email="first@example.org")
     assert Booking.objects.filter(session=session).count() == 2
+    fresh = _confirmation(client, session, name="Someone else", email="newcomer@example.org", dietary_needs="Halal")
+
+    assert repeat.replace("ruth@example.org", "newcomer@example.org") == fresh
+    fresh_without_food = fresh.split('<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Dietary')
+    assert repeat_holder.replace("first@example.org", "newcomer@example.org").startswith(fresh_without_food[0])
+    if capacity == 1:
+        assert "You are number 2 on the waiting list" in fresh  # what a newcomer gets, both ways
+    else:
+        assert "You have a place" in fresh
+    assert "No nuts" not in repeat and "Vegan" not in repeat_holder and "A poster" not in repeat_holder
+    assert "/booking/" not in repeat
 
     run_tasks()
-    assert [m.to for m in mail.outbox] == [["ruth@example.org"]]  # the confirmation is re-sent to its owner
+    to_ruth = [m for m in mail.outbox if m.to == ["ruth@example.org"]]
+    assert len(to_ruth) == 1  # the confirmation is re-sent to its owner, saying what is true
+    if capacity == 1:
+        assert "You are already number 1 on the waiting list" in to_ruth[0].body
+    else:
+        assert "You already have a place" in to_ruth[0].body
+    assert "You are already booked" in to_ruth[0].body
+
+
+def test_a_double_click_makes_one_booking_and_one_email(client):
+    session = make_session()
+    for _ in range(3):  # a double click, then Back and submit again
+        assert client.post(form_url(session), fill()).status_code == 302
+    assert Booking.objects.filter(session=session).count() == 1
+    run_tasks()
+    assert [m.to for m in mail.outbox] == [["ruth@example.org"]]
+
+
+def test_repeat_sign_ups_cannot_flood_an_inbox(client, settings):
+    settings.SIGNUP_REPEAT_QUIET_MINUTES = 0
+    settings.BOOKING_EMAILS_PER_ADDRESS = (3, 3600)
+    settings.SIGNUP_RATE_LIMIT = None
+    sessions = [make_session(title=f"Session {n}") for n in range(3)]
+    for _ in range(5):
+        for session in sessions:
+            assert client.post(form_url(session), fill(email="victim@example.org")).status_code == 302
+    assert Booking.objects.filter(person__email="victim@example.org").count() == 3
+    assert OutboundEmail.objects.filter(to="victim@example.org").count() == 3
+    # Someone else is not held back by it.
+    assert client.post(form_url(sessions[0]), fill(email="other@example.org")).status_code == 302
+    assert OutboundEmail.objects.filter(to="other@example.org").count() == 1
 
 
 def test_confirmation_reference_cannot_be_forged_moved_or_reused_later(client):
@@ -254,11 +302,12 @@ def test_confirmation_reference_cannot_be_forged_moved_or_reused_later(client):
     booking = Booking.objects.get()
 
     assert client.get(f"/sessions/{other.pk}/signed-up/{reference}/").status_code == 404
-    forged = signing.dumps({"b": booking.pk, "s": session.pk, "new": True}, salt="something-else")
+    forged = signing.dumps({"b": booking.pk, "s": session.pk, "new": True}, salt="bookings.signed-up")
     assert client.get(f"/sessions/{session.pk}/signed-up/{forged}/").status_code == 404
-    with mock.patch("django.core.signing.time.time", return_value=time.time() - 3600):
-        old = signing.dumps({"b": booking.pk, "s": session.pk, "new": True}, salt="bookings.signed-up")
-    expired = client.get(f"/sessions/{session.pk}/signed-up/{old}/")
+    assert client.get(f"/sessions/{session.pk}/signed-up/{reference[:-2]}xx/").status_code == 404
+    later = timezone.now() + timedelta(minutes=31)
+    with mock.patch("django.core.cache.backends.db.tz_now", return_value=later):
+        expired = client.get(f"/sessions/{session.pk}/signed-up/{reference}/")
     assert expired.status_code == 404 and "This page is no longer available" in html(expired)
     assert "ruth@example.org" not in html(expired)
 

@@ -1,6 +1,12 @@
+from datetime import timedelta
+from unittest import mock
+
 import pytest
 from django.core import mail
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
 
+from roundtable.bookings import services
 from roundtable.bookings.errors import SignupClosed
 from roundtable.bookings.models import AccessNeeds, Booking, ManageLink
 from roundtable.bookings.services import AccessNeedsAnswer, booking_cancel
@@ -19,13 +25,29 @@ def test_places_fill_then_waiting_list_numbers_people_in_order():
     assert [r.waiting_list_position for r in results] == [None, None, 1, 2, 3]
 
 
-def test_same_email_twice_gives_one_booking_and_resends_confirmation():
+def test_same_email_twice_gives_one_booking_and_one_email_for_a_while():
     session = make_session()
     first = signup(session, 1, email="Sam@Example.org")
     again = signup(session, 1, email="sam@example.org ")
     assert again.created is False and again.booking.pk == first.booking.pk
     assert Booking.objects.filter(session=session).count() == 1
-    assert OutboundEmail.objects.filter(booking_id=first.booking.pk, template="booking_confirmation").count() == 2
+    assert OutboundEmail.objects.filter(booking_id=first.booking.pk, template="booking_confirmation").count() == 1
+
+
+def test_same_email_after_the_quiet_time_resends_the_confirmation(settings):
+    settings.SIGNUP_REPEAT_QUIET_MINUTES = 15
+    session = make_session()
+    first = signup(session, 1, email="sam@example.org")
+    OutboundEmail.objects.update(created_at=timezone.now() - timedelta(minutes=14))
+    signup(session, 1, email="sam@example.org")
+    assert OutboundEmail.objects.filter(booking_id=first.booking.pk).count() == 1  # still quiet
+    OutboundEmail.objects.update(created_at=timezone.now() - timedelta(minutes=16))
+    signup(session, 1, email="sam@example.org")
+    emails = OutboundEmail.objects.filter(booking_id=first.booking.pk).order_by("id")
+    assert [e.context for e in emails] == [
+        {"booking_id": first.booking.pk},
+        {"booking_id": first.booking.pk, "again": True},
+    ]
 
 
 def test_cancelling_promotes_the_oldest_on_the_waiting_list_and_revokes_links():
@@ -218,3 +240,36 @@ def test_a_sign_up_by_someone_new_is_eight_statements_on_either_database():
         'INSERT INTO "core_auditentry"',
         'INSERT INTO "core_outboundemail"',
     ]
+
+
+def test_a_sign_up_whose_connection_was_closed_is_tried_once_more_and_a_refused_one_is_not():
+    """The retry's rule (the live test kills real PostgreSQL connections): InterfaceError means the
+    connection was gone, so the sign-up (rolled back) runs again once; a refused statement, such as
+    a deadlock, is not retried; and nothing is retried inside a caller's transaction."""
+    session = make_session()
+    real = services._booking_create
+    calls = []
+
+    def drop_first(**kwargs):
+        calls.append(kwargs.get("ours_since"))
+        if len(calls) == 1:
+            raise InterfaceError("connection already closed")
+        return real(**kwargs)
+
+    with mock.patch.object(services, "_booking_create", side_effect=drop_first):
+        result = signup(session, 1)
+    assert result.created and result.told_status == "confirmed"
+    assert calls[0] is None and calls[1] is not None and len(calls) == 2
+
+    deadlock = OperationalError("deadlock detected")
+    deadlock.__cause__ = type("Cause", (Exception,), {"sqlstate": "40P01"})()
+    with mock.patch.object(services, "_booking_create", side_effect=deadlock) as refused:
+        with pytest.raises(OperationalError):
+            signup(session, 2)
+    assert refused.call_count == 1
+
+    with mock.patch.object(services, "_booking_create", side_effect=InterfaceError("gone")) as inside:
+        with pytest.raises(InterfaceError), transaction.atomic():
+            signup(session, 3)
+    assert inside.call_count == 1
+    assert Booking.objects.filter(session=session).count() == 1
