@@ -12,6 +12,16 @@ def leases_already_over(apps, schema_editor):
     ScheduledJob.objects.filter(name="roundtable.core.tasks.fail_abandoned_email").delete()
 
 
+def drop_stored_reset_links(apps, schema_editor):
+    # Password-reset emails used to keep their live link in the outbox; now only the account's id
+    # is kept and the link is minted at send time. Links already stored are dropped (a queued one
+    # is then not sent: the person asks again).
+    OutboundEmail = apps.get_model("core", "OutboundEmail")
+    for email in OutboundEmail.objects.filter(template="password_reset", context__has_key="reset_url"):
+        email.context = {}
+        email.save(update_fields=["context"])
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0003_outbound_email_claimed_at"),
@@ -28,4 +38,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(leases_already_over, migrations.RunPython.noop),
+        migrations.RunPython(drop_stored_reset_links, migrations.RunPython.noop),
     ]
