@@ -23,7 +23,8 @@ PASSWORD_RESET_TEMPLATE = "password_reset"
 
 @context_builder(PASSWORD_RESET_TEMPLATE)
 def password_reset_context(context: dict[str, Any]) -> dict[str, Any]:
-    user = get_user_model()._default_manager.filter(pk=context.get("user_id"), is_active=True).first()
+    user_id = context.get("user_id")
+    user = get_user_model()._default_manager.filter(pk=user_id, is_active=True).first() if user_id else None
     if user is None or not user.has_usable_password():
         raise EmailNoLongerNeeded("the account no longer exists or cannot sign in with a password.")
     uid = urlsafe_base64_encode(force_bytes(user.pk))
