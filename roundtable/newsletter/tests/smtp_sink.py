@@ -6,6 +6,7 @@ import asyncio
 import socket
 from contextlib import contextmanager
 from email import message_from_bytes, policy
+from email.message import Message
 
 
 def free_port() -> int:
@@ -19,7 +20,7 @@ class Collect:
     sender killed meanwhile has an email the server holds but it never heard was accepted."""
 
     def __init__(self, delay: float = 0.0):
-        self.messages = []
+        self.messages: list[tuple[list[str], Message]] = []
         self.delay = delay
 
     async def handle_DATA(self, server, session, envelope):
