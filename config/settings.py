@@ -222,6 +222,9 @@ else:
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", EMAIL_BACKEND)
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8, minimum=1)
 EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 30, minimum=1)
+# A mailer holds the emails it has claimed for this long (renewing the hold while it works through
+# a slow batch); if it dies, they are due again once the hold runs out. Longer than one send can take.
+EMAIL_LEASE_SECONDS = env_int("EMAIL_LEASE_SECONDS", 120, minimum=2 * EMAIL_TIMEOUT)
 # While sign-ups pour in, the mailer waits for a lull (at most this long) and then sends their
 # confirmations together, so a rush for places is answered first. 0 sends each email at once.
 EMAIL_HOLD_SECONDS = env_int("EMAIL_HOLD_SECONDS", 10, minimum=0)

@@ -1,10 +1,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 
 from roundtable.accounts.backends import sign_in_blocked
 from roundtable.core.email import queue_email
@@ -66,8 +64,9 @@ class SignInForm(auth_forms.AuthenticationForm):
 class PasswordResetRequestForm(auth_forms.PasswordResetForm):
     """Django's reset form, sending through the outbox like every other email.
 
-    The reset link has to be in the stored context, because the worker renders emails later. It is
-    a one-time link that expires (PASSWORD_RESET_TIMEOUT) and stops working once used.
+    The outbox row holds only the account's id: the one-time link (it expires after
+    PASSWORD_RESET_TIMEOUT and stops working once used) is minted when the mailer sends the email
+    (accounts/emails.py), so no usable link is ever stored.
     """
 
     email = forms.EmailField(
@@ -83,17 +82,7 @@ class PasswordResetRequestForm(auth_forms.PasswordResetForm):
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
     ):
-        user = context["user"]
-        path = reverse("accounts:password_reset_confirm", args=[context["uid"], context["token"]])
-        queue_email(
-            to=to_email,
-            template="password_reset",
-            context={
-                "name": user.name,
-                "reset_url": settings.SITE_URL + path,
-                "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
-            },
-        )
+        queue_email(to=to_email, template="password_reset", context={"user_id": context["user"].pk})
 
 
 class NewPasswordForm(auth_forms.SetPasswordForm):

@@ -12,7 +12,6 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import Message
-from email.utils import make_msgid
 from typing import Any, cast
 
 from django.conf import settings
@@ -146,29 +145,87 @@ def _new_boundary() -> str:
 
 
 def _due(now: datetime) -> QuerySet[OutboundEmail]:
-    """Emails the mailer should send now: queued ones, and retries whose wait is over."""
+    """Emails the mailer should send now: queued ones, retries whose wait is over, and emails whose
+    mailer's lease ran out before it finished with them (it was killed, or lost its database)."""
     return OutboundEmail.objects.filter(
-        Q(state=OutboundEmail.State.QUEUED) | Q(state=OutboundEmail.State.RETRYING, next_attempt_at__lte=now)
+        Q(state=OutboundEmail.State.QUEUED)
+        | Q(state=OutboundEmail.State.RETRYING, next_attempt_at__lte=now)
+        | Q(state=OutboundEmail.State.SENDING, lease_until__lte=now)
     )
 
 
+def lease() -> timedelta:
+    return timedelta(seconds=settings.EMAIL_LEASE_SECONDS)
+
+
+def message_id(email: OutboundEmail) -> str:
+    """The email's Message-ID, the same on every attempt: if a mailer dies after the mail server took
+    an email but before it was marked sent, the copy sent again is recognisably the same email."""
+    domain = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "roundtable.local"
+    return f"<outbox-{email.pk}.{email.created_at:%Y%m%d%H%M%S%f}@{domain}>"
+
+
 def _claim(emails: QuerySet[OutboundEmail], limit: int) -> list[OutboundEmail]:
-    """Mark these emails SENDING (one attempt more) and hand them back. SENDING means a mailer holds
-    them: nothing else will send them, so a second copy is never risked."""
+    """Take these emails to send: SENDING, one attempt more, under a lease (`lease_until`) that this
+    mailer renews while it works through them. While the lease holds, nothing else sends them; once
+    it runs out (the mailer died) they are due again, so a crash loses nothing. `claimed_at` tells
+    this claim from a later one: every write about the email afterwards checks it is still ours.
+    An email whose lease ran out once too often (EMAIL_MAX_ATTEMPTS) is failed instead."""
     if not emails.exists():  # an idle mailer looks twice a second: without taking SQLite's write lock
         return []
     with write_transaction():
         # PostgreSQL: rows another mailer is claiming are skipped, not waited for. SQLite: the
         # transaction holds the write lock, so two mailers cannot claim the same row either.
         claimed = list(emails.select_for_update(skip_locked=True).order_by("id")[:limit])
+        worn_out = [
+            e.pk
+            for e in claimed
+            if e.state == OutboundEmail.State.SENDING and e.attempts >= settings.EMAIL_MAX_ATTEMPTS
+        ]
+        if worn_out:
+            OutboundEmail.objects.filter(pk__in=worn_out).update(
+                state=OutboundEmail.State.FAILED,
+                lease_until=None,
+                last_error="The mailer stopped while sending this, on every attempt; it may have arrived.",
+            )
+            claimed = [e for e in claimed if e.pk not in worn_out]
+        claimed_at = timezone.now()
         if claimed:
             OutboundEmail.objects.filter(pk__in=[e.pk for e in claimed]).update(
-                state=OutboundEmail.State.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
+                state=OutboundEmail.State.SENDING,
+                attempts=F("attempts") + 1,
+                claimed_at=claimed_at,
+                lease_until=claimed_at + lease(),
             )
     for email in claimed:
         email.state = OutboundEmail.State.SENDING
         email.attempts += 1
+        email.claimed_at = claimed_at
+        email.lease_until = claimed_at + lease()
     return claimed
+
+
+def _ours(email: OutboundEmail) -> QuerySet[OutboundEmail]:
+    """The email's row, if this mailer's claim on it still stands."""
+    return OutboundEmail.objects.filter(pk=email.pk, state=OutboundEmail.State.SENDING, claimed_at=email.claimed_at)
+
+
+def _renew(emails: list[OutboundEmail]) -> list[OutboundEmail]:
+    """Keep holding the emails still to send in a slow batch: once half the lease has gone, it is
+    extended for those still ours. Those no longer ours (the lease ran out first and another mailer
+    took them, or they were cancelled) are dropped."""
+    now = timezone.now()
+    if not emails or now < emails[0].lease_until - lease() / 2:  # type: ignore[operator]
+        return emails
+    until = now + lease()
+    claimed_at = emails[0].claimed_at
+    pks = [e.pk for e in emails]
+    mine = OutboundEmail.objects.filter(pk__in=pks, state=OutboundEmail.State.SENDING, claimed_at=claimed_at)
+    mine.update(lease_until=until)
+    kept = set(mine.filter(lease_until=until).values_list("pk", flat=True))
+    for email in emails:
+        email.lease_until = until
+    return [e for e in emails if e.pk in kept]
 
 
 RUSH_GAP_SECONDS = 0.5
@@ -212,11 +269,15 @@ def send_queued(
     connection = get_connection(fail_silently=False)
     _open(connection)
     try:
-        for n, email in enumerate(claimed):
+        while claimed:
             if should_stop():
-                _release(claimed[n:])
-                outcomes["released"] = len(claimed) - n
+                _release(claimed)
+                outcomes["released"] = len(claimed)
                 break
+            claimed = _renew(claimed)
+            if not claimed:
+                break
+            email, claimed = claimed[0], claimed[1:]
             outcome = _deliver(email, connection)
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     finally:
@@ -226,13 +287,16 @@ def send_queued(
 
 def _release(emails: list[OutboundEmail]) -> None:
     """Put claimed emails back as they were before the claim, for the next mailer to send. (One
-    that stops without this, killed outright, leaves them SENDING: see fail_abandoned.)"""
-    OutboundEmail.objects.filter(pk__in=[e.pk for e in emails]).update(
+    that stops without this, killed outright, leaves them SENDING until their lease runs out.)"""
+    OutboundEmail.objects.filter(
+        pk__in=[e.pk for e in emails], state=OutboundEmail.State.SENDING, claimed_at=emails[0].claimed_at
+    ).update(
         state=Case(
             When(next_attempt_at__isnull=True, then=Value(OutboundEmail.State.QUEUED)),
             default=Value(OutboundEmail.State.RETRYING),
         ),
         attempts=F("attempts") - 1,
+        lease_until=None,
     )
 
 
@@ -253,21 +317,24 @@ def send_now(email_id: int) -> str:
 
 
 def _deliver(email: OutboundEmail, connection: BaseEmailBackend) -> str:
-    """Render and send one claimed email, outside any transaction, and record how it went."""
+    """Render and send one claimed email, outside any transaction, and record how it went. Its row
+    is read again first: an email cancelled since the claim (its person was forgotten) or taken by
+    another mailer is not sent, and it is sent to the address the row holds now."""
+    current = _ours(email).values("to", "context").first()
+    if current is None:
+        return "skipped"
+    email.to, email.context = current["to"], current["context"]
     try:
         subject, text, html, attachments = render_email_with_attachments(email)
     except EmailNoLongerNeeded as exc:
-        OutboundEmail.objects.filter(pk=email.pk).update(
-            state=OutboundEmail.State.FAILED, last_error=f"Not sent: {exc}"
-        )
+        _ours(email).update(state=OutboundEmail.State.FAILED, last_error=f"Not sent: {exc}", lease_until=None)
         return "not needed"
-    domain = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "roundtable.local"
     message = _OutboxMessage(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
-        headers={"Message-ID": make_msgid(idstring=f"outbox-{email.pk}", domain=domain)},
+        headers={"Message-ID": message_id(email)},
         connection=connection,
     )
     message.attach_alternative(html, "text/html")
@@ -280,32 +347,24 @@ def _deliver(email: OutboundEmail, connection: BaseEmailBackend) -> str:
         connection.close()  # the next email starts a fresh conversation with the server
         _open(connection)
         if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
-            OutboundEmail.objects.filter(pk=email.pk).update(
-                state=OutboundEmail.State.FAILED, last_error=str(exc)[:2000], subject=subject
+            _ours(email).update(
+                state=OutboundEmail.State.FAILED, last_error=str(exc)[:2000], subject=subject, lease_until=None
             )
             return "failed"
         when = timezone.now() + retry_delay(email.attempts)
-        OutboundEmail.objects.filter(pk=email.pk).update(
-            state=OutboundEmail.State.RETRYING, last_error=str(exc)[:2000], next_attempt_at=when, subject=subject
+        _ours(email).update(
+            state=OutboundEmail.State.RETRYING,
+            last_error=str(exc)[:2000],
+            next_attempt_at=when,
+            subject=subject,
+            lease_until=None,
         )
         return "retrying"
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        state=OutboundEmail.State.SENT, sent_at=timezone.now(), subject=subject, last_error=""
+    # Marked sent at once, one by one: if this mailer dies now, only the email in flight can go twice.
+    _ours(email).update(
+        state=OutboundEmail.State.SENT, sent_at=timezone.now(), subject=subject, last_error="", lease_until=None
     )
     return "sent"
-
-
-def fail_abandoned(now: datetime | None = None) -> int:
-    """An email left SENDING by a mailer that was killed mid-batch may or may not have arrived:
-    15 minutes after it was claimed, show it as failed in the outbox so a person can decide to send
-    it again, rather than risk a second copy. (How long ago it was written does not matter: an old
-    email being retried right now is not abandoned.)"""
-    now = now or timezone.now()
-    return OutboundEmail.objects.filter(
-        state=OutboundEmail.State.SENDING, claimed_at__lt=now - timedelta(minutes=15)
-    ).update(
-        state=OutboundEmail.State.FAILED, last_error="The mailer stopped while sending this; it may not have arrived."
-    )
 
 
 def resend(email: OutboundEmail) -> OutboundEmail:

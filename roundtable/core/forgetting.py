@@ -162,19 +162,24 @@ def scrub_rows(
 @forgetter("core", order=1000)
 def forget_in_outbox_and_audit_log(person_id: int, email: str, name: str, actor: Any) -> int:
     """Runs last, after every other part has written its own cancellations. Emails to the person
-    still waiting to go (queued, or waiting to retry) are cancelled, so they are never sent; every
-    email to them keeps its row (the outbox's counts stay right) but not their address; their name
-    or address goes from every email's details and every audit entry, whose labels are blanked."""
+    still waiting to go (queued, waiting to retry, or held by a mailer) are cancelled, so they are
+    never sent; every email to them keeps its row (the outbox's counts stay right) but neither their
+    address nor its details (the ids it was built from); their name or address goes from every
+    other email's details and every audit entry, whose labels are blanked."""
     touched = 0
     address = email.strip()
     if address:
         to_them = OutboundEmail.objects.filter(to__iexact=address)
-        to_them.filter(state__in=[OutboundEmail.State.QUEUED, OutboundEmail.State.RETRYING]).update(
+        # SENDING too: an email a mailer holds is read again just before it goes, and one whose
+        # mailer died would otherwise be sent by the next mailer when its lease runs out.
+        waiting = [OutboundEmail.State.QUEUED, OutboundEmail.State.RETRYING, OutboundEmail.State.SENDING]
+        to_them.filter(state__in=waiting).update(
             state=OutboundEmail.State.FAILED,
             next_attempt_at=None,
+            lease_until=None,
             last_error="Not sent: the person asked to be forgotten.",
         )
-        touched += to_them.update(to=FORGOTTEN_EMAIL)
+        touched += to_them.update(to=FORGOTTEN_EMAIL, context={})
     touched += scrub_rows(OutboundEmail.objects.all(), ["context", "subject", "last_error"], email=email, name=name)
     touched += scrub_rows(
         AuditEntry.objects.all(), ["target_label", "actor_label"], email=email, name=name, replacement="", whole=True

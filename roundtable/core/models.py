@@ -51,6 +51,9 @@ class OutboundEmail(models.Model):
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True, help_text="When a mailer last took it to send")
+    lease_until = models.DateTimeField(
+        null=True, blank=True, help_text="While sending: when the mailer's hold on it runs out and it is due again"
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     session_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     booking_id = models.BigIntegerField(null=True, blank=True, db_index=True)

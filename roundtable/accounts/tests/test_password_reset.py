@@ -1,6 +1,8 @@
+import json
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 
 from roundtable.accounts.testing import make_coordinator
@@ -8,6 +10,7 @@ from roundtable.core.models import OutboundEmail
 from roundtable.core.testing import run_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
+User = get_user_model()
 
 
 def _path(url: str) -> str:
@@ -21,6 +24,9 @@ def test_password_reset_goes_through_the_outbox_and_the_link_sets_a_new_password
 
     queued = OutboundEmail.objects.get(template="password_reset")
     assert queued.to == "sam@example.org"
+    # No usable link is stored: only the account's id; the link is minted when the email is sent.
+    sam = User.objects.get(email="sam@example.org")
+    assert queued.context == {"user_id": sam.pk}
     run_tasks()
     assert OutboundEmail.objects.get(pk=queued.pk).state == "sent"
     [message] = mail.outbox
@@ -29,6 +35,9 @@ def test_password_reset_goes_through_the_outbox_and_the_link_sets_a_new_password
     assert "Hello Sam <b>Bold</b>," in message.body  # the text part is plain text, not HTML-escaped
     link = re.search(r"http://[^\s]+/accounts/password-reset/[^\s]+/", message.body).group(0)
     assert link in html
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    stored = OutboundEmail.objects.get(pk=queued.pk)
+    assert token not in json.dumps(stored.context) + stored.subject + stored.last_error
 
     path = _path(link)
     form_page = client.get(path, follow=True)
@@ -52,7 +61,8 @@ def test_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(client):
 def test_new_passwords_that_differ_are_refused_with_a_clear_message(client):
     make_coordinator(email="sam@example.org")
     client.post("/accounts/password-reset/", {"email": "sam@example.org"})
-    url = OutboundEmail.objects.get().context["reset_url"]
+    run_tasks()
+    url = re.search(r"http://[^\s]+/accounts/password-reset/[^\s]+/", mail.outbox[0].body).group(0)
     page = client.get(_path(url), follow=True)
     response = client.post(
         page.redirect_chain[-1][0], {"new_password1": "a brand new passphrase", "new_password2": "another"}
@@ -61,3 +71,13 @@ def test_new_passwords_that_differ_are_refused_with_a_clear_message(client):
     assert response.status_code == 400
     assert "<title>Error: " in html
     assert "The two passwords are not the same" in html
+
+
+def test_a_reset_queued_for_an_account_closed_before_it_is_sent_is_not_sent(client):
+    sam = make_coordinator(email="sam@example.org")
+    client.post("/accounts/password-reset/", {"email": "sam@example.org"})
+    User.objects.filter(pk=sam.pk).update(is_active=False)
+    run_tasks()
+    assert mail.outbox == []
+    email = OutboundEmail.objects.get()
+    assert email.state == "failed" and email.last_error.startswith("Not sent: the account no longer exists")

@@ -118,22 +118,74 @@ def test_a_mailer_asked_to_stop_finishes_the_email_it_is_sending_and_hands_back_
     assert len(mail.outbox) == 3
 
 
-def test_an_email_claimed_long_ago_and_still_sending_is_shown_as_failed_but_a_retry_in_progress_is_not():
-    from roundtable.core.email import fail_abandoned
+def test_an_email_whose_mailer_died_is_sent_by_the_next_mailer_once_its_lease_is_over(settings):
+    from roundtable.core.email import send_queued
+
+    settings.EMAIL_MAX_ATTEMPTS = 3
+    session = make_session()
+    for n in range(3):
+        signup(session, n)
+    now = timezone.now()
+    # Claimed a moment ago by a mailer still sending it: its lease holds, so it is left alone.
+    OutboundEmail.objects.filter(to="person0@example.org").update(
+        state="sending", attempts=1, claimed_at=now, lease_until=now + timedelta(seconds=60)
+    )
+    # Claimed by a mailer that was killed: its lease ran out, so it is due again (one attempt more).
+    OutboundEmail.objects.filter(to="person1@example.org").update(
+        state="sending", attempts=1, claimed_at=now - timedelta(minutes=3), lease_until=now - timedelta(seconds=1)
+    )
+    # Its lease ran out on every attempt: failed, not tried for ever.
+    OutboundEmail.objects.filter(to="person2@example.org").update(
+        state="sending", attempts=3, claimed_at=now - timedelta(minutes=3), lease_until=now - timedelta(seconds=1)
+    )
+    assert send_queued() == {"sent": 1}
+    assert [m.to for m in mail.outbox] == [["person1@example.org"]]
+    rows = {e.to: (e.state, e.attempts) for e in OutboundEmail.objects.all()}
+    assert rows == {
+        "person0@example.org": ("sending", 1),
+        "person1@example.org": ("sent", 2),
+        "person2@example.org": ("failed", 3),
+    }
+    assert "may have arrived" in OutboundEmail.objects.get(to="person2@example.org").last_error
+
+
+def test_every_attempt_at_an_email_carries_the_same_message_id():
+    from roundtable.core.email import message_id, send_queued
+
+    signup(make_session(), 1)
+    email = OutboundEmail.objects.get()
+    assert send_queued() == {"sent": 1}
+    # As if the mailer had died after the mail server took it, before marking it sent.
+    OutboundEmail.objects.filter(pk=email.pk).update(state="sending", lease_until=timezone.now())
+    assert send_queued() == {"sent": 1}
+    first, second = mail.outbox
+    assert first.extra_headers["Message-ID"] == second.extra_headers["Message-ID"] == message_id(email)
+    assert message_id(email).startswith(f"<outbox-{email.pk}.") and message_id(email).endswith("@127.0.0.1>")
+
+
+def test_a_mailer_in_a_slow_batch_keeps_its_lease_and_sends_nothing_cancelled_meanwhile(settings, monkeypatch):
+    from roundtable.core import email as email_module
 
     session = make_session()
-    signup(session, 1)
-    signup(session, 2)
-    now = timezone.now()
-    # Written an hour ago, retried and claimed a moment ago: being sent right now.
-    OutboundEmail.objects.filter(to="person1@example.org").update(
-        state="sending", created_at=now - timedelta(hours=1), claimed_at=now - timedelta(seconds=5)
-    )
-    # Claimed 16 minutes ago by a mailer that was killed.
-    OutboundEmail.objects.filter(to="person2@example.org").update(
-        state="sending", claimed_at=now - timedelta(minutes=16)
-    )
-    assert fail_abandoned(now) == 1
-    states = dict(OutboundEmail.objects.values_list("to", "state"))
-    assert states == {"person1@example.org": "sending", "person2@example.org": "failed"}
-    assert "may not have arrived" in OutboundEmail.objects.get(to="person2@example.org").last_error
+    for n in range(5):
+        signup(session, n)
+    real_now, later = timezone.now, {"by": timedelta(0)}
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + later["by"])
+    real_deliver = email_module._deliver
+    due_to_another_mailer = []
+
+    def slow(email, connection):
+        due_to_another_mailer.append(email_module._due(timezone.now()).exists())
+        outcome = real_deliver(email, connection)
+        later["by"] += timedelta(seconds=settings.EMAIL_LEASE_SECONDS * 0.4)  # each send takes a good part of a lease
+        if email.to == "person2@example.org":
+            # Meanwhile the last email's person is forgotten: it must not go out.
+            OutboundEmail.objects.filter(to="person3@example.org").update(state="failed")
+        return outcome
+
+    monkeypatch.setattr(email_module, "_deliver", slow)
+    assert email_module.send_queued() == {"sent": 4, "skipped": 1}
+    assert [m.to[0] for m in mail.outbox] == [f"person{n}@example.org" for n in (0, 1, 2, 4)]
+    # The lease was renewed as the batch went on, so no email was ever due to another mailer.
+    assert due_to_another_mailer == [False] * 5
+    assert OutboundEmail.objects.get(to="person3@example.org").state == "failed"

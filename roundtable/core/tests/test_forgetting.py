@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from roundtable.core import audit
-from roundtable.core.email import queue_email
+from roundtable.core.email import queue_email, send_queued
 from roundtable.core.forgetting import FORGOTTEN_EMAIL, forget_in_outbox_and_audit_log, scrub, scrub_rows
 from roundtable.core.models import AuditEntry, OutboundEmail
 
@@ -28,23 +29,33 @@ def test_a_name_too_short_to_search_for_safely_is_left_alone_but_the_address_sti
     )
 
 
-def test_queued_emails_to_a_forgotten_person_are_never_sent_and_no_email_keeps_their_address():
+def test_queued_emails_to_a_forgotten_person_are_never_sent_and_no_email_keeps_their_address(mailoutbox):
     sent = queue_email(to=EMAIL, template="booking_confirmation", context={"booking_id": 1})
     OutboundEmail.objects.filter(pk=sent.pk).update(state=OutboundEmail.State.SENT, subject=f"See you soon, {NAME}")
     queued = queue_email(to="ANN@example.org", template="booking_cancelled", context={"name": NAME})
     retrying = queue_email(to=EMAIL, template="booking_confirmation")
     OutboundEmail.objects.filter(pk=retrying.pk).update(state=OutboundEmail.State.RETRYING)
+    # Claimed by a mailer that died: once its lease is over, the next mailer would send it.
+    held = queue_email(to=EMAIL, template="booking_confirmation", context={"booking_id": 2})
+    OutboundEmail.objects.filter(pk=held.pk).update(
+        state=OutboundEmail.State.SENDING, claimed_at=timezone.now(), lease_until=timezone.now()
+    )
     other = queue_email(to="team@example.org", template="blog_new_comment", context={"from": f"{NAME} <{EMAIL}>"})
 
-    assert forget_in_outbox_and_audit_log(1, EMAIL, NAME, None) >= 4
+    assert forget_in_outbox_and_audit_log(1, EMAIL, NAME, None) >= 5
 
     states = dict(OutboundEmail.objects.values_list("pk", "state"))
     assert states[sent.pk] == OutboundEmail.State.SENT  # what happened stays counted
-    assert states[queued.pk] == states[retrying.pk] == OutboundEmail.State.FAILED
+    assert states[queued.pk] == states[retrying.pk] == states[held.pk] == OutboundEmail.State.FAILED
     assert states[other.pk] == OutboundEmail.State.QUEUED  # someone else's email still goes
-    assert set(OutboundEmail.objects.exclude(pk=other.pk).values_list("to", flat=True)) == {FORGOTTEN_EMAIL}
+    theirs = OutboundEmail.objects.exclude(pk=other.pk)
+    assert set(theirs.values_list("to", flat=True)) == {FORGOTTEN_EMAIL}
+    assert [e.context for e in theirs] == [{}] * 4  # not even the ids their emails were built from
     assert OutboundEmail.objects.get(pk=sent.pk).subject == "See you soon, [removed]"
     assert OutboundEmail.objects.get(pk=other.pk).context == {"from": "[removed] <[removed]>"}
+    OutboundEmail.objects.filter(pk=other.pk).update(state=OutboundEmail.State.SENT)
+    assert send_queued() == {}  # nothing of theirs is due to any mailer
+    assert mailoutbox == []
 
 
 def test_the_audit_log_keeps_what_happened_but_not_who_it_happened_to():
