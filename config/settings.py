@@ -210,6 +210,11 @@ TASKS = {
 # --- Sign-up --------------------------------------------------------------------------------
 SIGNUP_RATE_LIMIT = parse_rate("SIGNUP_RATE_LIMIT", "20/h")
 BLOG_COMMENT_RATE_LIMIT = parse_rate("BLOG_COMMENT_RATE_LIMIT", "5/h")
+# Blog digests asked for by visitors who are not signed in (new PDFs and chosen printable pages).
+DIGEST_RATE_LIMIT = parse_rate("DIGEST_RATE_LIMIT", "10/h")
+# The stored digest PDFs: at most this many and this many megabytes; the oldest go first.
+DIGEST_MAX_FILES = env_int("DIGEST_MAX_FILES", 100, minimum=1)
+DIGEST_MAX_MB = env_int("DIGEST_MAX_MB", 500, minimum=1)
 API_TOKEN_PREFIX = "rt_"
 
 # --- Newsletter -----------------------------------------------------------------------------
