@@ -189,7 +189,7 @@ def action_data(action: Action) -> dict[str, Any]:
 
 @router.get(
     "/sessions/{session_id}/record",
-    response={200: RecordOut, 401: Message, 404: Message},
+    response={200: RecordOut, 401: Message, 404: Message, 422: FieldErrors},
     summary="What a session made and decided, and the actions since",
 )
 def session_record(request: HttpRequest, session_id: int):
