@@ -75,3 +75,12 @@ def test_every_status_an_operation_answers_is_documented(client, spec):
     assert not undocumented, repr(undocumented)
     assert not [op for op, statuses in answered.items() if any(s >= 500 for s in statuses)]
     assert len(answered) >= 7
+
+
+@pytest.mark.parametrize("programme", ["a%00b", "%00", "99999999999999999999999", "x" * 60, "-1"])
+def test_a_programme_filter_no_programme_has_is_a_422_on_both_databases(client, programme):
+    response = client.get(f"/api/actions?programme={programme}")
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [{"field": "programme", "message": "There is no programme with that id or slug"}]
+    }
