@@ -58,6 +58,8 @@ bench: assets
 	$(BIN)/python bench/bench_digest.py
 	$(BIN)/python bench/bench_evaluation.py --db sqlite
 	$(BIN)/python bench/bench_evaluation.py --db postgres
+	# The form fuzzing (tests/test_form_fuzz.py) with 2,000 examples instead of the tests' 80.
+	HYPOTHESIS_PROFILE=bench $(BIN)/python -m pytest -q -p no:warnings tests/test_form_fuzz.py
 
 # pretix side by side, in one sitting: its own harness (../shared/bench/pretix, outside this
 # repository) installs pretix from PyPI into /tmp/anchors and measures it, then our benchmark

@@ -248,6 +248,11 @@ BOOKING_EMAILS_PER_ADDRESS = parse_rate("BOOKING_EMAILS_PER_ADDRESS", "3/h")
 # Signing up again for a session sends nothing while that booking was emailed this recently
 # (a double click, or Back and submit, makes one email).
 SIGNUP_REPEAT_QUIET_MINUTES = env_int("SIGNUP_REPEAT_QUIET_MINUTES", 15, minimum=0)
+# Blog digests asked for by visitors who are not signed in (new PDFs and chosen printable pages).
+DIGEST_RATE_LIMIT = parse_rate("DIGEST_RATE_LIMIT", "10/h")
+# The stored digest PDFs: at most this many and this many megabytes; the oldest go first.
+DIGEST_MAX_FILES = env_int("DIGEST_MAX_FILES", 100, minimum=1)
+DIGEST_MAX_MB = env_int("DIGEST_MAX_MB", 500, minimum=1)
 API_TOKEN_PREFIX = "rt_"
 
 # --- Newsletter -----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ adds private outputs (their file URLs accept the same token) and unpublished ses
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, Literal
 
@@ -23,6 +24,7 @@ from roundtable.api.fields import iso
 from roundtable.api.schemas import FieldErrors, Message
 from roundtable.api.sessions import valid_id
 from roundtable.cocreation.models import Programme, Session
+from roundtable.core.forms import parse_id
 from roundtable.records import selectors
 from roundtable.records.models import Action, Decision, Output
 
@@ -109,6 +111,9 @@ class ActionWithDecisionOut(ActionOut):
     session: SessionRefOut
 
 
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
+
+
 class ActionList(Schema):
     items: list[ActionWithDecisionOut]
     count: int
@@ -189,7 +194,7 @@ def action_data(action: Action) -> dict[str, Any]:
 
 @router.get(
     "/sessions/{session_id}/record",
-    response={200: RecordOut, 401: Message, 404: Message},
+    response={200: RecordOut, 401: Message, 404: Message, 422: FieldErrors},
     summary="What a session made and decided, and the actions since",
 )
 def session_record(request: HttpRequest, session_id: int):
@@ -232,8 +237,12 @@ def list_actions(request: HttpRequest, status: Status | None = None, programme: 
     team = _coordinator_by_token(request)
     chosen = None
     if programme:
-        lookup = {"pk": int(programme)} if programme.isdigit() and len(programme) < 19 else {"slug": programme[:50]}
-        chosen = Programme.objects.filter(**lookup).first()
+        # An id or a slug; anything else (a NUL byte would make PostgreSQL raise) matches nothing.
+        pk = parse_id(programme) if programme.isascii() and programme.isdigit() else None
+        if pk is not None:
+            chosen = Programme.objects.filter(pk=pk).first()
+        elif _SLUG.fullmatch(programme):
+            chosen = Programme.objects.filter(slug=programme).first()
         if chosen is None:
             raise InvalidInput({"programme": "There is no programme with that id or slug"})
     actions = selectors.action_list(status=status or "", programme=chosen, public=not team)

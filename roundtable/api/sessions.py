@@ -89,7 +89,7 @@ def _get_public_session(session_id: int) -> Session:
         raise HttpError(404, SESSION_NOT_FOUND) from None
 
 
-@router.get("/sessions", response=SessionList, summary="Upcoming (or past) sessions")
+@router.get("/sessions", response={200: SessionList, 422: FieldErrors}, summary="Upcoming (or past) sessions")
 def list_sessions(request: HttpRequest, when: Literal["upcoming", "past"] = "upcoming"):
     """Published sessions, soonest first; `?when=past` lists those that have happened, newest first.
     Cancelled sessions stay listed (with signup_state "cancelled") so links to them still explain."""
@@ -97,7 +97,9 @@ def list_sessions(request: HttpRequest, when: Literal["upcoming", "past"] = "upc
     return {"items": items, "count": len(items)}
 
 
-@router.get("/sessions/{session_id}", response={200: SessionDetailOut, 404: Message}, summary="One session")
+@router.get(
+    "/sessions/{session_id}", response={200: SessionDetailOut, 404: Message, 422: FieldErrors}, summary="One session"
+)
 def get_session(request: HttpRequest, session_id: int):
     session = _get_public_session(session_id)
     data = session_data(session)
@@ -116,7 +118,7 @@ def get_session(request: HttpRequest, session_id: int):
 @router.post(
     "/sessions",
     auth=coordinator_token,
-    response={201: SessionOut, 401: Message, 422: FieldErrors},
+    response={201: SessionOut, 400: FieldErrors, 401: Message, 422: FieldErrors},
     summary="Create and publish a session (coordinators)",
 )
 def create_session(request: HttpRequest, payload: SessionIn):

@@ -33,6 +33,8 @@ LAYOUT_VERSION = "1"
 STALE_AFTER = timedelta(minutes=10)
 RETRY_FAILED_AFTER = timedelta(minutes=1)
 MAX_CHOSEN_POSTS = 60
+# The curated set everyone may download: the latest this many posts.
+LATEST_POSTS = 10
 
 
 def digest_key(posts: list[Post], title: str) -> str:
@@ -180,4 +182,37 @@ def generate(digest_id: int) -> str:
                 storage.delete(name)
 
         transaction.on_commit(delete_old_files)
+    prune_stored()
     return "ready"
+
+
+def prune_stored(max_files: int | None = None, max_bytes: int | None = None) -> int:
+    """Keep the stored PDFs within DIGEST_MAX_FILES and DIGEST_MAX_MB: the newest are kept, the
+    oldest removed (row and file; asking for one again simply makes it again). How many went."""
+    max_files = settings.DIGEST_MAX_FILES if max_files is None else max_files
+    max_bytes = settings.DIGEST_MAX_MB * 1024 * 1024 if max_bytes is None else max_bytes
+    ready = Digest.objects.filter(state=Digest.State.READY).order_by("-finished_at", "-pk").values_list("pk", "size")
+    kept = total = 0
+    doomed: list[int] = []
+    for pk, size in ready:
+        # The newest always stays, however large: it is the one somebody is waiting for.
+        if kept == 0 or (kept < max_files and total + size <= max_bytes):
+            kept += 1
+            total += size
+        else:
+            doomed.append(pk)
+    if not doomed:
+        return 0
+    storage = Digest.file.field.storage
+    with transaction.atomic():
+        gone = list(Digest.objects.filter(pk__in=doomed))
+        Digest.objects.filter(pk__in=doomed).delete()
+        names = [d.file.name for d in gone if d.file.name]
+
+        def delete_files() -> None:
+            for name in names:
+                storage.delete(name)
+
+        transaction.on_commit(delete_files)
+    logger.info("Removed %s stored digest(s) to stay within the limits", len(gone))
+    return len(gone)

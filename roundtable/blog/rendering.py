@@ -66,6 +66,16 @@ _CLASSES = {
     "hr": "govuk-section-break govuk-section-break--m govuk-section-break--visible",
 }
 _IMAGE_REF = re.compile(r"^image:(\d+)$")
+# Characters that have no place in a page or a feed: C0 controls other than tab and newlines, DEL,
+# lone surrogates and the two non-characters. XML 1.0 forbids most of them (a feed holding one
+# cannot be written at all), and Markdown uses STX/ETX (\x02, \x03) as its own placeholders, so a
+# body that smuggles one in, or a placeholder Markdown leaves behind, must never reach the output.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def strip_control(text: str) -> str:
+    """`text` without control characters, lone surrogates or non-characters (see `_CONTROL`)."""
+    return _CONTROL.sub("", text)
 
 
 class _PostTree(Treeprocessor):
@@ -160,11 +170,11 @@ def render_markdown(text: str, images: dict[int, dict] | None = None, *, heading
     has post titles at <h2>, so it shifts by two.
     """
     html = markdown.markdown(
-        text or "",
+        strip_control(text or ""),
         extensions=[_PostExtension(images or {}, heading_shift), "sane_lists"],
         output_format="html",
     )
-    return mark_safe(clean_html(html))  # noqa: S308 (nh3 has just sanitised it)
+    return mark_safe(strip_control(clean_html(html)))  # noqa: S308 (nh3 has just sanitised it)
 
 
 def image_map(post: Post, url_for: Callable[[PostImage], str] | None = None) -> dict[int, dict[str, Any]]:
@@ -204,7 +214,7 @@ def _trim_url(url: str) -> str:
 def render_comment(text: str) -> SafeString:
     """Plain text to HTML: everything escaped, paragraphs kept, bare http(s) URLs linked."""
     out: list[str] = []
-    for para in re.split(r"\n\s*\n", (text or "").strip()):
+    for para in re.split(r"\n\s*\n", strip_control(text or "").strip()):
         if not para.strip():
             continue
         pieces: list[str] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,12 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from roundtable.accounts.permissions import is_coordinator
+from roundtable.accounts.permissions import TEAM, is_coordinator
 from roundtable.blog import digest as digests
 from roundtable.blog import services
 from roundtable.blog.forms import CommentForm
 from roundtable.blog.models import Comment, Digest, Post, PostImage, Tag
 from roundtable.blog.selectors import post_page_context
+from roundtable.core.forms import parse_ids
 from roundtable.core.ratelimit import allow, client_key
 
 logger = logging.getLogger("roundtable.blog")
@@ -160,10 +162,42 @@ def image(request, image_id: int):
 
 
 # --- Offline digest ---------------------------------------------------------------------------
+#
+# A PDF costs the worker seconds and the disk megabytes, so what a visitor who is not signed in
+# may ask for is bounded: a month's posts, the latest posts, and sets of posts the team has
+# already made a PDF of (a link they share). Any other set of posts is a PDF only for signed-in
+# members of the team; everyone can open any set as the printable page, which stores nothing.
+# Requests from visitors that would start a new PDF, or open a chosen printable page, are rate
+# limited per client (DIGEST_RATE_LIMIT), and the stored files are capped (digest.prune_stored).
 
 
-def _digest_scope(request, year: int | None, month: int | None) -> tuple[list[Post], str, str, dict]:
-    """The posts a digest covers: a month, or the posts chosen on the digest page."""
+class DigestRefused(Exception):
+    """The digest page answers with the choosing page and this message instead of a document."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+NOTHING_CHOSEN = "Choose at least one post, or download a whole month or the latest posts"
+NOT_POSTS = "Choose posts from the list"
+NONE_FOUND = "None of the posts you chose can be found. Choose posts from the list"
+TEAM_ONLY = (
+    "Only the team can make a PDF of posts you choose. Open the posts as a printable page instead "
+    "(your browser can save it as a PDF), or download a whole month or the latest posts as a PDF."
+)
+TOO_MANY = "You have asked for several digests in a short time. Wait an hour and try again."
+
+
+def _is_team(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and getattr(user, "role", "") in TEAM)
+
+
+def _digest_scope(
+    request, year: int | None, month: int | None, latest: bool = False
+) -> tuple[list[Post], str, str, dict]:
+    """The posts a digest covers: a month, the latest posts, or the posts chosen on the digest page."""
     published = Post.objects.published().select_related("author").prefetch_related("images", "tags")
     if year is not None and month is not None:
         start = _month(year, month)
@@ -174,11 +208,19 @@ def _digest_scope(request, year: int | None, month: int | None) -> tuple[list[Po
             "pdf": reverse("blog:month_digest_pdf", args=[year, month]),
             "print": reverse("blog:month_digest_print", args=[year, month]),
         }
+    elif latest:
+        posts = sorted(published[: digests.LATEST_POSTS], key=lambda p: (p.publish_at, p.pk))
+        title = f"{settings.CENTRE_NAME} blog: the latest posts"
+        scope = "latest"
+        urls = {"pdf": reverse("blog:latest_digest_pdf"), "print": reverse("blog:latest_digest_print")}
     else:
-        try:
-            ids = sorted({int(i) for i in request.GET.getlist("post")})[: digests.MAX_CHOSEN_POSTS]
-        except ValueError:
-            raise Http404("No such posts") from None
+        chosen = request.GET.getlist("post")
+        if not chosen:
+            raise DigestRefused(NOTHING_CHOSEN, 400)
+        ids = parse_ids(chosen)
+        if ids is None:
+            raise DigestRefused(NOT_POSTS, 400)
+        ids = sorted(set(ids))[: digests.MAX_CHOSEN_POSTS]
         posts = list(published.filter(pk__in=ids).order_by("publish_at", "id"))
         title = f"{settings.CENTRE_NAME} blog: selected posts"
         scope = "posts:" + ",".join(str(p.pk) for p in posts)
@@ -187,14 +229,51 @@ def _digest_scope(request, year: int | None, month: int | None) -> tuple[list[Po
             "pdf": reverse("blog:chosen_digest_pdf") + "?" + query,
             "print": reverse("blog:chosen_digest_print") + "?" + query,
         }
+    if not posts and year is None and not latest:
+        raise DigestRefused(NONE_FOUND, 404)
     if not posts:
         raise Http404("No posts to put in a digest")
     return posts, title, scope, urls
 
 
+def _digest_allowed(request) -> bool:
+    return allow("digest:" + client_key(request), settings.DIGEST_RATE_LIMIT)
+
+
+def _choose_page(request, *, error: str = "", status: int = 200):
+    posts = list(Post.objects.published().only("title", "slug", "publish_at")[:200])
+    context = {
+        "posts": posts,
+        "months": _month_counts(),
+        "error": error,
+        "errors": [("choose-posts", error)] if error else [],
+        "is_team": _is_team(request.user),
+        "latest_count": min(len(posts), digests.LATEST_POSTS),
+    }
+    return render(request, "blog/digest_choose.html", context, status=status)
+
+
+def _refusable(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except DigestRefused as refused:
+            return _choose_page(request, error=refused.message, status=refused.status)
+
+    return wrapped
+
+
 @require_GET
-def digest_pdf(request, year: int | None = None, month: int | None = None):
-    posts, title, scope, urls = _digest_scope(request, year, month)
+@_refusable
+def digest_pdf(request, year: int | None = None, month: int | None = None, latest: bool = False):
+    posts, title, scope, urls = _digest_scope(request, year, month, latest)
+    if not _is_team(request.user):
+        chosen = year is None and not latest
+        if chosen and not Digest.objects.filter(scope=scope).exists():
+            raise DigestRefused(TEAM_ONLY, 403)
+        if not Digest.objects.filter(key=digests.digest_key(posts, title)).exists() and not _digest_allowed(request):
+            raise DigestRefused(TOO_MANY, 429)
     digest = digests.request_digest(posts=posts, scope=scope, title=title)
     wants_json = request.headers.get("Accept", "").startswith("application/json")
     if digest.state == Digest.State.READY and digest.file and wants_json:
@@ -220,8 +299,11 @@ def digest_pdf(request, year: int | None = None, month: int | None = None):
 
 
 @require_GET
-def digest_print(request, year: int | None = None, month: int | None = None):
-    posts, title, scope, urls = _digest_scope(request, year, month)
+@_refusable
+def digest_print(request, year: int | None = None, month: int | None = None, latest: bool = False):
+    posts, title, scope, urls = _digest_scope(request, year, month, latest)
+    if year is None and not latest and not _is_team(request.user) and not _digest_allowed(request):
+        raise DigestRefused(TOO_MANY, 429)
     context = digests.document_context(posts=posts, title=title, for_web=True)
     context["urls"] = urls
     return render(request, "blog/digest_document.html", context)
@@ -230,5 +312,4 @@ def digest_print(request, year: int | None = None, month: int | None = None):
 @require_GET
 def digest_choose(request):
     """Pick posts for a digest, or a whole month. A GET form, so it works without JavaScript."""
-    posts = list(Post.objects.published().only("title", "slug", "publish_at")[:200])
-    return render(request, "blog/digest_choose.html", {"posts": posts, "months": _month_counts()})
+    return _choose_page(request)

@@ -104,9 +104,10 @@ class SessionQuerySet(models.QuerySet["Session"]):
 
     def visible_to(self, user: Any) -> SessionQuerySet:
         """The one rule for which sessions a member of the team may open in the workspace:
-        coordinators every session, whatever its status; a facilitator the sessions they run
-        (assigned to them, or with nobody assigned: small teams share the work); anyone else none.
-        `Session.is_run_by` says the same for one session already in memory."""
+        coordinators every session, whatever its status; a facilitator the sessions assigned to
+        them, and published sessions still to come (or under way) with nobody assigned (small
+        teams share the work), never a draft, cancelled or past one that nobody gave them;
+        anyone else none. `Session.is_run_by` says the same for one session already in memory."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
         if getattr(user, "is_coordinator", False):
@@ -114,7 +115,8 @@ class SessionQuerySet(models.QuerySet["Session"]):
         if getattr(user, "role", None) != "facilitator":
             return self.none()
         through = Session.facilitators.through.objects.filter(session_id=OuterRef("pk"))
-        return self.filter(~Exists(through) | Exists(through.filter(user_id=user.pk)))
+        shared = Q(status=Session.Status.PUBLISHED, ends_at__gte=timezone.now()) & ~Exists(through)
+        return self.filter(shared | Exists(through.filter(user_id=user.pk)))
 
     def published(self) -> SessionQuerySet:
         return self.filter(status=Session.Status.PUBLISHED)
@@ -221,10 +223,12 @@ class Session(models.Model):
     DEFAULT_REMINDER_DAYS = (7, 1)
 
     def is_run_by(self, user) -> bool:
-        """A facilitator runs a session they are assigned to; a session with nobody assigned is
-        open to every facilitator (small teams share the work)."""
+        """A facilitator runs a session they are assigned to; a published session still to come
+        with nobody assigned is open to every facilitator (small teams share the work)."""
         assigned = {u.pk for u in self.facilitators.all()}
-        return not assigned or user.pk in assigned
+        if assigned:
+            return user.pk in assigned
+        return self.status == self.Status.PUBLISHED and self.ends_at >= timezone.now()
 
     @property
     def reminder_schedule(self) -> list[int]:

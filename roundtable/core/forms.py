@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.utils import timezone
 
 # --- GOV.UK date input (day, month, year) and a forgiving time-of-day field -------------------
@@ -37,6 +38,10 @@ class GovukDateWidget(forms.MultiWidget):
         return context
 
 
+_DAY_OR_MONTH = re.compile(r"^[0-9]{1,2}$", re.ASCII)
+_YEAR = re.compile(r"^[0-9]{4}$", re.ASCII)
+
+
 class GovukDateField(forms.Field):
     """A date typed as day, month and year, with GOV.UK's messages ("… must include a month")."""
 
@@ -57,15 +62,17 @@ class GovukDateField(forms.Field):
         missing = [name for (name, _, _), part in zip(GovukDateWidget.parts, parts, strict=True) if not part]
         if missing:
             raise ValidationError(f"{self.what} must include a {' and '.join(missing)}", code="incomplete")
-        if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+        # ASCII digits only ("²" is a digit to str.isdigit but not to int), and no more of them
+        # than a day, month or year has: "99999999999999999999" is not a day.
+        if not (_DAY_OR_MONTH.match(parts[0]) and _DAY_OR_MONTH.match(parts[1]) and _YEAR.match(parts[2])):
             raise ValidationError(f"{self.what} must be a real date, like 27 3 2027", code="invalid")
         try:
             return date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValidationError(f"{self.what} must be a real date, like 27 3 2027", code="invalid") from None
 
 
-_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
+_TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE | re.ASCII)
 
 
 class TimeOfDayField(forms.Field):
@@ -98,6 +105,60 @@ class TimeOfDayField(forms.Field):
         if hour > 23 or minute > 59:
             raise ValidationError(f"{self.what} must be a real time, like 13:30", code="invalid")
         return time(hour, minute)
+
+
+# --- Ids typed into a URL or a form -------------------------------------------------------------
+
+# The largest id a database row can have (ids are BigAutoField: a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+_ID = re.compile(r"^[0-9]{1,19}$", re.ASCII)
+
+
+def parse_id(value: Any) -> int | None:
+    """A row id from a query string or a form, or None when it cannot be one: not a whole number,
+    not positive, or beyond what the database can hold ("99999999999999999999999" would make
+    PostgreSQL raise and SQLite overflow, so it must never reach a query)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip()
+        if not _ID.match(text):
+            return None
+        number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
+def parse_ids(values: Any) -> list[int] | None:
+    """Every value as an id (see `parse_id`), or None if any of them is not one."""
+    ids = [parse_id(value) for value in values]
+    return None if any(i is None for i in ids) else [i for i in ids if i is not None]
+
+
+class IdModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField whose out-of-range or malformed id is simply not one of the choices
+    (Django's own lets ±10^20 reach the query, an integer overflow on both databases)."""
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        if self.to_field_name is None and not isinstance(value, Model) and parse_id(value) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField that refuses ids no row can have before they reach the query."""
+
+    def clean(self, value: Any) -> Any:
+        if self.to_field_name is None and isinstance(value, list | tuple):
+            for pk in value:
+                if not isinstance(pk, Model) and parse_id(pk) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": str(pk)[:50]}
+                    )
+        return super().clean(value)
 
 
 def london_datetime(day: date, at: time) -> datetime:

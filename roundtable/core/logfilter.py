@@ -53,9 +53,21 @@ class RedactPrivateLinks(logging.Filter):
         return True
 
 
+def _add(filterer: logging.Filterer, log_filter: RedactPrivateLinks) -> None:
+    if not any(isinstance(f, RedactPrivateLinks) for f in filterer.filters):
+        filterer.addFilter(log_filter)
+
+
 def install() -> None:
+    """On each logger that names a path (a logger's filters see only the records logged on that
+    very logger), and on every handler the logging settings give the root and those loggers (a
+    handler's filters see every record that reaches it, so a child such as
+    "django.security.csrf" or "django.security.SuspiciousOperation" is covered whatever it is
+    called)."""
     log_filter = RedactPrivateLinks()
-    for name in LOGGERS:
+    for name in ("", *LOGGERS):
         logger = logging.getLogger(name)
-        if not any(isinstance(f, RedactPrivateLinks) for f in logger.filters):
-            logger.addFilter(log_filter)
+        if name:
+            _add(logger, log_filter)
+        for handler in logger.handlers:
+            _add(handler, log_filter)

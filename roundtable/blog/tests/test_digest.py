@@ -128,6 +128,7 @@ def test_adding_an_image_to_a_post_makes_a_new_digest(client, month_posts, coord
 
 
 def test_chosen_posts_get_their_own_digest(client, coordinator, month_posts):
+    client.force_login(coordinator)  # a set of posts nobody made before is a PDF only for the team
     other = make_post(coordinator, title="Another month", days_ago=60)
     url = reverse("blog:chosen_digest_pdf") + f"?post={other.pk}&post={month_posts[1].pk}&post=999999"
     assert client.get(url).status_code == 202
@@ -135,14 +136,17 @@ def test_chosen_posts_get_their_own_digest(client, coordinator, month_posts):
     assert client.get(url).status_code == 200
     digest = Digest.objects.get()
     assert digest.post_ids == [other.pk, month_posts[1].pk]  # oldest first; unknown ids ignored
-    assert client.get(reverse("blog:chosen_digest_pdf") + "?post=abc").status_code == 404
-    assert client.get(reverse("blog:chosen_digest_pdf")).status_code == 404
+    assert client.get(reverse("blog:chosen_digest_pdf") + "?post=abc").status_code == 400
+    assert client.get(reverse("blog:chosen_digest_pdf")).status_code == 400
 
 
 def test_drafts_never_go_into_a_digest(client, coordinator, month_posts):
     draft = make_post(coordinator, status=Post.Status.DRAFT, title="Secret")
     url = reverse("blog:chosen_digest_pdf") + f"?post={draft.pk}"
     assert client.get(url).status_code == 404
+    client.force_login(coordinator)
+    assert client.get(url).status_code == 404
+    client.logout()
     printable = client.get(reverse("blog:chosen_digest_print") + f"?post={draft.pk}&post={month_posts[0].pk}")
     assert "Secret" not in printable.content.decode()
 

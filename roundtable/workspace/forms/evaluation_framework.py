@@ -9,7 +9,7 @@ from typing import cast
 from django import forms
 
 from roundtable.cocreation.models import Programme
-from roundtable.core.forms import GovukDateField
+from roundtable.core.forms import GovukDateField, IdModelChoiceField, IdModelMultipleChoiceField
 from roundtable.evaluation.framework_services import (
     DOCUMENT_HINT,
     DOCUMENT_TYPES,
@@ -61,7 +61,7 @@ class AimForm(forms.Form):
         "lead at least half of our projects, and say their ideas change what happens.'",
         message="Enter what it would look like if the aim were achieved",
     )
-    programme = forms.ModelChoiceField(
+    programme = IdModelChoiceField(
         label="Who is this aim for?",
         queryset=Programme.objects.all(),
         required=False,
@@ -169,7 +169,7 @@ def _output_label(output: Output) -> str:
     return f"{output.caption} ({output.get_kind_display().lower()}, {output.session.title}, {output.session.starts_at:%-d %b %Y})"
 
 
-class OutputChoiceField(forms.ModelChoiceField):
+class OutputChoiceField(IdModelChoiceField):
     def label_from_instance(self, obj: Output) -> str:
         return _output_label(obj)
 
@@ -224,7 +224,7 @@ class EvidenceForm(forms.Form):
             "max_length": "The link must be 500 characters or fewer",
         },
     )
-    aims = forms.ModelMultipleChoiceField(
+    aims = IdModelMultipleChoiceField(
         label="Which aims does it show progress on?",
         queryset=Aim.objects.none(),
         required=False,
@@ -260,11 +260,11 @@ class EvidenceForm(forms.Form):
             if other != source:
                 for name in names:
                     del self.fields[name]
-        cast(forms.ModelMultipleChoiceField, self.fields["aims"]).queryset = Aim.objects.select_related(
+        cast(IdModelMultipleChoiceField, self.fields["aims"]).queryset = Aim.objects.select_related(
             "programme"
         ).order_by("position", "id")
         if "output" in self.fields:
-            cast(forms.ModelChoiceField, self.fields["output"]).queryset = (
+            cast(IdModelChoiceField, self.fields["output"]).queryset = (
                 Output.objects.filter(consent__in=PUBLIC_CONSENTS)
                 .select_related("session")
                 .order_by("-session__starts_at", "position", "id")
@@ -335,7 +335,7 @@ class StoryForm(forms.Form):
     collected_on = GovukDateField(
         label="When was it told? (optional)", what="The date", required=False, help_text="For example 27 3 2026"
     )
-    aim = forms.ModelChoiceField(
+    aim = IdModelChoiceField(
         label="Aim (optional)",
         queryset=Aim.objects.none(),
         required=False,

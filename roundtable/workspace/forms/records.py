@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 
 from roundtable.accounts.models import User
+from roundtable.core.forms import IdModelChoiceField
 from roundtable.people.models import Perspective
 from roundtable.records.files import UploadRefused, precheck
 from roundtable.records.models import PERSPECTIVE_LABELS, ActionStatus, Consent, Method, Output
@@ -228,7 +229,7 @@ class ActionForm(forms.Form):
         rows=2,
         required_message="Enter what the team will do",
     )
-    owner = forms.ModelChoiceField(
+    owner = IdModelChoiceField(
         label="Who owns it?",
         queryset=User.objects.none(),
         required=False,

@@ -17,7 +17,13 @@ from django.utils import timezone
 from roundtable.accounts.models import User
 from roundtable.cocreation.models import Programme, Session, Venue
 from roundtable.cocreation.services import MAX_CAPACITY, MAX_REMINDER_DAYS, AgendaEntry
-from roundtable.core.forms import GovukDateField, TimeOfDayField, london_datetime
+from roundtable.core.forms import (
+    GovukDateField,
+    IdModelChoiceField,
+    IdModelMultipleChoiceField,
+    TimeOfDayField,
+    london_datetime,
+)
 from roundtable.workspace.forms.held_places import held_places_formset
 
 
@@ -66,21 +72,21 @@ def agenda_text(session: Session) -> str:
     return "\n".join(f"{item.starts_at:%H:%M} {item.title}" for item in session.agenda.all())
 
 
-class FacilitatorChoiceField(forms.ModelMultipleChoiceField):
+class FacilitatorChoiceField(IdModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.name or obj.email
 
 
 class SessionForm(forms.Form):
     title = _text("Title", max_length=200, required_message="Enter a title")
-    programme = forms.ModelChoiceField(
+    programme = IdModelChoiceField(
         label="Programme (optional)",
         queryset=Programme.objects.all(),
         required=False,
         empty_label="Not part of a programme",
         error_messages={"invalid_choice": "Choose a programme from the list"},
     )
-    venue = forms.ModelChoiceField(
+    venue = IdModelChoiceField(
         label="Venue",
         queryset=Venue.objects.all(),
         empty_label="Choose a venue",

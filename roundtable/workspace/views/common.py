@@ -10,6 +10,22 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def safe_next(request: HttpRequest, target: str | None) -> str:
+    """A `next` address that is a path on this site ("/coordinator/…"), or "" for anything else.
+
+    Only a path will do: `redirect()` reads a bare word such as "-1" or "NaN" as the name of a URL
+    and fails with a 500, and another site's address would be an open redirect."""
+    target = (target or "").strip()
+    if not target.startswith("/") or target.startswith(("//", "/\\")):
+        return ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    return target
 
 
 def confirm_delete(

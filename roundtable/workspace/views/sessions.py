@@ -9,7 +9,6 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roundtable.accounts.permissions import coordinator_required, team_required
@@ -22,7 +21,7 @@ from roundtable.cocreation.selectors import get_session_for_user
 from roundtable.workspace.forms.session_tools import CancelSessionForm, DuplicateSessionForm, ProgrammeForm
 from roundtable.workspace.forms.sessions import SessionForm
 from roundtable.workspace.forms.venues import VenueForm
-from roundtable.workspace.views.common import form_page
+from roundtable.workspace.views.common import form_page, safe_next
 
 
 def _get_venue_for_user(request: HttpRequest, venue_id: int) -> Venue:
@@ -261,10 +260,7 @@ def venue_list(request):
 
 
 def _safe_next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return ""
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"))
 
 
 @require_http_methods(["GET", "POST"])

@@ -12,13 +12,13 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from roundtable.accounts.permissions import coordinator_required
 from roundtable.cocreation.models import Session
 from roundtable.core.email import resend
 from roundtable.core.models import AuditEntry, OutboundEmail
+from roundtable.workspace.views.common import safe_next
 
 PER_PAGE = 50
 
@@ -253,9 +253,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
 @coordinator_required(hide=True)
 def outbox_send_again(request: HttpRequest, email_id: int) -> HttpResponse:
     email = get_object_or_404(OutboundEmail.objects.defer("context"), pk=email_id)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = ""
+    back = safe_next(request, request.POST.get("next"))
     if not can_send_again(email):
         messages.error(request, f"The email to {email.to} is still on its way, so it cannot be sent again yet.")
     else:
