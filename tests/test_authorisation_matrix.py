@@ -40,7 +40,7 @@ from roundtable.accounts.models import ApiToken
 from roundtable.accounts.testing import make_coordinator, make_facilitator
 from roundtable.blog.tests.factories import add_image as add_blog_image
 from roundtable.blog.tests.factories import make_post, make_reply
-from roundtable.bookings.models import Booking, ManageLink
+from roundtable.bookings.models import AccessNeeds, Booking, ManageLink
 from roundtable.bookings.services import AccessNeedsAnswer
 from roundtable.bookings.testing import signup
 from roundtable.bookings.views import CANCELLED_SALT, SIGNED_UP_SALT
@@ -349,7 +349,6 @@ def build_world() -> World:
     programme = make_programme()
     venue = make_venue()
     needs = AccessNeedsAnswer(needs=["bsl", "step_free"], details=HEALTH_TEXT, consent=True)
-    other_needs = AccessNeedsAnswer(needs=["step_free"], details=HEALTH_TEXT_UNASSIGNED, consent=True)
 
     upcoming = make_session(programme=programme, venue=venue, title="Upcoming, run by Ash", share_access_details=True)
     add_agenda(upcoming)
@@ -357,9 +356,9 @@ def build_world() -> World:
     booked = signup(upcoming, access_needs=needs).booking
     signup(upcoming)
 
-    past = make_session(programme=programme, venue=venue, days_ahead=-10, title="Past, run by Ash")
-    past.share_access_details = True
-    past.save()
+    past = make_session(
+        programme=programme, venue=venue, days_ahead=-10, title="Past, run by Ash", share_access_details=True
+    )
     past.facilitators.add(assigned)
     attendee = attend(past, wants_updates=True)
     past_booking = Booking.objects.get(session=past, person=attendee)
@@ -375,14 +374,15 @@ def build_world() -> World:
         title="Draft, nobody assigned",
         share_access_details=True,
     )
-    Booking.objects.create(session=draft, person=attendee, status=Booking.Status.CONFIRMED)
     past_unassigned = make_session(
         programme=programme, venue=venue, days_ahead=-20, title="Past, nobody assigned", share_access_details=True
     )
-    signup_past = signup(upcoming_twin := make_session(programme=programme, venue=venue), access_needs=other_needs)
-    # The booking (and its access needs) moves to the past session with nobody assigned.
-    Booking.objects.filter(pk=signup_past.booking.pk).update(session=past_unassigned)
-    upcoming_twin.delete()
+    # Sessions nobody runs that hold access needs too (written directly: sign-up is closed on them).
+    for session in (draft, past_unassigned):
+        booking = Booking.objects.create(session=session, person=attendee, status=Booking.Status.CONFIRMED)
+        AccessNeeds.objects.create(
+            booking=booking, needs=["step_free"], details=HEALTH_TEXT_UNASSIGNED, consent_given_at=timezone.now()
+        )
 
     author = coordinator
     post = make_post(author, tags=["co-production"])
