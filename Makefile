@@ -58,7 +58,7 @@ bench: assets
 	$(BIN)/python bench/bench_digest.py
 	$(BIN)/python bench/bench_evaluation.py --db sqlite
 	$(BIN)/python bench/bench_evaluation.py --db postgres
-	$(BIN)/python bench/fuzz_api.py --examples 1000
+	$(BIN)/python bench/fuzz_api.py
 
 # pretix side by side, in one sitting: its own harness (../shared/bench/pretix, outside this
 # repository) installs pretix from PyPI into /tmp/anchors and measures it, then our benchmark

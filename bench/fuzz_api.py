@@ -1,6 +1,6 @@
 """The schemathesis run of tests/test_fuzz_api.py, longer and with fresh random cases: `make bench`.
 
-    .venv/bin/python bench/fuzz_api.py                 # 1,000 examples per operation and caller, SQLite
+    .venv/bin/python bench/fuzz_api.py                 # 500 examples per operation and caller, SQLite
     .venv/bin/python bench/fuzz_api.py --examples 300 --db postgres
 
 CI runs the same test bounded (60 examples, the same cases every run). This prints the test's
@@ -22,7 +22,7 @@ POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/roundtable_bench_fuzz"
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--examples", type=int, default=1000, help="examples per operation and caller")
+    parser.add_argument("--examples", type=int, default=500, help="examples per operation and caller")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     args = parser.parse_args()
     env = {
