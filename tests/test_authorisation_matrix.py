@@ -21,7 +21,6 @@ the world as it was for the next request. The whole world is built once, in one 
 
 from __future__ import annotations
 
-import sys
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -714,7 +713,7 @@ def test_every_url_pattern_has_an_expected_answer():
     )
 
 
-def test_every_url_answers_every_visitor_as_the_table_says():
+def test_every_url_answers_every_visitor_as_the_table_says(capsys):
     started = time.monotonic()
     world = build_world()
     clients = clients_for(world)
@@ -742,12 +741,12 @@ def test_every_url_answers_every_visitor_as_the_table_says():
                         line = f"{method} {case.path} as {role} ({case.name}, {case.variant}): {response.status_code}, {found}"
                         (leaks if "access needs" in found else wrong).append(line)
     took = time.monotonic() - started
-    print(
-        f"\nAuthorisation matrix: {len(patterns)} URL patterns, {urls} URLs with their variants, "
-        f"{requests} requests (URLs x {len(ROLES)} roles, {len(API_ROLES)} for the API, x GET and POST), "
-        f"{len(still_broken)} known broken until merged, {took:.1f} s",
-        file=sys.stderr,
-    )
+    with capsys.disabled():  # the figures show in every run, not only when the test fails
+        print(
+            f"\nAuthorisation matrix: {len(patterns)} URL patterns, {urls} URLs with their variants, "
+            f"{requests} requests (URLs x {len(ROLES)} roles, {len(API_ROLES)} for the API, x GET and POST), "
+            f"{len(still_broken)} known broken until merged, {took:.1f} s",
+        )
     assert not (leaks or wrong), (
         f"Health data shown to someone who must not see it ({len(leaks)}):\n"
         + "\n".join(leaks)
