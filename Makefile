@@ -59,7 +59,8 @@ bench: assets
 	$(BIN)/python bench/bench_evaluation.py --db sqlite
 	$(BIN)/python bench/bench_evaluation.py --db postgres
 	# The form fuzzing (tests/test_form_fuzz.py) with 2,000 examples instead of the tests' 80.
-	HYPOTHESIS_PROFILE=bench $(BIN)/python -m pytest -q -p no:warnings tests/test_form_fuzz.py
+	DJANGO_SETTINGS_MODULE=config.test_settings HYPOTHESIS_PROFILE=bench $(BIN)/python -m pytest -q -p no:warnings tests/test_form_fuzz.py
+	$(BIN)/python bench/fuzz_api.py
 
 # pretix side by side, in one sitting: its own harness (../shared/bench/pretix, outside this
 # repository) installs pretix from PyPI into /tmp/anchors and measures it, then our benchmark
