@@ -51,14 +51,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 # branch of issue 15: (operation label, status) -> why. Every other failure fails the test. Random
 # inputs may not meet every one of these in a run, so one that does not happen is reported, not failed.
 _UNDOCUMENTED = "issue 15 item 13: the OpenAPI document lacks a status code the API returns"
-KNOWN_BROKEN_UNTIL_MERGED: dict[tuple[str, int], str] = {
-    ("GET /api/sessions", 422): f"{_UNDOCUMENTED}: ?when= other than upcoming/past (bad-input branch)",
-    ("POST /api/sessions", 400): f"{_UNDOCUMENTED}: a body that is not a JSON object (bad-input branch)",
-    ("GET /api/sessions/{session_id}", 422): f"{_UNDOCUMENTED}: an id that is not a whole number (bad-input branch)",
-    ("GET /api/sessions/{session_id}/bookings", 422): f"{_UNDOCUMENTED}: an id that is not a whole number",
-    ("GET /api/sessions/{session_id}/record", 422): f"{_UNDOCUMENTED}: an id that is not a whole number",
-    ("POST /api/bookings/{booking_id}/cancel", 400): f"{_UNDOCUMENTED}: a body that is not JSON (sign-up branch)",
-}
+KNOWN_BROKEN_UNTIL_MERGED: dict[tuple[str, int], str] = {}
 
 
 @dataclass

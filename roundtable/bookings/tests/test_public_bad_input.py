@@ -70,8 +70,11 @@ def test_random_text_in_every_field_is_a_clear_answer_never_a_crash_or_half_a_bo
     person = Person.objects.get(email=data["email"].strip().lower())
     booking = Booking.objects.get(session=session, person=person)
     assert booking.status in ("confirmed", "waitlisted")
-    assert OutboundEmail.objects.count() == before[4] + 1  # one confirmation, new or re-sent
-    if Booking.objects.count() > before[1]:  # a new booking (a repeat sign-up changes nothing)
+    emails = OutboundEmail.objects.count() - before[4]
+    if Booking.objects.count() == before[1]:  # a repeat sign-up changes nothing, and emails at most
+        assert emails <= 1  # once (none within the quiet window or over the per-address cap)
+    else:  # a new booking: one confirmation
+        assert emails == 1
         # Health information is kept only with the separate consent ticked.
         assert AccessNeeds.objects.filter(booking=booking).exists() == bool(data["access_consent"])
 
