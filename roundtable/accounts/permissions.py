@@ -33,6 +33,12 @@ def is_coordinator(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_coordinator", False))
 
 
+def is_team_member(user) -> bool:
+    """An active coordinator or facilitator (pages that offer the team a little more, such as a
+    PDF of any posts)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and getattr(user, "role", "") in TEAM)
+
+
 MAX_TOKEN_LENGTH = 200
 
 

@@ -21,8 +21,9 @@ from django.utils import timezone
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from roundtable.core.forms import MAX_ID  # the largest id a database row can have (re-exported)
+
 LONDON = ZoneInfo("Europe/London")
-MAX_ID = 2**63 - 1  # the largest id a database row can have; bigger numbers cannot exist
 EMAIL_MESSAGE = "Enter an email address like name@example.com"
 
 _NOT_STORABLE_ONE_LINE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from roundtable.accounts.permissions import TEAM, is_coordinator
+from roundtable.accounts.permissions import is_coordinator, is_team_member
 from roundtable.blog import digest as digests
 from roundtable.blog import services
 from roundtable.blog.forms import CommentForm
@@ -190,10 +190,6 @@ TEAM_ONLY = (
 TOO_MANY = "You have asked for several digests in a short time. Wait an hour and try again."
 
 
-def _is_team(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and getattr(user, "role", "") in TEAM)
-
-
 def _digest_scope(
     request, year: int | None, month: int | None, latest: bool = False
 ) -> tuple[list[Post], str, str, dict]:
@@ -247,7 +243,7 @@ def _choose_page(request, *, error: str = "", status: int = 200):
         "months": _month_counts(),
         "error": error,
         "errors": [("choose-posts", error)] if error else [],
-        "is_team": _is_team(request.user),
+        "is_team": is_team_member(request.user),
         "latest_count": min(len(posts), digests.LATEST_POSTS),
     }
     return render(request, "blog/digest_choose.html", context, status=status)
@@ -268,7 +264,7 @@ def _refusable(view):
 @_refusable
 def digest_pdf(request, year: int | None = None, month: int | None = None, latest: bool = False):
     posts, title, scope, urls = _digest_scope(request, year, month, latest)
-    if not _is_team(request.user):
+    if not is_team_member(request.user):
         chosen = year is None and not latest
         if chosen and not Digest.objects.filter(scope=scope).exists():
             raise DigestRefused(TEAM_ONLY, 403)
@@ -302,7 +298,7 @@ def digest_pdf(request, year: int | None = None, month: int | None = None, lates
 @_refusable
 def digest_print(request, year: int | None = None, month: int | None = None, latest: bool = False):
     posts, title, scope, urls = _digest_scope(request, year, month, latest)
-    if year is None and not latest and not _is_team(request.user) and not _digest_allowed(request):
+    if year is None and not latest and not is_team_member(request.user) and not _digest_allowed(request):
         raise DigestRefused(TOO_MANY, 429)
     context = digests.document_context(posts=posts, title=title, for_web=True)
     context["urls"] = urls

@@ -32,6 +32,22 @@ def _text(
     )
 
 
+def _email_field(*, help_text: str, required_message: str) -> forms.EmailField:
+    """The email address a booking is made with, with the same messages wherever it is asked."""
+    bad = "Enter an email address in the correct format, like name@example.com"
+    return forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text=help_text,
+        error_messages={
+            "required": required_message,
+            "invalid": bad,
+            "max_length": "Email address must be 254 characters or fewer",
+            "null_characters_not_allowed": bad,
+        },
+    )
+
+
 class AccessNeedsFields(forms.Form):
     """The access-needs questions, asked the same way at sign-up and from the private link."""
 
@@ -99,16 +115,9 @@ class SignupForm(AccessNeedsFields):
         required_message="Enter the name you want to be called",
         help_text="This goes on your name badge. It does not have to be your full name.",
     )
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
+    email = _email_field(
         help_text="We will send your confirmation and a private link to change or cancel your booking.",
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-            "max_length": "Email address must be 254 characters or fewer",
-            "null_characters_not_allowed": "Enter an email address in the correct format, like name@example.com",
-        },
+        required_message="Enter your email address",
     )
     phone = _text(
         "Phone number",
@@ -186,16 +195,9 @@ class SignupForm(AccessNeedsFields):
 class SendLinkForm(forms.Form):
     """ "Send my link again": only the address the booking was made with."""
 
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
+    email = _email_field(
         help_text="The address you signed up with. We will email the private link for your booking there.",
-        error_messages={
-            "required": "Enter the email address you signed up with",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-            "max_length": "Email address must be 254 characters or fewer",
-            "null_characters_not_allowed": "Enter an email address in the correct format, like name@example.com",
-        },
+        required_message="Enter the email address you signed up with",
     )
 
 

@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from roundtable.bookings.models import Booking, BookingQuerySet
 from roundtable.bookings.places import active_pools, places_now
 from roundtable.cocreation.models import ReservedPlaces, Session
+from roundtable.core.forms import MAX_ID
 
 
 def how_places_are_allocated(session: Session) -> list[str]:
@@ -56,7 +57,7 @@ def public_session_page_key(session_id: int) -> str | None:
 
     Raw SQL because this runs on every view of the page and the ORM's query building cost more
     than the query itself; only table names are spliced in, every value is a parameter."""
-    if not 0 < session_id < 2**63:  # beyond any id the database can hold: the page answers 404
+    if not 0 < session_id <= MAX_ID:  # beyond any id the database can hold: the page answers 404
         return None
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     holding = list(Booking.HOLDING_PLACE)

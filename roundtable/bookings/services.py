@@ -118,6 +118,18 @@ def _save_access_needs(booking: Booking, answer: AccessNeedsAnswer, *, source: s
     )
 
 
+def _email_booking(booking: Booking, to: str, **flags: bool) -> None:
+    """Queue the booking's confirmation (its details and private link) to `to`. `again`: a repeat
+    sign-up; `resent`: "send my link again"."""
+    queue_email(
+        to=to,
+        template="booking_confirmation",
+        context={"booking_id": booking.pk, **flags},
+        session_id=booking.session_id,
+        booking_id=booking.pk,
+    )
+
+
 def _may_email(email: str) -> bool:
     return mailcap.may_send(to=email, templates=BOOKING_LINK_EMAILS, rate=settings.BOOKING_EMAILS_PER_ADDRESS)
 
@@ -276,13 +288,7 @@ def _booking_create(
     )
     # Someone new has had no email from us; anyone else may be the target of a flood of sign-ups.
     if added or _may_email(person.email):
-        queue_email(
-            to=person.email,
-            template="booking_confirmation",
-            context={"booking_id": booking.pk},
-            session_id=session.pk,
-            booking_id=booking.pk,
-        )
+        _email_booking(booking, person.email)
     # Everyone already waiting is ahead (the session is locked, and this one went in last).
     position = None if has_place else counts.waiting + 1
     return SignupResult(
@@ -310,13 +316,7 @@ def _repeat_signup(session: Session, person: Person, booking: Booking) -> Signup
     counts = counts_under_lock(session, timezone.now())
     has_place, _pool = _place_for_newcomer(session, person, counts)
     if not _emailed_recently(booking, person.email) and _may_email(person.email):
-        queue_email(
-            to=person.email,
-            template="booking_confirmation",
-            context={"booking_id": booking.pk, "again": True},
-            session_id=session.pk,
-            booking_id=booking.pk,
-        )
+        _email_booking(booking, person.email, again=True)
     return SignupResult(
         booking=booking,
         created=False,
@@ -340,13 +340,7 @@ def booking_send_link(*, session_id: int, email: str) -> None:
     )
     if booking is None or not _may_email(booking.person.email):
         return
-    queue_email(
-        to=booking.person.email,
-        template="booking_confirmation",
-        context={"booking_id": booking.pk, "resent": True},
-        session_id=session_id,
-        booking_id=booking.pk,
-    )
+    _email_booking(booking, booking.person.email, resent=True)
 
 
 @transaction.atomic
