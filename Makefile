@@ -25,6 +25,8 @@ install: $(BIN)/.installed node_modules/.installed static/build/roundtable.css
 assets: install
 	$(BIN)/python manage.py collectstatic --noinput -v0
 
+# PORT reaches the settings too, so the demo's links (emails, calendar files, the API) use it.
+demo: export PORT := $(PORT)
 demo: assets
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py createcachetable

@@ -16,7 +16,29 @@ VAR_DIR = Path(env_str("ROUNDTABLE_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "testserver", "::1", "[::1]"}
+
+
+def _site_url() -> str:
+    """The public address, for links in emails, calendar files, feeds and the API.
+
+    A site that answers to a public host name must say its address (SITE_URL); a local run
+    (the demo, tests, development) links to where it is served: `roundtable.core.serve` passes
+    the address it binds to, and `make demo PORT=...` sets PORT."""
+    url = env_str("SITE_URL")
+    if url:
+        return url.rstrip("/")
+    public = [host for host in ALLOWED_HOSTS if host not in LOCAL_HOSTS]
+    if public:
+        raise ImproperlyConfigured(
+            f"SITE_URL must be set to the site's public address (e.g. https://{public[0].lstrip('.')}), "
+            "because ALLOWED_HOSTS names a public host: every link in emails and calendar files uses it."
+        )
+    return f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1)}"
+
+
+SITE_URL = _site_url()
 # A site whose public address is https:// is served over HTTPS, so its cookies must be secure
 # even if nobody remembered HTTPS=true.
 HTTPS = env_bool("HTTPS", SITE_URL.startswith("https://"))
@@ -37,7 +59,6 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 SITE_NAME = env_str("SITE_NAME", "Roundtable")
 CENTRE_NAME = env_str("CENTRE_NAME", "Centre for Co-production in Health Research")
 CENTRE_EMAIL = env_str("CENTRE_EMAIL", "hello@example.org")

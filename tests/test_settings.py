@@ -18,7 +18,7 @@ SETTINGS_VARIABLES = {
     "EMAIL_HOST", "EMAIL_PORT", "EMAIL_BACKEND", "ACCESS_NEEDS_RETENTION_DAYS", "DB_CONN_MAX_AGE",
     "SQLITE_TIMEOUT", "STATIC_MANIFEST", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD",
     "CSRF_TRUSTED_ORIGINS", "EMAIL_MAX_ATTEMPTS", "EMAIL_RETRY_BASE_SECONDS", "SITE_URL", "TASKS_BACKEND",
-    "TRUSTED_PROXY_COUNT", "ADMIN_ENABLED", "MAX_FORM_BODY_KB",
+    "TRUSTED_PROXY_COUNT", "ADMIN_ENABLED", "MAX_FORM_BODY_KB", "PORT",
 }  # fmt: skip
 
 
@@ -133,3 +133,17 @@ def test_every_model_change_has_its_migration(tmp_path):
     result = _run(["manage.py", "makemigrations", "--check", "--dry-run"], tmp_path)
 
     assert result.returncode == 0, "Pending migrations:\n" + result.stdout + result.stderr
+
+
+def test_a_local_run_links_to_its_port_when_site_url_is_not_set(tmp_path):
+    """`make demo PORT=8311` exports PORT: links in emails, calendar files and the API follow it."""
+    assert _print_settings(tmp_path, ["SITE_URL"], PORT="8311") == {"SITE_URL": "http://127.0.0.1:8311"}
+    assert _print_settings(tmp_path, ["SITE_URL"]) == {"SITE_URL": "http://127.0.0.1:8000"}
+
+
+def test_a_public_site_must_say_its_address(tmp_path):
+    result = _load_settings(tmp_path, ALLOWED_HOSTS="roundtable.example.org")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SITE_URL" in result.stderr

@@ -106,6 +106,17 @@ def child_env(overrides: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def site_env(*, host: str, port: int) -> dict[str, str]:
+    """Without SITE_URL, links in emails, calendar files and the API point at the address this
+    runner actually serves on (settings refuse to guess for a public host name)."""
+    if os.environ.get("SITE_URL", "").strip():
+        return {}
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 (not binding, naming)
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return {"SITE_URL": f"http://{shown}:{port}"}
+
+
 def start(commands: dict[str, list[str]], **popen_kwargs: Any) -> dict[str, subprocess.Popen[bytes]]:
     """Start each process in its own session, so a terminal's Ctrl-C reaches only this runner
     and each child gets exactly one signal (a second SIGINT would make the worker abandon a task)."""
@@ -145,7 +156,7 @@ def run(*, port: int, host: str, workers: int) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
 
-    procs = start(server_commands(port=port, host=host, workers=workers))
+    procs = start(server_commands(port=port, host=host, workers=workers), env=child_env(site_env(host=host, port=port)))
     print(
         f"Roundtable is running at http://{host}:{port}/ "
         f"(gunicorn with {workers} workers, the task worker, the mailer and the scheduler)."
