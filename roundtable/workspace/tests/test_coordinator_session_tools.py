@@ -515,3 +515,16 @@ def test_a_facilitator_sees_only_the_sessions_they_run(client):
     html = client.get(reverse("coordinator:home")).content.decode()
     assert "Alex&#x27;s" in html and "Anyone&#x27;s" in html and "Jo&#x27;s" not in html
     assert reverse("day:agenda", args=[others.pk]) not in html and reverse("day:agenda", args=[anyones.pk]) in html
+
+
+def test_a_past_sessions_page_links_to_its_record_and_its_feedback(coordinator_client):
+    past = make_session(days_ahead=-2)
+    html = coordinator_client.get(reverse("coordinator:session_detail", args=[past.pk])).content.decode()
+    assert reverse("records:record", args=[past.pk]) in html
+    assert reverse("evaluation:feedback_session", args=[past.pk]) in html
+    assert "What came of it" in html
+
+    upcoming = make_session(days_ahead=5)
+    html = coordinator_client.get(reverse("coordinator:session_detail", args=[upcoming.pk])).content.decode()
+    assert reverse("records:record", args=[upcoming.pk]) in html
+    assert reverse("evaluation:feedback_session", args=[upcoming.pk]) not in html
