@@ -37,6 +37,43 @@ MAX_CHOSEN_POSTS = 60
 LATEST_POSTS = 10
 
 
+# Until a few PDFs have been made, a guess at how long one takes: a little to start, and per post.
+GUESS_START_SECONDS = 5.0
+GUESS_SECONDS_PER_POST = 2.0
+RECENT_FOR_ESTIMATE = 20
+
+
+def seconds_left(digest: Digest) -> int:
+    """Roughly how many seconds until this digest is ready, from how long recent ones took.
+
+    Recent ready digests give a time per post (finished - requested); with none yet, a guess.
+    What has already passed since the request is taken off; never less than 5 seconds."""
+    recent = Digest.objects.filter(state=Digest.State.READY, finished_at__isnull=False).order_by("-finished_at")[
+        :RECENT_FOR_ESTIMATE
+    ]
+    per_post = []
+    for started, finished, post_ids in recent.values_list("requested_at", "finished_at", "post_ids"):
+        took = (finished - started).total_seconds() if finished else 0
+        if took > 0 and post_ids:
+            per_post.append(took / len(post_ids))
+    count = max(len(digest.post_ids or []), 1)
+    if per_post:
+        per_post.sort()
+        estimate = per_post[len(per_post) // 2] * count + GUESS_START_SECONDS
+    else:
+        estimate = GUESS_START_SECONDS + GUESS_SECONDS_PER_POST * count
+    passed = (timezone.now() - digest.requested_at).total_seconds()
+    return max(5, round(estimate - passed))
+
+
+def wait_in_words(seconds: int) -> str:
+    """'about 20 seconds', 'about a minute', 'about 3 minutes': rough on purpose."""
+    if seconds < 55:
+        return f"about {max(5, round(seconds / 5) * 5)} seconds"
+    minutes = round(seconds / 60)
+    return "about a minute" if minutes <= 1 else f"about {minutes} minutes"
+
+
 def digest_key(posts: list[Post], title: str) -> str:
     parts = [LAYOUT_VERSION, title] + [f"{p.pk}:{p.updated_at.isoformat()}" for p in posts]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()

@@ -284,12 +284,13 @@ def digest_pdf(request, year: int | None = None, month: int | None = None, lates
         else:
             filename = (digest.file.name or "").rsplit("/", 1)[-1]
             return FileResponse(fh, content_type="application/pdf", as_attachment=True, filename=filename)
+    left = digests.seconds_left(digest)
     if wants_json:
-        return JsonResponse({"state": digest.state})
+        return JsonResponse({"state": digest.state, "seconds_left": left, "wait": digests.wait_in_words(left)})
     return render(
         request,
         "blog/digest_wait.html",
-        {"digest": digest, "title": title, "posts": posts, "urls": urls},
+        {"digest": digest, "title": title, "posts": posts, "urls": urls, "wait": digests.wait_in_words(left)},
         status=202,
     )
 

@@ -20,6 +20,7 @@ def newsletter_confirm(context: dict) -> dict:
     return {
         "confirm_url": settings.SITE_URL + reverse("newsletter:confirm", args=[raw]),
         "link_days": CONFIRM_LINK_DAYS,
+        "name": subscriber.name,
     }
 
 

@@ -150,8 +150,15 @@ def test_waiting_page_says_when_the_pdf_is_ready_without_a_reload(page, post):
     when = timezone.localtime(post.publish_at)
     page.goto(reverse("blog:month_digest_pdf", args=[when.year, when.month]))
     assert page.locator("h1").inner_text() == "Your PDF is being prepared"
+    assert page.locator("#digest-watching").is_visible()
+    assert page.locator("#digest-wait").inner_text().startswith("about ")
     run_tasks()
     status = page.locator("#digest-status")
     status.get_by_role("link", name="Download the PDF").wait_for(timeout=15000)
     assert status.get_attribute("aria-live") == "polite"
     assert "Your PDF is ready" in status.inner_text()
+    # The page has changed by itself: heading, title and button say it is ready.
+    assert page.locator("h1").inner_text() == "Your PDF is ready"
+    assert page.title().startswith("Your PDF is ready")
+    assert page.get_by_role("button", name="Download the PDF").is_visible()
+    assert not page.locator("#digest-watching").is_visible()

@@ -67,7 +67,11 @@ def test_month_digest_is_prepared_by_the_worker_then_downloaded_as_an_accessible
     assert "Your PDF is being prepared" in page
     assert f'href="{pdf_url}" id="check-again"' in page and "Check again" in page
     assert 'http-equiv="refresh"' not in page
-    assert client.get(pdf_url, HTTP_ACCEPT="application/json").json() == {"state": "pending"}
+    # It says roughly how long: with no PDF made yet, a guess from the number of posts.
+    assert 'It should be ready in <strong id="digest-wait">about 10 seconds</strong>' in page
+    assert "Choose “Check again” in about 10 seconds" in page
+    answer = client.get(pdf_url, HTTP_ACCEPT="application/json").json()
+    assert answer["state"] == "pending" and answer["wait"].startswith("about ")
 
     run_tasks()
 
@@ -199,3 +203,33 @@ def test_a_stuck_request_is_handed_to_the_worker_again(client, month_posts):
     client.get(pdf_url)
     run_tasks()
     assert Digest.objects.get().state == "ready"
+
+
+def test_the_time_left_comes_from_how_long_recent_pdfs_took(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from roundtable.blog import digest as digests
+    from roundtable.blog.models import Digest
+
+    now = timezone.now()
+    # Recent digests took 6 seconds per post.
+    for n in range(3):
+        Digest.objects.create(
+            key=f"done{n}",
+            scope=f"s{n}",
+            title="t",
+            post_ids=[1, 2],
+            state=Digest.State.READY,
+            requested_at=now - timedelta(seconds=100),
+            finished_at=now - timedelta(seconds=88),
+        )
+    waiting = Digest.objects.create(key="new", scope="x", title="t", post_ids=list(range(10)), requested_at=now)
+    assert digests.seconds_left(waiting) in (64, 65)  # 10 posts x 6 s + 5 s to start
+    assert digests.wait_in_words(digests.seconds_left(waiting)) == "about a minute"
+    waiting.requested_at = now - timedelta(seconds=50)
+    assert digests.wait_in_words(digests.seconds_left(waiting)) == "about 15 seconds"
+    waiting.requested_at = now - timedelta(minutes=5)
+    assert digests.seconds_left(waiting) == 5  # overdue: never "0" or negative
+    assert digests.wait_in_words(200) == "about 3 minutes"

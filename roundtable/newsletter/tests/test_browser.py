@@ -107,3 +107,26 @@ def test_unsubscribe_page_and_archive_pass_axe(page, axe, coordinator):
     page.goto("/newsletter/confirm/not-a-real-link/")
     assert page.locator("h1").inner_text() == "This link is not working"
     axe(page)
+
+
+def test_the_emailed_newsletter_keeps_its_bullet_points_and_numbers(page):
+    """The email's own stylesheet once removed every list's bullets (the rule for plain lists of
+    sessions also caught the lists people write in the newsletter's text)."""
+    from roundtable.newsletter.sending import render_for_sending
+
+    issue = make_issue(body_markdown="Hello.\n\n- We listened\n- We changed things\n\n1. First\n2. Second")
+    issue.content_html, issue.content_text = _rendered(issue)
+    page.set_content(render_for_sending(issue).html)
+    styles = page.evaluate(
+        """() => [...document.querySelectorAll('ul, ol')].map(l => [l.textContent.trim().split('\\n')[0].trim(),
+            getComputedStyle(l).listStyleType])"""
+    )
+    assert ["We listened", "disc"] in styles, styles
+    assert ["First", "decimal"] in styles, styles
+
+
+def _rendered(issue):
+    from roundtable.newsletter.rendering import issue_content
+
+    content = issue_content(issue)
+    return content.html, content.text

@@ -183,3 +183,13 @@ def test_sign_ups_never_confirmed_are_forgotten_after_30_days():
         "member@example.org",
         "returning@example.org",
     ]
+
+
+def test_the_confirmation_email_greets_the_person_by_the_name_they_gave(client):
+    sign_up(client, name="Ade")
+    sign_up(client, email="noname@example.org")
+    run_tasks()
+    [named] = [m for m in emails_to("newcomer@example.org") if "Confirm" in m.subject]
+    assert named.body.startswith("Hello Ade,") and "<p>Hello Ade,</p>" in html_part(named)
+    [unnamed] = [m for m in emails_to("noname@example.org") if "Confirm" in m.subject]
+    assert unnamed.body.startswith("Hello,") and "<p>Hello,</p>" in html_part(unnamed)
