@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import textwrap
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
@@ -105,16 +106,39 @@ class _LineCanvas:
         known = [y for y in ys if not math.isnan(y)]
         top = max(known, default=1.0)
         bottom = min(known, default=0.0)
-        if unit == "%":
-            ax.set_ylim(0, 100 if top <= 100 else top * 1.05)
+        if unit == "%" and top <= 100:
+            top = 100.0
+        scale = re.search(r"out of (\d+)", unit)
+        if scale and bottom >= 0 and top <= int(scale.group(1)) <= 10:
+            # A score out of 5 is drawn on its own scale, every point from 0 to 5 labelled.
+            ticks = [float(n) for n in range(int(scale.group(1)) + 1)]
         else:
-            ax.set_ylim(min(0.0, bottom), top * 1.1 if top > 0 else 1.0)
-        ax.yaxis.set_major_locator(self.locator(nbins=4, integer=all(float(y).is_integer() for y in known)))
-        ax.set_ylabel(unit or "")
+            ticks = value_ticks(
+                min(0.0, bottom), top if top > 0 else 1.0, integer=all(float(y).is_integer() for y in known)
+            )
+        # The axis ends on a labelled tick at or above the largest value, so the top of every line
+        # can be read off the axis (it once stopped at 20 for a 21).
+        ax.set_yticks(ticks)
+        ax.set_ylim(ticks[0], ticks[-1])
+        # A long unit ("average score out of 5") goes on two lines rather than off the chart.
+        ax.set_ylabel(textwrap.fill(unit, width=max(14, len(unit) // 2 + 1)) if len(unit) > 16 else unit)
         return _svg_text(self.fig)
 
 
 _canvas: _LineCanvas | None = None
+
+
+def value_ticks(low: float, high: float, *, integer: bool) -> list[float]:
+    """Up to about five round tick values from at or below `low` to at or above `high`."""
+    _, locator = _matplotlib()
+    ticks = [
+        round(float(t), 10) for t in locator(nbins=4, integer=integer, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
+    ]
+    while len(ticks) > 1 and ticks[-2] >= high - 1e-9:
+        ticks.pop()  # one tick at or above the top is enough
+    while len(ticks) > 1 and ticks[1] <= low + 1e-9:
+        ticks.pop(0)
+    return ticks
 
 
 @lru_cache(maxsize=_CACHE_SIZE)

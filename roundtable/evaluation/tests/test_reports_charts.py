@@ -75,3 +75,30 @@ def test_figures_read_plainly():
     assert charts.format_value(12.0, "attendances") == "12"
     assert charts.format_value(12.0, "attendances", with_unit=True) == "12 attendances"
     assert charts.format_value(0.653, "index from 0 to 1") == "0.65"
+
+
+def _tick_labels(svg: str) -> list[float]:
+    """The y axis's labels as numbers (matplotlib keeps each tick label as SVG text in a ytick group)."""
+    root = ET.fromstring(svg)  # noqa: S314 (our own SVG)
+    labels = []
+    for group in root.iter(f"{SVG}g"):
+        if (group.get("id") or "").split("-", 1)[-1].startswith("ytick_"):
+            for text in group.iter(f"{SVG}text"):
+                if text.text and text.text.strip():
+                    labels.append(float(text.text.replace(",", "").replace("−", "-")))
+    return labels
+
+
+def test_the_value_axis_always_reaches_the_largest_value():
+    """21 people once sat above an axis whose top label was 20: the top could not be read off."""
+    for values in ((3, 21, 9), (4, 7, 2), (120, 137, 5), (0.2, 0.45, None)):
+        labels = _tick_labels(_line(values=values))
+        assert labels, "the chart has no value labels"
+        assert max(labels) >= max(v for v in values if v is not None), (values, labels)
+        assert min(labels) <= 0
+    # A percentage keeps its 0–100 scale.
+    svg = charts.line_chart(chart_id="p", title="Share", labels=["a", "b"], values=[40, 55], unit="%")
+    assert max(_tick_labels(svg)) == 100
+    # A score out of 5 is drawn from 0 to 5, not to a round 6.
+    svg = charts.line_chart(chart_id="s", title="Score", labels=["a", "b"], values=[3.2, 4.15], unit="score out of 5")
+    assert max(_tick_labels(svg)) == 5
