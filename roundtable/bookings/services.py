@@ -186,14 +186,19 @@ def booking_create(
         "source": source, "taken_by": taken_by,
     }  # fmt: skip
     started = timezone.now()
-    try:
-        return _booking_create(**details)
-    except (OperationalError, InterfaceError) as exc:
-        if connection.in_atomic_block or not _connection_failed(exc):
-            raise  # inside someone else's transaction, or the statement failed: not ours to retry
-        logger.warning("A sign-up lost its database connection; trying it once more on a new one")
-        connection.close()
-        return _booking_create(**details, ours_since=started)
+    for attempt in range(SIGNUP_ATTEMPTS):
+        try:
+            return _booking_create(**details, ours_since=started if attempt else None)
+        except (OperationalError, InterfaceError) as exc:
+            if connection.in_atomic_block or not _connection_failed(exc) or attempt == SIGNUP_ATTEMPTS - 1:
+                raise  # inside someone else's transaction, the statement failed, or tried enough
+            logger.warning("A sign-up lost its database connection; trying it once more on a new one")
+            connection.close()
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+# A sign-up whose connection drops is tried again on a new one; a failover can drop the retry too.
+SIGNUP_ATTEMPTS = 3
 
 
 @write_transaction()

@@ -242,9 +242,9 @@ def test_a_sign_up_by_someone_new_is_eight_statements_on_either_database():
     ]
 
 
-def test_a_sign_up_whose_connection_was_closed_is_tried_once_more_and_a_refused_one_is_not():
+def test_a_sign_up_whose_connection_was_closed_is_tried_again_and_a_refused_one_is_not():
     """The retry's rule (the live test kills real PostgreSQL connections): InterfaceError means the
-    connection was gone, so the sign-up (rolled back) runs again once; a refused statement, such as
+    connection was gone, so the sign-up (rolled back) runs again, up to three attempts in all; a refused statement, such as
     a deadlock, is not retried; and nothing is retried inside a caller's transaction."""
     session = make_session()
     real = services._booking_create
@@ -260,6 +260,12 @@ def test_a_sign_up_whose_connection_was_closed_is_tried_once_more_and_a_refused_
         result = signup(session, 1)
     assert result.created and result.told_status == "confirmed"
     assert calls[0] is None and calls[1] is not None and len(calls) == 2
+
+    # A retry that loses its connection too is tried again, up to three attempts in all.
+    with mock.patch.object(services, "_booking_create", side_effect=InterfaceError("gone")) as always:
+        with pytest.raises(InterfaceError):
+            signup(session, 4)
+    assert always.call_count == services.SIGNUP_ATTEMPTS == 3
 
     deadlock = OperationalError("deadlock detected")
     deadlock.__cause__ = type("Cause", (Exception,), {"sqlstate": "40P01"})()
