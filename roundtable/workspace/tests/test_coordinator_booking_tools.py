@@ -196,8 +196,9 @@ def test_coordinator_adds_a_booking_for_someone_who_phoned(coordinator_client, c
     url = reverse("coordinator:booking_add", args=[session.pk])
     page = coordinator_client.get(url).content.decode()
     assert "Their name, as they want to be called" in page and "5 places free" in page
+    assert "Do they have any dietary needs?" in page and 'name="dietary_kinds" type="checkbox" value="halal"' in page
     data = phone_booking(access_needs=["step_free"], access_details="Uses a wheelchair", access_consent="on",
-                         keep_on_file="on")  # fmt: skip
+                         keep_on_file="on", dietary_kinds=["vegan", "nut_allergy"])  # fmt: skip
     response = coordinator_client.post(url, data, follow=True)
     assert response.redirect_chain[-1][0] == bookings_url(session)
     assert "Pat Caller has a place, taken by you. We have emailed their confirmation" in response.content.decode()
@@ -209,6 +210,7 @@ def test_coordinator_adds_a_booking_for_someone_who_phoned(coordinator_client, c
         ["carer"],
     )
     assert (made.dietary_needs, made.heard_about) == ("Vegan", "Library")
+    assert made.dietary_kinds == ["vegan", "nut_allergy"]
     needs = AccessNeeds.objects.get(booking=made)
     assert needs.needs == ["step_free"] and needs.details == "Uses a wheelchair" and needs.keep_on_file
     consent = ConsentRecord.objects.get(person=made.person, kind="health_data")
