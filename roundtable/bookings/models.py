@@ -47,6 +47,14 @@ def dietary_kinds_in_order(kinds: list[str]) -> list[str]:
     return [kind for kind in DietaryKind.values if kind in chosen]
 
 
+def counted_dietary_kinds(kinds: list[str], details: str) -> list[str]:
+    """The kinds to count for the venue: details written without a box ticked count as other."""
+    ticked = dietary_kinds_in_order(kinds)
+    if not ticked and details.strip():
+        return [DietaryKind.OTHER.value]
+    return ticked
+
+
 class BookingQuerySet(models.QuerySet["Booking"]):
     def holding_place(self) -> BookingQuerySet:
         return self.filter(status__in=Booking.HOLDING_PLACE)
@@ -132,14 +140,6 @@ class Booking(models.Model):
     def dietary_kind_labels(self) -> list[str]:
         labels = dict(DietaryKind.choices)
         return [labels[kind] for kind in dietary_kinds_in_order(self.dietary_kinds)]
-
-    @property
-    def counted_dietary_kinds(self) -> list[str]:
-        """The kinds to count for the venue: details written without a box ticked count as other."""
-        kinds = dietary_kinds_in_order(self.dietary_kinds)
-        if not kinds and self.dietary_needs.strip():
-            return [DietaryKind.OTHER.value]
-        return kinds
 
     def waiting_list_position(self) -> int | None:
         if self.status != self.Status.WAITLISTED:
