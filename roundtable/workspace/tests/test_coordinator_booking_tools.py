@@ -345,7 +345,8 @@ def test_a_subject_is_one_line(coordinator_client, full_session):
 def export_session():
     session = make_session(capacity=1)
     signup(session, 1, name="=HYPERLINK(\"http://evil.example\")", phone="+44 1632 960001", pronouns="she/her",
-           interests="@mentions, -minus", dietary_needs="Vegan", heard_about="A friend",
+           interests="@mentions, -minus", dietary_kinds=["vegan", "nut_allergy"], dietary_needs="Cashews",
+           heard_about="A friend",
            access_needs=AccessNeedsAnswer(needs=["bsl"], details="Sits near the front", consent=True))  # fmt: skip
     signup(session, 2, name="Ben Waiting", perspectives=["researcher"])
     return session
@@ -366,7 +367,7 @@ def test_bookings_download_as_csv_without_access_needs(coordinator_client, expor
     first, second = rows[1], rows[2]
     assert first[0] == '\'=HYPERLINK("http://evil.example")'  # can never run as a formula
     assert first[2] == "'+44 1632 960001" and first[4] == "'@mentions, -minus"
-    assert first[5] == "Confirmed" and first[8:] == ["Vegan", "A friend"]
+    assert first[5] == "Confirmed" and first[8:] == ["Vegan, Nut allergy: Cashews", "A friend"]
     assert second[0] == "Ben Waiting" and second[5] == "On the waiting list" and second[6] == "1"
     assert "Sits near the front" not in response.content.decode()
     assert "title" not in " ".join(rows[0]).lower()
