@@ -50,7 +50,8 @@ def delete_access_needs(
 def clear_dietary_needs(*, bookings: models.QuerySet[Booking] | Iterable[int], reason: str, actor=None) -> int:
     """Blank the dietary needs (the kinds and the text) of these bookings; returns how many
     bookings had any. Audited with the count and the reason only."""
-    told_us = Booking.objects.filter(pk__in=bookings).filter(~Q(dietary_kinds=[]) | ~Q(dietary_needs=""))
+    chosen = bookings if isinstance(bookings, models.QuerySet) else Booking.objects.filter(pk__in=list(bookings))
+    told_us = chosen.filter(~Q(dietary_kinds=[]) | ~Q(dietary_needs=""))
     cleared = told_us.update(dietary_kinds=[], dietary_needs="")
     if cleared:
         audit.log(
