@@ -191,6 +191,18 @@ def phone_booking(**overrides) -> dict:
     return data
 
 
+def test_other_dietary_need_without_details_is_an_error_by_the_details_box(coordinator_client):
+    session = make_session(capacity=5)
+    url = reverse("coordinator:booking_add", args=[session.pk])
+    response = coordinator_client.post(url, phone_booking(dietary_kinds=["other"], dietary_needs=""))
+    assert response.status_code == 400
+    page = response.content.decode()
+    error = page.split('id="id_dietary_needs-error"', 1)[1].split("</p>", 1)[0]
+    assert "Write what their other dietary need is" in error
+    assert 'href="#id_dietary_needs"' in page
+    assert not Booking.objects.filter(session=session).exists()
+
+
 def test_coordinator_adds_a_booking_for_someone_who_phoned(coordinator_client, coordinator):
     session = make_session(capacity=5)
     url = reverse("coordinator:booking_add", args=[session.pk])
