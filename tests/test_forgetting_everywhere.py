@@ -85,6 +85,7 @@ def everywhere():
         name=NAME,
         email=EMAIL,
         phone="07700 900123",
+        dietary_kinds=["nut_allergy", "vegetarian"],
         dietary_needs=f"No nuts please ({NAME})",
         heard_about=f"A friend told {NAME}",
         access_needs=AccessNeedsAnswer(
@@ -99,7 +100,9 @@ def everywhere():
     person = place.person
     # Came to a past session, was asked for feedback (with a private link) and gave it.
     past = make_session(days_ahead=-3, title="What we did in spring")
-    attended = Booking.objects.create(session=past, person=person, status=Booking.Status.ATTENDED)
+    attended = Booking.objects.create(
+        session=past, person=person, status=Booking.Status.ATTENDED, dietary_kinds=["halal"], dietary_needs="Halal"
+    )
     request = FeedbackRequest.objects.create(booking=attended, session=past, sent_at=timezone.now())
     FeedbackLink.mint(request=request)
     queue_email(to=EMAIL, template="feedback_request", context={"request_id": request.pk}, session_id=past.pk)
@@ -197,6 +200,12 @@ def test_forgetting_leaves_their_name_and_email_in_no_text_field_of_any_model(ev
     person = Person.objects.get(pk=everywhere["person"].pk)
     assert person.email == f"forgotten-{person.pk}@forgotten.invalid"
     assert not AccessNeeds.objects.filter(booking__person=person).exists()
+    # Dietary needs can say as much as access needs (an allergy, a religion): the kinds go too.
+    assert list(Booking.objects.filter(person=person).values_list("dietary_kinds", "dietary_needs")) == [
+        ([], ""),
+        ([], ""),
+        ([], ""),
+    ]
     assert not ManageLink.objects.filter(booking__person=person).exists()
     assert not FeedbackRequest.objects.filter(booking__person=person).exists()
     assert not ConsentRecord.objects.filter(person=person).exists()

@@ -21,9 +21,10 @@ from roundtable.api.schemas import (
 )
 from roundtable.api.sessions import SESSION_NOT_FOUND, valid_id
 from roundtable.bookings.errors import BookingError, SignupClosed
-from roundtable.bookings.models import Booking
+from roundtable.bookings.models import Booking, dietary_kinds_in_order
 from roundtable.bookings.services import AccessNeedsAnswer, booking_cancel, booking_create
 from roundtable.cocreation.models import Session
+from roundtable.core import audit
 
 router = Router(tags=["bookings"])
 
@@ -67,6 +68,7 @@ def sign_up(request: HttpRequest, session_id: int, payload: SignupIn):
                 keep_on_file=access.keep_on_file if access else False,
                 consent=bool(payload.access_needs_consent),
             ),
+            dietary_kinds=[k.value for k in payload.dietary_kinds or []],
             dietary_needs=payload.dietary_needs,
             heard_about=payload.heard_about,
             wants_updates=payload.wants_updates,
@@ -98,6 +100,7 @@ def _booking_rows(bookings: list[Booking]) -> list[dict[str, Any]]:
             "email": b.person.email,
             "status": b.status,
             "waiting_list_position": positions.get(b.pk),
+            "dietary_kinds": dietary_kinds_in_order(b.dietary_kinds),
             "created_at": iso(b.created_at),
         }
         for b in bookings
@@ -112,16 +115,30 @@ def _booking_rows(bookings: list[Booking]) -> list[dict[str, Any]]:
 )
 def list_bookings(request: HttpRequest, session_id: int):
     """Every booking, cancelled ones included, in the order people signed up. Access needs are
-    not part of this list."""
+    not part of this list; the dietary kinds people ticked are (for catering), and a list that
+    shows any is recorded in the audit log."""
     if not valid_id(session_id) or not Session.objects.filter(pk=session_id).exists():
         raise HttpError(404, SESSION_NOT_FOUND)
     bookings = list(
         Booking.objects.filter(session_id=session_id)
         .select_related("person")
-        .only("id", "status", "waitlisted_at", "created_at", "person__name", "person__pronouns", "person__email")
+        .only(
+            "id",
+            "status",
+            "waitlisted_at",
+            "created_at",
+            "dietary_kinds",
+            "person__name",
+            "person__pronouns",
+            "person__email",
+        )
         .order_by("created_at", "id")
     )
     rows = _booking_rows(bookings)
+    told_us = sum(1 for row in rows if row["dietary_kinds"])
+    if told_us:
+        # Dietary needs can say as much as access needs (an allergy, a religion): each look is logged.
+        audit.log(token_user(request), "dietary_needs.viewed", session_id=session_id, via="api", people=told_us)
     return {"session": session_id, "items": rows, "count": len(rows)}
 
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from roundtable.api.fields import Email, Id, LondonDateTime, Text
-from roundtable.bookings.models import AccessNeed
+from roundtable.bookings.models import AccessNeed, DietaryKind
 from roundtable.cocreation.models import Availability
 from roundtable.people.models import Perspective
 
@@ -168,6 +168,12 @@ class SignupIn(Input):
         validate_default=True,
         description="Explicit consent to store access needs (health information)",
     )
+    dietary_kinds: list[DietaryKind] | None = Field(
+        None,
+        max_length=len(DietaryKind.values),
+        description="The common dietary needs that apply, counted for the venue (never with a name); "
+        "dietary_needs holds the details in their own words",
+    )
     dietary_needs: Annotated[str, Text(500)] = ""
     heard_about: Annotated[str, Text(300)] = ""
     wants_updates: bool = Field(False, description="Opt in to emails about what happens as a result (you said, we did)")
@@ -216,7 +222,8 @@ class SignupOut(Schema):
 
 class BookingOut(Schema):
     """A booking as the coordinating team sees it in a list. Access needs are never here: they
-    are health data and each view of them is audited, so they stay on the coordinator pages."""
+    are health data and each view of them is audited, so they stay on the coordinator pages.
+    The dietary kinds are, for catering; a list showing any is audited too."""
 
     id: int
     name: str
@@ -224,6 +231,9 @@ class BookingOut(Schema):
     email: str
     status: Literal["confirmed", "waitlisted", "cancelled", "attended", "no_show"]
     waiting_list_position: int | None
+    dietary_kinds: list[DietaryKind] = Field(
+        description="The common dietary needs they ticked (the details they wrote stay on the coordinator pages)"
+    )
     created_at: str = DateTimeText
 
 

@@ -15,7 +15,14 @@ from typing import Any
 from django import forms
 from django.db import transaction
 
-from roundtable.bookings.models import AccessArrangement, AccessNeed, AccessNeeds, Booking
+from roundtable.bookings.models import (
+    AccessArrangement,
+    AccessNeed,
+    AccessNeeds,
+    Booking,
+    DietaryKind,
+    counted_dietary_kinds,
+)
 from roundtable.cocreation.models import Session
 from roundtable.core import audit
 
@@ -50,11 +57,24 @@ class NeedRow:
 
 
 @dataclass
+class DietaryCount:
+    kind: str
+    label: str
+    count: int
+
+
+@dataclass
 class Briefing:
     session: Session
     people_counted: int
     rows: list[NeedRow]
     prefer_not_to_say: int
+    # People per dietary kind, in the order of the list people tick; kinds nobody has are left out.
+    dietary: list[DietaryCount] = field(default_factory=list)
+
+    @property
+    def dietary_other(self) -> int:
+        return next((row.count for row in self.dietary if row.kind == DietaryKind.OTHER), 0)
 
     @property
     def needs_to_meet(self) -> int:
@@ -75,6 +95,7 @@ class Answer:
     needs: list[str] = field(default_factory=list)
     details: str = ""
     dietary: str = ""
+    dietary_kinds: list[str] = field(default_factory=list)
     prefer_not_to_say: bool = False
 
 
@@ -83,8 +104,8 @@ def _counted_bookings(session: Session):
 
 
 def briefing_counts(session: Session) -> Briefing:
-    """Counts per need for the people coming, with each need's arrangement. Two queries for any
-    number of bookings, plus one for the head count."""
+    """Counts per need for the people coming, with each need's arrangement, and counts per dietary
+    kind. Two queries for any number of bookings, plus one for the head count and dietary kinds."""
     tally = dict.fromkeys(NEED_ORDER, 0)
     prefer_not = 0
     answers = AccessNeeds.objects.filter(booking__in=_counted_bookings(session)).values_list(
@@ -98,10 +119,14 @@ def briefing_counts(session: Session) -> Briefing:
             tally[AccessArrangement.OTHER] += 1
         prefer_not += bool(prefer_not_to_say)
     people = 0
-    for dietary in _counted_bookings(session).values_list("dietary_needs", flat=True):
+    kinds: dict[str, int] = dict.fromkeys(DietaryKind.values, 0)
+    for dietary, dietary_kinds in _counted_bookings(session).values_list("dietary_needs", "dietary_kinds"):
         people += 1
-        if dietary.strip():
+        counted = counted_dietary_kinds(dietary_kinds or [], dietary)
+        if counted:
             tally[AccessArrangement.DIETARY] += 1
+        for kind in counted:
+            kinds[kind] += 1
     arrangements = {a.need: a for a in AccessArrangement.objects.filter(session=session)}
     # A need nobody has now still shows if the team already wrote something about it.
     rows = [
@@ -110,7 +135,9 @@ def briefing_counts(session: Session) -> Briefing:
         if count or need in arrangements
     ]
     rows.sort(key=lambda row: (-row.count, NEED_ORDER.index(row.need)))
-    return Briefing(session=session, people_counted=people, rows=rows, prefer_not_to_say=prefer_not)
+    labels = dict(DietaryKind.choices)
+    dietary = [DietaryCount(kind=kind, label=labels[kind], count=count) for kind, count in kinds.items() if count]
+    return Briefing(session=session, people_counted=people, rows=rows, prefer_not_to_say=prefer_not, dietary=dietary)
 
 
 def briefing_answers(session: Session) -> list[Answer]:
@@ -121,6 +148,7 @@ def briefing_answers(session: Session) -> list[Answer]:
         .only(
             "status",
             "dietary_needs",
+            "dietary_kinds",
             "person__name",
             "person__pronouns",
             "access_needs__needs",
@@ -132,19 +160,20 @@ def briefing_answers(session: Session) -> list[Answer]:
     answers = []
     for booking in bookings:
         needs = getattr(booking, "access_needs", None)
-        if needs is None and not booking.dietary_needs.strip():
+        if needs is None and not booking.dietary_needs.strip() and not booking.dietary_kinds:
             continue
         answer = Answer(
             name=booking.person.name,
             pronouns=booking.person.pronouns,
             status=booking.get_status_display(),
             dietary=booking.dietary_needs.strip(),
+            dietary_kinds=booking.dietary_kind_labels,
         )
         if needs is not None:
             answer.needs = needs.need_labels
             answer.details = needs.details.strip()
             answer.prefer_not_to_say = needs.prefer_not_to_say
-        if answer.needs or answer.details or answer.dietary or answer.prefer_not_to_say:
+        if answer.needs or answer.details or answer.dietary or answer.dietary_kinds or answer.prefer_not_to_say:
             answers.append(answer)
     return answers
 

@@ -51,6 +51,12 @@ def _access_cells(booking: Booking) -> list[str]:
             "Yes" if needs.keep_on_file else "No"]  # fmt: skip
 
 
+def _dietary_cell(booking: Booking) -> str:
+    """The kinds ticked, then the details in their words: "Vegetarian, Gluten-free: Coeliac"."""
+    kinds = ", ".join(booking.dietary_kind_labels)
+    return f"{kinds}: {booking.dietary_needs}" if kinds and booking.dietary_needs else kinds or booking.dietary_needs
+
+
 def bookings_export(session: Session, *, include_access_needs: bool) -> Export:
     """Every booking on the session, in the order the bookings page shows them. One query."""
     related = ["person", "access_needs"] if include_access_needs else ["person"]
@@ -68,7 +74,7 @@ def bookings_export(session: Session, *, include_access_needs: bool) -> Export:
         row = [
             person.name, person.email, person.phone, person.pronouns, person.interests,
             booking.get_status_display(), str(booking.position or ""),
-            f"{timezone.localtime(booking.created_at):%Y-%m-%d %H:%M}", booking.dietary_needs, booking.heard_about,
+            f"{timezone.localtime(booking.created_at):%Y-%m-%d %H:%M}", _dietary_cell(booking), booking.heard_about,
         ]  # fmt: skip
         if include_access_needs:
             row += _access_cells(booking)

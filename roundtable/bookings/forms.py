@@ -7,7 +7,7 @@ import re
 
 from django import forms
 
-from roundtable.bookings.models import AccessNeed, AccessNeeds
+from roundtable.bookings.models import AccessNeed, AccessNeeds, Booking, DietaryKind
 from roundtable.bookings.services import AccessNeedsAnswer
 from roundtable.people.models import Perspective
 from roundtable.people.services import HEALTH_DATA_WORDING
@@ -105,7 +105,51 @@ class AccessNeedsFields(forms.Form):
         }
 
 
-class SignupForm(AccessNeedsFields):
+class DietaryFields(forms.Form):
+    """The dietary questions, asked the same way at sign-up, from the private link and by a
+    coordinator: common kinds the venue can count, and the details in the person's own words."""
+
+    dietary_kinds = forms.MultipleChoiceField(
+        label="Do you have any dietary needs?",
+        required=False,
+        choices=DietaryKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply. We provide drinks and snacks. The venue is told how many people "
+        "need each kind of food, never who.",
+        error_messages={"invalid_choice": "Choose dietary needs from the list"},
+    )
+    dietary_needs = _text(
+        "Details of your dietary needs",
+        what="Details of dietary needs",
+        max_length=500,
+        help_text="For example, which nuts you are allergic to and how serious it is, or a need not on the list.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        kinds = data.get("dietary_kinds") or []
+        if (
+            DietaryKind.OTHER in kinds
+            and not (data.get("dietary_needs") or "").strip()
+            and "dietary_needs" not in self.errors
+        ):
+            self.add_error("dietary_needs", "Tell us what your other dietary need is")
+        return data
+
+    def dietary_fields(self) -> dict:
+        data = self.cleaned_data
+        return {"dietary_kinds": list(data.get("dietary_kinds") or []), "dietary_needs": data.get("dietary_needs", "")}
+
+    @staticmethod
+    def dietary_initial_from(booking: Booking) -> dict:
+        return {"dietary_kinds": list(booking.dietary_kinds), "dietary_needs": booking.dietary_needs}
+
+
+class DietaryForm(DietaryFields):
+    """Changing dietary needs from the private link."""
+
+
+class SignupForm(DietaryFields, AccessNeedsFields):
     # No job title or organisation, ever: people are their chosen name, pronouns and interests.
     name = _text(
         "The name you want to be called",
@@ -141,12 +185,6 @@ class SignupForm(AccessNeedsFields):
         "it is never shown next to your name.",
         error_messages={"invalid_choice": "Choose from the list"},
     )
-    dietary_needs = _text(
-        "Dietary needs",
-        what="Dietary needs",
-        max_length=500,
-        help_text="We provide drinks and snacks. Tell us about allergies or food you do not eat.",
-    )
     heard_about = _text("How did you hear about this session?", what="How you heard about it", max_length=300)
     wants_updates = forms.BooleanField(
         label="Email me what happens as a result of the sessions I come to (“you said, we did”)",
@@ -165,6 +203,7 @@ class SignupForm(AccessNeedsFields):
         "access_prefer_not_to_say",
         "access_consent",
         "keep_on_file",
+        "dietary_kinds",
         "dietary_needs",
         "heard_about",
         "wants_updates",
@@ -186,7 +225,7 @@ class SignupForm(AccessNeedsFields):
             "interests": data.get("interests", ""),
             "perspectives": list(data.get("perspectives") or []),
             "access_needs": self.access_needs_answer(),
-            "dietary_needs": data.get("dietary_needs", ""),
+            **self.dietary_fields(),
             "heard_about": data.get("heard_about", ""),
             "wants_updates": bool(data.get("wants_updates")),
         }

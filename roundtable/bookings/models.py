@@ -27,6 +27,34 @@ class AccessNeed(models.TextChoices):
     TRAVEL = "travel", "Help with travel"
 
 
+class DietaryKind(models.TextChoices):
+    """The common dietary needs offered as checkboxes, so the venue gets a count of each; the free
+    text says the rest (which nuts, how severe, anything not listed)."""
+
+    VEGETARIAN = "vegetarian", "Vegetarian"
+    VEGAN = "vegan", "Vegan"
+    HALAL = "halal", "Halal"
+    KOSHER = "kosher", "Kosher"
+    GLUTEN_FREE = "gluten_free", "Gluten-free"
+    NUT_ALLERGY = "nut_allergy", "Nut allergy"
+    DAIRY_FREE = "dairy_free", "Dairy-free"
+    OTHER = "other", "Other"
+
+
+def dietary_kinds_in_order(kinds: list[str]) -> list[str]:
+    """The known kinds among `kinds`, once each, in the order of the list people see."""
+    chosen = set(kinds)
+    return [kind for kind in DietaryKind.values if kind in chosen]
+
+
+def counted_dietary_kinds(kinds: list[str], details: str) -> list[str]:
+    """The kinds to count for the venue: details written without a box ticked count as other."""
+    ticked = dietary_kinds_in_order(kinds)
+    if not ticked and details.strip():
+        return [DietaryKind.OTHER.value]
+    return ticked
+
+
 class BookingQuerySet(models.QuerySet["Booking"]):
     def holding_place(self) -> BookingQuerySet:
         return self.filter(status__in=Booking.HOLDING_PLACE)
@@ -61,6 +89,9 @@ class Booking(models.Model):
     waitlisted_at = models.DateTimeField(null=True, blank=True)
     promoted_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Dietary needs can reveal health or religion, so they go when access needs go (retention.py,
+    # forgetting.py). The kinds are counted for the venue; the free text is for the team only.
+    dietary_kinds = models.JSONField(default=list, blank=True)
     dietary_needs = models.CharField(max_length=500, blank=True)
     heard_about = models.CharField("how they heard about it", max_length=300, blank=True)
     source = models.CharField(max_length=12, choices=Source.choices, default=Source.WEB)
@@ -104,6 +135,11 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} on {self.session} ({self.get_status_display()})"
+
+    @property
+    def dietary_kind_labels(self) -> list[str]:
+        labels = dict(DietaryKind.choices)
+        return [labels[kind] for kind in dietary_kinds_in_order(self.dietary_kinds)]
 
     def waiting_list_position(self) -> int | None:
         if self.status != self.Status.WAITLISTED:

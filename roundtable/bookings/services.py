@@ -17,7 +17,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from roundtable.bookings.errors import BookingStateError, SignupClosed
-from roundtable.bookings.models import AccessNeed, AccessNeeds, Booking, ManageLink
+from roundtable.bookings.models import AccessNeed, AccessNeeds, Booking, DietaryKind, ManageLink, dietary_kinds_in_order
 from roundtable.bookings.places import (
     Counts,
     counts_under_lock,
@@ -26,7 +26,7 @@ from roundtable.bookings.places import (
     places_now,
     returning_people,
 )
-from roundtable.bookings.retention import delete_access_needs
+from roundtable.bookings.retention import clear_dietary_needs, delete_access_needs
 from roundtable.bookings.waiting_list import promote_waiting
 from roundtable.core import audit, mailcap
 from roundtable.core.email import queue_email
@@ -90,6 +90,15 @@ CLOSED_MESSAGES = {
     "not_yet_open": "Sign-up for this session has not opened yet.",
     "closed": "Sign-up for this session has closed.",
 }
+
+
+def valid_dietary_kinds(kinds: list[str]) -> list[str]:
+    """The kinds once each, in the order of the list; an unknown kind is a mistake by the caller
+    (the forms and the API refuse them first)."""
+    unknown = set(kinds) - set(DietaryKind.values)
+    if unknown:
+        raise ValueError(f"Unknown dietary needs: {sorted(unknown)!r}")
+    return dietary_kinds_in_order(kinds)
 
 
 def _save_access_needs(booking: Booking, answer: AccessNeedsAnswer, *, source: str) -> None:
@@ -166,6 +175,7 @@ def booking_create(
     interests: str = "",
     perspectives: list[str] | None = None,
     access_needs: AccessNeedsAnswer | None = None,
+    dietary_kinds: list[str] | None = None,
     dietary_needs: str = "",
     heard_about: str = "",
     wants_updates: bool = False,
@@ -182,7 +192,8 @@ def booking_create(
     details: dict[str, Any] = {
         "session_id": session_id, "name": name, "email": email, "phone": phone, "pronouns": pronouns,
         "interests": interests, "perspectives": perspectives, "access_needs": access_needs,
-        "dietary_needs": dietary_needs, "heard_about": heard_about, "wants_updates": wants_updates,
+        "dietary_kinds": dietary_kinds, "dietary_needs": dietary_needs, "heard_about": heard_about,
+        "wants_updates": wants_updates,
         "source": source, "taken_by": taken_by,
     }  # fmt: skip
     started = timezone.now()
@@ -212,6 +223,7 @@ def _booking_create(
     interests: str = "",
     perspectives: list[str] | None = None,
     access_needs: AccessNeedsAnswer | None = None,
+    dietary_kinds: list[str] | None = None,
     dietary_needs: str = "",
     heard_about: str = "",
     wants_updates: bool = False,
@@ -274,6 +286,7 @@ def _booking_create(
         "waitlisted_at": None if has_place else waitlisted_at,
         "promoted_at": None,
         "cancelled_at": None,
+        "dietary_kinds": valid_dietary_kinds(dietary_kinds or []),
         "dietary_needs": dietary_needs.strip(),
         "heard_about": heard_about.strip(),
         "source": source,
@@ -370,6 +383,9 @@ def booking_cancel(
         actor=actor if actor is not None else "participant",
         spare_kept_on_file=True,
     )
+    clear_dietary_needs(
+        bookings=[booking.pk], reason="booking cancelled", actor=actor if actor is not None else "participant"
+    )
     audit.log(actor, "booking.cancelled", booking, actor_label="" if actor else "participant", reason=reason)
     queue_email(
         to=booking.person.email,
@@ -387,6 +403,15 @@ def access_needs_update(*, booking: Booking, answer: AccessNeedsAnswer, source: 
     """A participant changes what they told us (from their private link)."""
     _save_access_needs(booking, answer, source=source)
     audit.log(None, "access_needs.updated", booking, actor_label="participant")
+
+
+@transaction.atomic
+def dietary_needs_update(*, booking: Booking, kinds: list[str], details: str) -> None:
+    """A participant changes their dietary needs (from their private link)."""
+    booking.dietary_kinds = valid_dietary_kinds(kinds)
+    booking.dietary_needs = details.strip()
+    booking.save(update_fields=["dietary_kinds", "dietary_needs", "updated_at"])
+    audit.log(None, "dietary_needs.updated", booking, actor_label="participant")
 
 
 @transaction.atomic

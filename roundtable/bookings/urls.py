@@ -13,4 +13,5 @@ urlpatterns = [
     path("booking/cancelled/<str:reference>/", views.cancelled, name="cancelled"),
     path("booking/<str:token>/", views.manage, name="manage"),
     path("booking/<str:token>/cancel/", views.cancel, name="cancel"),
+    path("booking/<str:token>/dietary-needs/", views.manage_dietary, name="manage_dietary"),
 ]

@@ -15,8 +15,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from roundtable.bookings.errors import BookingError, SignupClosed
-from roundtable.bookings.forms import AccessNeedsFields, AccessNeedsForm, SendLinkForm, SignupForm
-from roundtable.bookings.models import AccessNeeds, Booking, ManageLink
+from roundtable.bookings.forms import (
+    AccessNeedsFields,
+    AccessNeedsForm,
+    DietaryFields,
+    DietaryForm,
+    SendLinkForm,
+    SignupForm,
+)
+from roundtable.bookings.models import AccessNeeds, Booking, DietaryKind, ManageLink, dietary_kinds_in_order
 from roundtable.bookings.selectors import how_places_are_allocated, public_session_page_key
 from roundtable.bookings.services import (
     CLOSED_MESSAGES,
@@ -24,6 +31,7 @@ from roundtable.bookings.services import (
     booking_cancel,
     booking_create,
     booking_send_link,
+    dietary_needs_update,
 )
 from roundtable.cocreation.selectors import public_session, signup_status
 from roundtable.core import audit, ratelimit
@@ -114,6 +122,10 @@ def signup(request, session_id: int):
                     "status": result.told_status,
                     "position": result.told_position,
                     "email": result.booking.person.email,
+                    "dietary_kinds": [
+                        DietaryKind(kind).label
+                        for kind in dietary_kinds_in_order(form.cleaned_data.get("dietary_kinds") or [])
+                    ],
                     "dietary_needs": form.cleaned_data.get("dietary_needs", "").strip(),
                     "heard_about": form.cleaned_data.get("heard_about", "").strip(),
                 },
@@ -188,18 +200,12 @@ def _needs_for(booking: Booking) -> AccessNeeds | None:
     return needs
 
 
-@private_link  # outermost, so every answer (a refusal too) is private
-@require_http_methods(["GET", "POST"])
-def manage(request, booking: Booking, token: str):
-    http_status = 200
-    if request.method == "POST":
-        form = AccessNeedsForm(request.POST)
-        if form.is_valid():
-            access_needs_update(booking=booking, answer=form.access_needs_answer(), source=Booking.Source.WEB)
-            return redirect(reverse("bookings:manage", args=[token]) + "?updated=1")
-        http_status = 400
-    else:
-        form = AccessNeedsForm(initial=AccessNeedsFields.initial_from(_needs_for(booking)))
+def _render_manage(
+    request, booking: Booking, token: str, *, form=None, dietary_form=None, updated: str = "", http_status: int = 200
+):
+    form = form or AccessNeedsForm(initial=AccessNeedsFields.initial_from(_needs_for(booking)))
+    dietary_form = dietary_form or DietaryForm(initial=DietaryFields.dietary_initial_from(booking))
+    errors = _error_summary(form) + _error_summary(dietary_form)
     context = {
         "booking": booking,
         "session": booking.session,
@@ -207,10 +213,38 @@ def manage(request, booking: Booking, token: str):
         "position": booking.waiting_list_position(),
         "token": token,
         "form": form,
-        "errors": _error_summary(form),
-        "updated": request.GET.get("updated") == "1" and request.method == "GET",
+        "dietary_form": dietary_form,
+        "errors": errors,
+        "updated": updated,
     }
     return render(request, "bookings/manage.html", context, status=http_status)
+
+
+UPDATED = {"1": "We have saved your answers about access needs.", "dietary": "We have saved your dietary needs."}
+
+
+@private_link  # outermost, so every answer (a refusal too) is private
+@require_http_methods(["GET", "POST"])
+def manage(request, booking: Booking, token: str):
+    if request.method == "POST":
+        form = AccessNeedsForm(request.POST)
+        if form.is_valid():
+            access_needs_update(booking=booking, answer=form.access_needs_answer(), source=Booking.Source.WEB)
+            return redirect(reverse("bookings:manage", args=[token]) + "?updated=1")
+        return _render_manage(request, booking, token, form=form, http_status=400)
+    return _render_manage(request, booking, token, updated=UPDATED.get(request.GET.get("updated", ""), ""))
+
+
+@private_link  # outermost, so every answer (a refusal too) is private
+@require_http_methods(["POST"])
+def manage_dietary(request, booking: Booking, token: str):
+    """The dietary needs part of the manage page: its own form, so saving one never needs the other."""
+    dietary_form = DietaryForm(request.POST)
+    if dietary_form.is_valid():
+        fields = dietary_form.dietary_fields()
+        dietary_needs_update(booking=booking, kinds=fields["dietary_kinds"], details=fields["dietary_needs"])
+        return redirect(reverse("bookings:manage", args=[token]) + "?updated=dietary")
+    return _render_manage(request, booking, token, dietary_form=dietary_form, http_status=400)
 
 
 @private_link  # outermost, so every answer (a refusal too) is private

@@ -30,7 +30,14 @@ INTERESTS = [
 ]
 # fmt: on
 PERSPECTIVES = ["lived_experience", "carer", "researcher", "student", "community_member", "other"]
-DIETARY = ["Vegetarian", "Halal", "Gluten free", "No nuts, please", "Vegan"]
+# (the kinds ticked, the details written): five, as before, so the seeded draw stays the same.
+DIETARY: list[tuple[list[str], str]] = [
+    (["vegetarian"], ""),
+    (["halal"], ""),
+    (["gluten_free"], "Coeliac, so nothing toasted alongside ordinary bread, please"),
+    (["nut_allergy"], "Peanuts and tree nuts; I carry an adrenaline pen"),
+    (["vegan", "other"], "No mushrooms either"),
+]
 HEARD_ABOUT = ["A friend", "The Centre's newsletter", "My GP surgery", "Library noticeboard", "Social media"]
 ACCESS_NEEDS = [
     AccessNeedsAnswer(needs=["step_free", "accessible_toilet"], details="I use a power chair.", consent=True),

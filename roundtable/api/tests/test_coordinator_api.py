@@ -189,7 +189,9 @@ def test_booking_list_has_every_booking_with_waiting_list_positions(client):
     assert [r["waiting_list_position"] for r in rows] == [None, None, 1, 2, 3]
     assert [r["waiting_list_position"] for r in rows[2:]] == [b.waiting_list_position() for b in bookings[2:]]
     assert rows[0]["name"] == "Person 0" and rows[0]["email"] == "person0@example.org"
-    assert set(rows[0]) == {"id", "name", "pronouns", "email", "status", "waiting_list_position", "created_at"}
+    assert set(rows[0]) == {
+        "id", "name", "pronouns", "email", "status", "waiting_list_position", "dietary_kinds", "created_at"
+    }  # fmt: skip
 
 
 def test_no_access_needs_appear_in_any_coordinator_response(client):

@@ -23,6 +23,7 @@ SIGNUP_KEYS = [
     "perspectives",
     "access_needs",
     "access_needs_consent",
+    "dietary_kinds",
     "dietary_needs",
     "heard_about",
 ]

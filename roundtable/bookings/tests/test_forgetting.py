@@ -21,12 +21,21 @@ KEEP = AccessNeedsAnswer(needs=["bsl"], details="An interpreter, please", consen
 
 def test_forgetting_cancels_their_places_so_the_next_person_waiting_gets_one_and_keeps_the_past():
     full = make_session(capacity=1)
-    mine = signup(full, name=NAME, email=EMAIL, dietary_needs="Vegan", heard_about="Radio", access_needs=KEEP).booking
+    mine = signup(
+        full,
+        name=NAME,
+        email=EMAIL,
+        dietary_kinds=["vegan"],
+        dietary_needs="Vegan",
+        heard_about="Radio",
+        access_needs=KEEP,
+    ).booking
     waiting = signup(full, name="Next", email="next@example.org").booking
     elsewhere = signup(make_session(capacity=0), name=NAME, email=EMAIL).booking
     past = Booking.objects.create(
-        session=make_session(days_ahead=-10), person=mine.person, status=Booking.Status.ATTENDED, dietary_needs="Halal"
-    )
+        session=make_session(days_ahead=-10), person=mine.person, status=Booking.Status.ATTENDED,
+        dietary_kinds=["halal"], dietary_needs="Halal",
+    )  # fmt: skip
     ManageLink.mint(booking=mine)
     AccessArrangement.objects.create(session=full, need="bsl", note=f"Book an interpreter for {NAME}")
 
@@ -37,6 +46,7 @@ def test_forgetting_cancels_their_places_so_the_next_person_waiting_gets_one_and
     assert statuses[waiting.pk] == Booking.Status.CONFIRMED  # promoted into the freed place
     assert statuses[past.pk] == Booking.Status.ATTENDED  # still counted as attendance
     assert not Booking.objects.filter(person=mine.person).exclude(dietary_needs="", heard_about="").exists()
+    assert not Booking.objects.filter(person=mine.person).exclude(dietary_kinds=[]).exists()
     assert not AccessNeeds.objects.filter(booking__person=mine.person).exists()  # even kept on file
     assert not ManageLink.objects.filter(booking__person=mine.person).exists()
     assert AccessArrangement.objects.get().note == "Book an interpreter for [removed]"
@@ -86,3 +96,33 @@ def test_access_needs_after_the_session_are_a_named_retention_rule(settings):
     AccessNeeds.objects.create(booking=old, needs=["bsl"], consent_given_at=timezone.now())
     assert apply_retention(only="access needs after the session") == {"access needs after the session": 1}
     assert not AccessNeeds.objects.exists()
+
+
+def test_dietary_needs_go_with_the_access_needs_after_the_session_whatever_was_kept_on_file(settings):
+    from roundtable.core.retention import apply_retention
+
+    settings.ACCESS_NEEDS_RETENTION_DAYS = 30
+    ended = make_session(days_ahead=-40, status="draft")
+    person = signup(make_session(), 1).booking.person
+    old = Booking.objects.create(
+        session=ended, person=person, status=Booking.Status.ATTENDED, dietary_kinds=["halal", "other"],
+        dietary_needs="No mushrooms",
+    )  # fmt: skip
+    AccessNeeds.objects.create(booking=old, needs=["bsl"], keep_on_file=True, consent_given_at=timezone.now())
+    upcoming = signup(make_session(), 2, dietary_kinds=["vegan"]).booking
+
+    assert apply_retention(only="access needs after the session") == {"access needs after the session": 1}
+
+    old.refresh_from_db()
+    assert (old.dietary_kinds, old.dietary_needs) == ([], "")
+    assert AccessNeeds.objects.filter(booking=old).exists()  # kept on file, as they asked
+    assert Booking.objects.get(pk=upcoming.pk).dietary_kinds == ["vegan"]
+    entry = AuditEntry.objects.get(verb="dietary_needs.deleted")
+    assert entry.data == {"reason": "the session ended a while ago", "deleted": 1}
+
+
+def test_cancelling_a_place_deletes_its_dietary_needs():
+    booking = signup(make_session(), 1, dietary_kinds=["gluten_free"], dietary_needs="Coeliac").booking
+    booking_cancel(booking_id=booking.pk)
+    booking.refresh_from_db()
+    assert (booking.dietary_kinds, booking.dietary_needs) == ([], "")

@@ -107,7 +107,7 @@ def test_retention_deletes_access_needs_after_the_session_unless_kept_on_file(se
         booking = Booking.objects.create(session=past, person=person, status="attended")
         AccessNeeds.objects.create(booking=booking, needs=["bsl"], keep_on_file=keep, consent_given_at=timezone.now())
     recent = signup(future, 3, access_needs=AccessNeedsAnswer(needs=["hearing_loop"], consent=True)).booking
-    assert purge_expired_access_needs() == {"deleted": 1, "sessions": 1, "kept_on_file": 1}
+    assert purge_expired_access_needs() == {"deleted": 1, "sessions": 1, "kept_on_file": 1, "dietary_cleared": 0}
     assert AccessNeeds.objects.filter(booking=recent).exists()
     call_command("purge_access_needs")
     assert "Deleted access needs for 0 booking(s)" in capsys.readouterr().out

@@ -186,6 +186,7 @@ def test_the_form_asks_nothing_about_work(client):
         "access_prefer_not_to_say",
         "access_consent",
         "keep_on_file",
+        "dietary_kinds",
         "dietary_needs",
         "heard_about",
         "wants_updates",

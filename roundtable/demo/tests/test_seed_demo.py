@@ -139,3 +139,16 @@ def test_the_feedback_form_can_be_reached_from_the_demos_emails(settings, tmp_pa
     assert "Feedback requests for yesterday's session" in out
     _seed()
     assert OutboundEmail.objects.filter(template="feedback_request", session_id=session.pk).count() == attended
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_bookings_tick_dietary_kinds_so_the_briefing_has_counts(settings, tmp_path):
+    from roundtable.bookings.briefing import briefing_counts
+    from roundtable.bookings.models import DietaryKind
+
+    settings.VAR_DIR = tmp_path
+    _seed()
+    ticked = {kind for kinds in Booking.objects.values_list("dietary_kinds", flat=True) for kind in kinds}
+    assert {"vegetarian", "halal", "nut_allergy"} <= ticked <= set(DietaryKind.values)
+    upcoming = Session.objects.filter(starts_at__gt=timezone.now(), bookings__status="confirmed").distinct()
+    assert any(briefing_counts(session).dietary for session in upcoming)

@@ -8,6 +8,7 @@ from typing import cast
 from django import forms
 
 from roundtable.bookings.forms import SignupForm
+from roundtable.bookings.models import DietaryKind
 from roundtable.bookings.session_changes import AUDIENCES
 
 
@@ -29,7 +30,10 @@ class BookingOnBehalfForm(SignupForm):
         "access_prefer_not_to_say": ("They prefer not to say", ""),
         "access_consent": ("They agreed to us storing their access needs, after I read them the words above", ""),
         "keep_on_file": ("They want us to keep their access needs on file for next time", ""),
-        "dietary_needs": ("Their dietary needs", "Allergies, or food they do not eat."),
+        "dietary_kinds": ("Do they have any dietary needs?", "Select all they say. The venue is told how many "
+                          "people need each kind of food, never who."),
+        "dietary_needs": ("Details of their dietary needs", "For example, which nuts they are allergic to and how "
+                          "serious it is, or a need not on the list."),
         "heard_about": ("How did they hear about this session?", ""),
     }  # fmt: skip
 
@@ -50,6 +54,8 @@ class BookingOnBehalfForm(SignupForm):
                 ["Read them the words about storing access needs and tick the box if they agree, "
                  "or clear the access needs"]
             )  # fmt: skip
+        if "dietary_needs" in self.errors and DietaryKind.OTHER in (data.get("dietary_kinds") or []):
+            self.errors["dietary_needs"] = self.error_class(["Write what their other dietary need is"])
         return data
 
 

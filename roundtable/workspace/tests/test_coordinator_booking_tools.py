@@ -191,13 +191,26 @@ def phone_booking(**overrides) -> dict:
     return data
 
 
+def test_other_dietary_need_without_details_is_an_error_by_the_details_box(coordinator_client):
+    session = make_session(capacity=5)
+    url = reverse("coordinator:booking_add", args=[session.pk])
+    response = coordinator_client.post(url, phone_booking(dietary_kinds=["other"], dietary_needs=""))
+    assert response.status_code == 400
+    page = response.content.decode()
+    error = page.split('id="id_dietary_needs-error"', 1)[1].split("</p>", 1)[0]
+    assert "Write what their other dietary need is" in error
+    assert 'href="#id_dietary_needs"' in page
+    assert not Booking.objects.filter(session=session).exists()
+
+
 def test_coordinator_adds_a_booking_for_someone_who_phoned(coordinator_client, coordinator):
     session = make_session(capacity=5)
     url = reverse("coordinator:booking_add", args=[session.pk])
     page = coordinator_client.get(url).content.decode()
     assert "Their name, as they want to be called" in page and "5 places free" in page
+    assert "Do they have any dietary needs?" in page and 'name="dietary_kinds" type="checkbox" value="halal"' in page
     data = phone_booking(access_needs=["step_free"], access_details="Uses a wheelchair", access_consent="on",
-                         keep_on_file="on")  # fmt: skip
+                         keep_on_file="on", dietary_kinds=["vegan", "nut_allergy"])  # fmt: skip
     response = coordinator_client.post(url, data, follow=True)
     assert response.redirect_chain[-1][0] == bookings_url(session)
     assert "Pat Caller has a place, taken by you. We have emailed their confirmation" in response.content.decode()
@@ -209,6 +222,7 @@ def test_coordinator_adds_a_booking_for_someone_who_phoned(coordinator_client, c
         ["carer"],
     )
     assert (made.dietary_needs, made.heard_about) == ("Vegan", "Library")
+    assert made.dietary_kinds == ["vegan", "nut_allergy"]
     needs = AccessNeeds.objects.get(booking=made)
     assert needs.needs == ["step_free"] and needs.details == "Uses a wheelchair" and needs.keep_on_file
     consent = ConsentRecord.objects.get(person=made.person, kind="health_data")
@@ -343,7 +357,8 @@ def test_a_subject_is_one_line(coordinator_client, full_session):
 def export_session():
     session = make_session(capacity=1)
     signup(session, 1, name="=HYPERLINK(\"http://evil.example\")", phone="+44 1632 960001", pronouns="she/her",
-           interests="@mentions, -minus", dietary_needs="Vegan", heard_about="A friend",
+           interests="@mentions, -minus", dietary_kinds=["vegan", "nut_allergy"], dietary_needs="Cashews",
+           heard_about="A friend",
            access_needs=AccessNeedsAnswer(needs=["bsl"], details="Sits near the front", consent=True))  # fmt: skip
     signup(session, 2, name="Ben Waiting", perspectives=["researcher"])
     return session
@@ -364,7 +379,7 @@ def test_bookings_download_as_csv_without_access_needs(coordinator_client, expor
     first, second = rows[1], rows[2]
     assert first[0] == '\'=HYPERLINK("http://evil.example")'  # can never run as a formula
     assert first[2] == "'+44 1632 960001" and first[4] == "'@mentions, -minus"
-    assert first[5] == "Confirmed" and first[8:] == ["Vegan", "A friend"]
+    assert first[5] == "Confirmed" and first[8:] == ["Vegan, Nut allergy: Cashews", "A friend"]
     assert second[0] == "Ben Waiting" and second[5] == "On the waiting list" and second[6] == "1"
     assert "Sits near the front" not in response.content.decode()
     assert "title" not in " ".join(rows[0]).lower()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from roundtable.accounts.permissions import coordinator_required
 from roundtable.bookings.errors import BookingStateError
-from roundtable.bookings.models import AccessNeed, Booking
+from roundtable.bookings.models import AccessNeed, Booking, DietaryKind, counted_dietary_kinds
 from roundtable.bookings.selectors import get_booking_for_user
 from roundtable.bookings.services import booking_cancel, booking_mark_attendance
 from roundtable.bookings.waiting_list import booking_move_to_waiting_list, booking_promote
@@ -264,18 +264,27 @@ def session_access_needs(request, session_id: int):
     )
     with_needs: list[Booking] = []
     counts: Counter[str] = Counter()
+    dietary: Counter[str] = Counter()
     for booking in bookings:
         needs = getattr(booking, "access_needs", None)
-        if (needs is not None and not needs.is_empty) or booking.dietary_needs:
+        if (needs is not None and not needs.is_empty) or booking.dietary_needs or booking.dietary_kinds:
             with_needs.append(booking)
+        dietary.update(counted_dietary_kinds(booking.dietary_kinds, booking.dietary_needs))
         if needs is not None:
             counts.update(needs.needs)
     labels = dict(AccessNeed.choices)
     summary = [(labels[code], counts[code]) for code, _ in AccessNeed.choices if counts[code]]
-    dietary = sum(1 for b in bookings if b.dietary_needs)
+    dietary_count = sum(1 for b in bookings if counted_dietary_kinds(b.dietary_kinds, b.dietary_needs))
+    dietary_summary = [(label, dietary[kind]) for kind, label in DietaryKind.choices if dietary[kind]]
     audit.log(request.user, "access_needs.viewed", session, people=len(with_needs))
     return render(
         request,
         "coordinator/access_needs.html",
-        {"session": session, "bookings": with_needs, "summary": summary, "dietary_count": dietary},
+        {
+            "session": session,
+            "bookings": with_needs,
+            "summary": summary,
+            "dietary_count": dietary_count,
+            "dietary_summary": dietary_summary,
+        },
     )

@@ -223,7 +223,7 @@ def build_people(rng: random.Random, count: int = 80) -> list[dict]:
                 "interests": ", ".join(rng.sample(INTERESTS, rng.randint(1, 3))) if rng.random() < 0.8 else "",
                 "perspectives": rng.sample(PERSPECTIVES, rng.randint(1, 2)) if rng.random() < 0.75 else [],
                 "access_needs": rng.choice(ACCESS_NEEDS) if rng.random() < 0.2 else None,
-                "dietary_needs": rng.choice(DIETARY) if rng.random() < 0.25 else "",
+                "dietary": rng.choice(DIETARY) if rng.random() < 0.25 else ([], ""),
                 "heard_about": rng.choice(HEARD_ABOUT),
             }
         )
@@ -351,7 +351,8 @@ class Command(BaseCommand):
                 interests=p["interests"],
                 perspectives=p["perspectives"],
                 access_needs=p["access_needs"],
-                dietary_needs=p["dietary_needs"],
+                dietary_kinds=p["dietary"][0],
+                dietary_needs=p["dietary"][1],
                 heard_about=p["heard_about"],
             )
             created.append(result.booking)
@@ -376,7 +377,8 @@ class Command(BaseCommand):
                 person=person,
                 defaults={
                     "status": outcome,
-                    "dietary_needs": p["dietary_needs"],
+                    "dietary_kinds": p["dietary"][0],
+                    "dietary_needs": p["dietary"][1],
                     "heard_about": p["heard_about"],
                     "cancelled_at": session.starts_at - timedelta(days=2) if outcome == "cancelled" else None,
                 },
