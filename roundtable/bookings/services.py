@@ -185,8 +185,8 @@ def booking_create(
     """Sign a person up: a place if one is free, otherwise the end of the waiting list.
 
     If the database connection drops during the sign-up (PostgreSQL restarted, the connection
-    killed), the transaction rolled back, so the sign-up is tried once more on a new connection
-    rather than answered with an error. If the connection dropped while committing, the first try
+    killed), the transaction rolled back, so the sign-up is tried again on a new connection (up to
+    SIGNUP_ATTEMPTS in all) rather than answered with an error. If the connection dropped while committing, the first try
     may have been written after all: the second finds that booking and answers with it (see
     `ours_since`), so the answer is still the truth and no second email is queued."""
     details: dict[str, Any] = {
