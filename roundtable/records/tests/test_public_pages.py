@@ -229,6 +229,23 @@ def test_story_so_far_presentation_works_as_a_page_without_javascript(coordinato
     assert "Today: Next one" in page
 
 
+def test_a_decision_with_many_actions_goes_on_to_a_continued_slide_which_works_without_javascript(coordinator):
+    session = past_session(title="Quiet rooms")
+    decision = add_decision(session, coordinator, title="Quiet rooms at every venue")
+    for n in range(4):
+        add_action(decision, coordinator, title=f"Ask venue {n + 1}", status="done", outcome="They said yes. " * 15)
+    upcoming = make_session(programme=session.programme, title="Next one")
+
+    page = Client().get(f"/sessions/{upcoming.pk}/story-so-far/present/").content.decode()
+
+    # start, where we have been, the decision on two slides (two long actions each), progress, today
+    assert page.count("data-rt-slide>") == 6
+    assert page.count(">Quiet rooms at every venue</h2>") == 1
+    assert page.count(">Quiet rooms at every venue (continued)</h2>") == 1
+    assert page.index("Ask venue 2") < page.index("(continued)</h2>") < page.index("Ask venue 3")
+    assert page.count("By consensus") == 1  # how it was decided is said once
+
+
 def test_story_so_far_only_for_published_upcoming_sessions():
     client = Client()
     assert client.get(f"/sessions/{past_session().pk}/story-so-far/").status_code == 404
