@@ -1,7 +1,7 @@
 """The story so far on a projector (Chromium at 1280×720 and 1024×768): every slide fits the screen
-without cutting text, however long, the controls stay in one place from slide to slide, and photos
-keep their shape; axe-core finds no problems on any slide at either size. With ROUNDTABLE_SCREENSHOTS set to a folder, each slide at each size is saved there
-as a PNG, to look at."""
+without cutting text, however long, the controls stay in one place from slide to slide, photos keep
+their shape, and axe-core finds no problems on any slide at either size. With ROUNDTABLE_SCREENSHOTS
+set to a folder, each slide at each size is saved there as a PNG, to look at."""
 
 from __future__ import annotations
 
