@@ -14,7 +14,8 @@ if (deck) {
 
   // Shrink a long slide's type (and photos) until it fits the screen, never below MIN_FIT so it can
   // still be read from the back of a room; the server already puts long lists of actions on more
-  // than one slide. Should a slide still not fit, it scrolls inside itself: nothing is cut off.
+  // than one slide. A slide that would not fit even then (a phone) keeps its full size and scrolls
+  // inside itself: small type that still needs scrolling helps nobody, and nothing is cut off.
   const MIN_FIT = 0.55;
   const fits = (slide) => slide.scrollHeight <= slide.clientHeight + 1 && slide.scrollWidth <= slide.clientWidth + 1;
 
@@ -30,6 +31,7 @@ if (deck) {
       else high = middle;
     }
     slide.style.setProperty("--rt-fit", low);
+    if (!fits(slide)) slide.style.removeProperty("--rt-fit");
   }
 
   function fromHash() {
