@@ -15,6 +15,7 @@ from roundtable.bookings.testing import signup
 from roundtable.cocreation.models import AgendaItem
 from roundtable.cocreation.testing import add_agenda, make_session
 from roundtable.core.pdf import render_pdf
+from roundtable.core.testing import fonts_of_each_character
 
 pytestmark = pytest.mark.django_db
 
@@ -151,20 +152,6 @@ def test_a_pdf_never_fetches_anything_from_a_url_in_its_template(settings, tmp_p
     )
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [template_dir]}]
     assert "Probe" in pdf_text(render_pdf("probe.html"))
-
-
-def fonts_of_each_character(content: bytes) -> dict[str, set[str]]:
-    """Which embedded font (without its subset prefix) printed each character of the text."""
-    fonts: dict[str, set[str]] = {}
-
-    def visit(text, _cm, _tm, font_dict, _size):
-        if font_dict:
-            for character in text:
-                fonts.setdefault(character, set()).add(str(font_dict["/BaseFont"]).split("+")[-1])
-
-    for page in PdfReader(io.BytesIO(content)).pages:
-        page.extract_text(visitor_text=visit)
-    return fonts
 
 
 def glyph_ids(content: bytes) -> list[int]:
