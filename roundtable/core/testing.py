@@ -1,6 +1,6 @@
 """What every app's tests share from the foundation: running the background work as the real
-processes would, and reading which font printed what in a PDF. Factories live with their models (`<app>/testing.py`), so a test imports only its
-own app and the apps below it."""
+processes would, and reading which font printed what in a PDF. Factories live with their models
+(`<app>/testing.py`), so a test imports only its own app and the apps below it."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def fonts_of_each_character(content: bytes) -> dict[str, set[str]]:
     printed each character of its text."""
     fonts: dict[str, set[str]] = {}
 
-    def visit(text, _cm, _tm, font_dict, _size):
+    def visit(text: str, _cm: object, _tm: object, font_dict: dict | None, _size: float) -> None:
         if font_dict:
             for character in text:
                 fonts.setdefault(character, set()).add(str(font_dict["/BaseFont"]).split("+")[-1])
