@@ -19,6 +19,9 @@ from roundtable.cocreation.models import AgendaItem, Session
 # Who gets a badge and a line on the sign-in sheet: everyone with a place (walk-ins are attended).
 ON_THE_LIST = (Booking.Status.CONFIRMED, Booking.Status.ATTENDED)
 MAX_INTERESTS = 3
+INTEREST_LENGTH = 40
+# Two lines at the foot of a standard badge.
+SESSION_LINE_LENGTH = 90
 
 
 @dataclass(frozen=True)
@@ -57,10 +60,25 @@ class Badge:
         return "xl" if length <= 12 else "l" if length <= 20 else "m" if length <= 32 else "s"
 
 
+def shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut after a whole word with an ellipsis: a cut word reads as a
+    different word ("wheelchair user"). Only one word longer than the limit is cut inside itself."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if text[limit - 1] != " " and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,.;:-") + "…"
+
+
 def split_interests(text: str) -> list[str]:
     """People type interests as a list ("music, gardening; research"): keep the first three."""
     parts = [" ".join(part.split()) for part in re.split(r"[,;\n/·•]+", text or "")]
-    return [part[:40] for part in parts if part][:MAX_INTERESTS]
+    return [shorten(part, INTEREST_LENGTH) for part in parts if part][:MAX_INTERESTS]
+
+
+def badge_session_line(session: Session) -> str:
+    return shorten(session.title, SESSION_LINE_LENGTH)
 
 
 def people_on_the_list(session: Session):

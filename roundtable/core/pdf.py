@@ -1,7 +1,7 @@
 """One way to make a PDF: render a Django template to HTML, then WeasyPrint turns it into PDF bytes.
 
 PDF templates carry their own CSS in a <style> element and use the fonts installed on the
-machine (DejaVu Sans on Debian), so a PDF never fetches anything: the URL fetcher below accepts
+machine (Noto and DejaVu on Debian), so a PDF never fetches anything: the URL fetcher below accepts
 only data: URIs. That keeps rendering fast and means text a person typed can never make the
 server request a URL or read a local file.
 """

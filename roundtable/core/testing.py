@@ -1,10 +1,13 @@
 """What every app's tests share from the foundation: running the background work as the real
-processes would. Factories live with their models (`<app>/testing.py`), so a test imports only its
-own app and the apps below it."""
+processes would, and reading which font printed what in a PDF. Factories live with their models
+(`<app>/testing.py`), so a test imports only its own app and the apps below it."""
 
 from __future__ import annotations
 
+import io
+
 from django.core.management import call_command
+from pypdf import PdfReader
 
 
 def run_tasks() -> None:
@@ -12,3 +15,18 @@ def run_tasks() -> None:
     the outbox is due, as the real processes would."""
     call_command("db_worker", "--batch", "--interval", "0", verbosity=0)
     call_command("mailer", "--once", verbosity=0)
+
+
+def fonts_of_each_character(content: bytes) -> dict[str, set[str]]:
+    """Which embedded font of a PDF (named without its subset prefix, e.g. "Noto-Sans-CJK-SC-Bold")
+    printed each character of its text."""
+    fonts: dict[str, set[str]] = {}
+
+    def visit(text: str, _cm: object, _tm: object, font_dict: dict | None, _size: float) -> None:
+        if font_dict:
+            for character in text:
+                fonts.setdefault(character, set()).add(str(font_dict["/BaseFont"]).split("+")[-1])
+
+    for page in PdfReader(io.BytesIO(content)).pages:
+        page.extract_text(visitor_text=visit)
+    return fonts

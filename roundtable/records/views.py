@@ -153,22 +153,43 @@ def story(request: HttpRequest, session_id: int) -> HttpResponse:
     return render(request, "records/story.html", _story_context(session))
 
 
+# How much of a decision's actions one slide shows before the rest go on to the next slide: the
+# presentation's script shrinks the type of a long slide to fit the screen, and this keeps that
+# shrinking small enough to read from the back of a room.
+ACTIONS_PER_SLIDE = 3
+ACTION_TEXT_PER_SLIDE = 600
+
+
+def _action_pages(actions: list) -> list[list]:
+    """Split a decision's actions into slides: at most ACTIONS_PER_SLIDE each, and a new slide once the
+    words pass ACTION_TEXT_PER_SLIDE. Every slide has at least one action; none has none."""
+    pages: list[list] = [[]]
+    length = 0
+    for action in actions:
+        size = len(action.title) + len(action.outcome or "") + len(action.not_doing_reason or "")
+        if pages[-1] and (len(pages[-1]) == ACTIONS_PER_SLIDE or length + size > ACTION_TEXT_PER_SLIDE):
+            pages.append([])
+            length = 0
+        pages[-1].append(action)
+        length += size
+    return pages
+
+
 def story_present(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.upcoming_public_session(session_id)
     context = _story_context(session)
-    slides: list[str | tuple[str, Any]] = ["start"]
+    slides: list[dict[str, Any]] = [{"kind": "start"}]
     if context["story"].earlier:
-        slides.append("sessions")
-    slides += [("decision", d) for d in context["story"].decisions]
+        slides.append({"kind": "sessions"})
+    for decision in context["story"].decisions:
+        for page, actions in enumerate(_action_pages(list(decision.actions.all()))):
+            slides.append({"kind": "decision", "decision": decision, "actions": actions, "continued": page > 0})
     if context["story"].actions_total:
-        slides.append("progress")
+        slides.append({"kind": "progress"})
     if context["story"].outputs:
-        slides.append("outputs")
-    slides.append("today")
-    context["slides"] = [
-        {"number": n, "kind": s if isinstance(s, str) else s[0], "decision": None if isinstance(s, str) else s[1]}
-        for n, s in enumerate(slides, start=1)
-    ]
+        slides.append({"kind": "outputs"})
+    slides.append({"kind": "today"})
+    context["slides"] = [{"number": n, **slide} for n, slide in enumerate(slides, start=1)]
     context["slide_count"] = len(slides)
     return render(request, "records/story_present.html", context)
 

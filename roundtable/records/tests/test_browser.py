@@ -66,7 +66,7 @@ def test_gallery_has_no_axe_violations_and_moves_by_keyboard(page, axe, story):
     page.goto(f"/sessions/{session.pk}/what-happened/")
     assert page.locator("h1").inner_text() == "What happened at “Clay and conversation”"
     assert page.locator(".rt-gallery__item").count() == 3  # the private one is not there
-    page.wait_for_function("document.querySelector('.rt-gallery__image').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('.rt-gallery__image').naturalWidth > 0")
     axe(page)
 
     links = page.locator("[data-rt-gallery-link]")
@@ -81,7 +81,7 @@ def test_gallery_has_no_axe_violations_and_moves_by_keyboard(page, axe, story):
     page.keyboard.press("ArrowRight")
     page.wait_for_url(f"**/what-happened/{story['outputs'][2].pk}/")
     assert page.locator("h1").inner_text() == "Sticky notes"
-    page.wait_for_function("document.querySelector('.rt-output__image').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('.rt-output__image').naturalWidth > 0")
     axe(page)
     page.keyboard.press("ArrowLeft")
     page.wait_for_url(f"**/what-happened/{story['outputs'][1].pk}/")
@@ -123,7 +123,7 @@ def test_story_so_far_presentation_moves_with_arrow_keys_and_buttons(page, axe, 
     page.goto(f"/sessions/{story['upcoming'].pk}/story-so-far/present/")
     status = page.locator("[data-rt-slide-status]")
     visible = page.locator("[data-rt-slide]:not([hidden])")
-    page.wait_for_function("document.querySelector('[data-rt-slides]').classList.contains('rt-slides--js')")
+    page.wait_for_function("() => document.querySelector('[data-rt-slides]').classList.contains('rt-slides--js')")
     assert visible.count() == 1
     assert status.inner_text().startswith("Slide 1 of 6")
     axe(page)
@@ -143,12 +143,12 @@ def test_story_so_far_presentation_moves_with_arrow_keys_and_buttons(page, axe, 
     assert page.get_by_role("button", name="Next slide").is_disabled()
     page.get_by_role("button", name="Previous slide").click()
     assert status.inner_text().startswith("Slide 5 of 6")
-    page.wait_for_function("document.querySelector('[data-rt-slide]:not([hidden]) img').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('[data-rt-slide]:not([hidden]) img').naturalWidth > 0")
     axe(page)
 
     # Reloading keeps the place; Tab reaches the buttons.
     page.reload()
-    page.wait_for_function("document.querySelector('[data-rt-slides]').classList.contains('rt-slides--js')")
+    page.wait_for_function("() => document.querySelector('[data-rt-slides]').classList.contains('rt-slides--js')")
     assert status.inner_text().startswith("Slide 5 of 6")
     page.keyboard.press("Home")
     assert status.inner_text().startswith("Slide 1 of 6")

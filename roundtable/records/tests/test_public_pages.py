@@ -1,6 +1,7 @@
 """The public side of the record: what happened, "you said, we did", the programme, the story so
 far — with their query counts pinned, so they cost the same with 2 or 20 sessions."""
 
+import unicodedata
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from roundtable.cocreation.testing import make_programme, make_session
+from roundtable.core.testing import fonts_of_each_character
 from roundtable.records import services
 from roundtable.records.models import StoryChoice
 from roundtable.records.tests.factories import (
@@ -227,6 +229,37 @@ def test_story_so_far_presentation_works_as_a_page_without_javascript(coordinato
     assert 'href="#slide-2" rel="next"' in page and 'href="#slide-6" rel="prev"' in page
     assert "<script>" not in page and 'type="module" src="/static/records/slides.mjs"' in page
     assert "Today: Next one" in page
+
+
+def test_a_decision_with_many_actions_goes_on_to_a_continued_slide_which_works_without_javascript(coordinator):
+    session = past_session(title="Quiet rooms")
+    decision = add_decision(session, coordinator, title="Quiet rooms at every venue")
+    for n in range(4):
+        add_action(decision, coordinator, title=f"Ask venue {n + 1}", status="done", outcome="They said yes. " * 15)
+    upcoming = make_session(programme=session.programme, title="Next one")
+
+    page = Client().get(f"/sessions/{upcoming.pk}/story-so-far/present/").content.decode()
+
+    # start, where we have been, the decision on two slides (two long actions each), progress, today
+    assert page.count("data-rt-slide>") == 6
+    assert page.count(">Quiet rooms at every venue</h2>") == 1
+    assert page.count(">Quiet rooms at every venue (continued)</h2>") == 1
+    assert page.index("Ask venue 2") < page.index("(continued)</h2>") < page.index("Ask venue 3")
+    assert page.count("By consensus") == 1  # how it was decided is said once
+
+
+def test_the_handout_prints_credits_in_any_script_in_noto_fonts(coordinator):
+    session = past_session(title="Clay and conversation")
+    add_image(session, coordinator, caption="Clay figures", credit="李小龙 and ليلى أحمد")
+    upcoming = make_session(programme=session.programme, title="Next one")
+
+    response = Client().get(f"/sessions/{upcoming.pk}/story-so-far/handout.pdf")
+
+    fonts = fonts_of_each_character(response.content)
+    assert fonts["李"] <= {"Noto-Sans-CJK-SC"}, fonts["李"]
+    arabic = {font for character, used in fonts.items() if "ARABIC" in unicodedata.name(character, "") for font in used}
+    assert arabic and all(font.startswith("Noto-Sans-Arabic") for font in arabic), arabic
+    assert all(fonts[digit] <= {"Noto-Sans", "Noto-Sans-Bold"} for digit in "0123456789" if digit in fonts), fonts
 
 
 def test_story_so_far_only_for_published_upcoming_sessions():

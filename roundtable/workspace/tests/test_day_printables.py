@@ -1,9 +1,11 @@
 import io
+import unicodedata
 from datetime import time
 
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
+from pypdf.generic import ByteStringObject, ContentStream, TextStringObject
 
 from roundtable.accounts.testing import make_facilitator
 from roundtable.bookings.models import Booking
@@ -13,6 +15,7 @@ from roundtable.bookings.testing import signup
 from roundtable.cocreation.models import AgendaItem
 from roundtable.cocreation.testing import add_agenda, make_session
 from roundtable.core.pdf import render_pdf
+from roundtable.core.testing import fonts_of_each_character
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +50,16 @@ def test_interests_are_split_and_at_most_three_are_kept():
     ]
     assert split_interests("  ") == []
     assert split_interests("art\nfilm") == ["art", "film"]
+
+
+def test_a_long_interest_is_shortened_at_a_word_with_an_ellipsis_never_mid_word():
+    assert split_interests("Accessible gardening for wheelchair users and families") == [
+        "Accessible gardening for wheelchair…"
+    ]
+    assert split_interests("Supercalifragilisticexpialidocious-and-then-some-more") == [
+        "Supercalifragilisticexpialidocious-and…"
+    ]  # a word longer than a badge line can only be cut, and the ellipsis says so
+    assert split_interests("Participatory research with young carers") == ["Participatory research with young carers"]
 
 
 def test_badges_show_chosen_name_pronouns_and_three_interests_and_nothing_else(coordinator_client, session):
@@ -139,3 +152,77 @@ def test_a_pdf_never_fetches_anything_from_a_url_in_its_template(settings, tmp_p
     )
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [template_dir]}]
     assert "Probe" in pdf_text(render_pdf("probe.html"))
+
+
+def glyph_ids(content: bytes) -> list[int]:
+    """Every glyph drawn: WeasyPrint writes text as two-byte glyph ids, and id 0 is .notdef, the
+    empty box a font draws for a character it lacks."""
+    ids = []
+    reader = PdfReader(io.BytesIO(content))
+    for page in reader.pages:
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            strings = operands[0] if operator == b"TJ" else operands if operator == b"Tj" else []
+            for item in strings:
+                if isinstance(item, (ByteStringObject, TextStringObject)):
+                    raw = item.original_bytes
+                    ids += [int.from_bytes(raw[i : i + 2], "big") for i in range(0, len(raw), 2)]
+    return ids
+
+
+@pytest.mark.parametrize("size", ["standard", "large"])
+def test_badges_print_names_in_any_script_and_emoji_from_noto_fonts_not_empty_boxes(coordinator_client, size):
+    session = make_session(title="Building the Centre together")
+    signup(session, n=1, name="李小龙", interests="Calligraphy")
+    signup(session, n=2, name="ليلى أحمد 🌻", interests="Poetry 📚")
+    signup(session, n=3, name="प्रिया शर्मा", interests="Dance")
+    content = coordinator_client.get(reverse("day:badges_pdf", args=[session.pk]), {"size": size}).content
+
+    text = pdf_text(content)
+    assert "李小龙" in text and "प्रिया" in text and "🌻" in text and "📚" in text
+    # Arabic comes out of the PDF in presentation forms; folding them back gives the letters typed.
+    assert "ليلى أحمد" in unicodedata.normalize("NFKC", text)
+    fonts = fonts_of_each_character(content)
+    assert fonts["李"] <= {"Noto-Sans-CJK-SC-Bold"}, fonts["李"]
+    assert all(font.startswith("Noto-Sans-Devanagari") for font in fonts["प"]), fonts["प"]
+    assert all(font.startswith("Noto-Color-Emoji") for font in fonts["🌻"] | fonts["📚"])
+    arabic = {font for character, used in fonts.items() if "ARABIC" in unicodedata.name(character, "") for font in used}
+    assert arabic and all(font.startswith("Noto-Sans-Arabic") for font in arabic), arabic
+    ids = glyph_ids(content)
+    assert ids and 0 not in ids
+
+
+def test_each_badge_has_the_session_name_and_cut_lines(coordinator_client):
+    session = make_session(title="Building the Centre together")
+    for n in range(3):
+        signup(session, n=900 + n, name=f"Person {n:02d}")
+    content = coordinator_client.get(reverse("day:badges_pdf", args=[session.pk])).content
+    assert pdf_text(content).count("Building the Centre together") == 3
+    reader = PdfReader(io.BytesIO(content))
+    operations = ContentStream(reader.pages[0].get_contents(), reader).operations
+    dashes = [operands for operands, operator in operations if operator == b"d" and len(operands[0])]
+    assert dashes, "no dashed cut lines around the badges"
+
+
+def test_a_long_interest_wraps_between_words_on_the_badge(coordinator_client):
+    session = make_session(title="Building the Centre together")
+    signup(
+        session,
+        name="Zainab Ali",
+        interests="Accessible gardening for wheelchair users and families, community radio; oral history",
+    )
+    text = pdf_text(coordinator_client.get(reverse("day:badges_pdf", args=[session.pk])).content)
+    assert "Accessible gardening for wheelchair… · community radio · oral history" in text
+    assert "wheelchair user" not in text
+
+
+def test_the_sign_in_sheet_prints_names_in_any_script_and_dates_in_plain_digits(client):
+    session = make_session(title="Building the Centre together")
+    signup(session, n=1, name="李小龙")
+    signup(session, n=2, name="ليلى أحمد 🌻")
+    client.force_login(make_facilitator())
+    content = client.get(reverse("day:sign_in_sheet_pdf", args=[session.pk])).content
+    fonts = fonts_of_each_character(content)
+    assert fonts["李"] <= {"Noto-Sans-CJK-SC"}, fonts["李"]
+    assert all(font.startswith("Noto-Color-Emoji") for font in fonts["🌻"])
+    # The emoji font has digits too (for keycaps): a date must not borrow them.
+    assert all(fonts[digit] <= {"Noto-Sans", "Noto-Sans-Bold"} for digit in "0123456789" if digit in fonts), fonts

@@ -353,7 +353,12 @@ def badges_pdf(request, session_id: int):
     badges = printables.badges_for(session)
     return pdf_response(
         "day/pdf/badges.html",
-        {"session": session, "layout": layout, "sheets": printables.sheets(badges, layout.per_page)},
+        {
+            "session": session,
+            "session_line": printables.badge_session_line(session),
+            "layout": layout,
+            "sheets": printables.sheets(badges, layout.per_page),
+        },
         filename=f"badges-{layout.key}-{session.pk}",
         request=request,
     )

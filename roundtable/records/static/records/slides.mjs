@@ -4,12 +4,35 @@
 const deck = document.querySelector("[data-rt-slides]");
 if (deck) {
   const slides = [...deck.querySelectorAll("[data-rt-slide]")];
+  const counter = document.querySelector("[data-rt-slide-counter]");
   const status = document.querySelector("[data-rt-slide-status]");
   const controls = document.querySelector("[data-rt-slide-controls]");
   const previousButton = controls.querySelector("[data-rt-prev]");
   const nextButton = controls.querySelector("[data-rt-next]");
   const fullscreenButton = controls.querySelector("[data-rt-fullscreen]");
   let current = 0;
+
+  // Shrink a long slide's type (and photos) until it fits the screen, never below MIN_FIT so it can
+  // still be read from the back of a room; the server already puts long lists of actions on more
+  // than one slide. A slide that would not fit even then (a phone) keeps its full size and scrolls
+  // inside itself: small type that still needs scrolling helps nobody, and nothing is cut off.
+  const MIN_FIT = 0.55;
+  const fits = (slide) => slide.scrollHeight <= slide.clientHeight + 1 && slide.scrollWidth <= slide.clientWidth + 1;
+
+  function fit(slide = slides[current]) {
+    slide.style.removeProperty("--rt-fit");
+    if (fits(slide)) return;
+    let low = MIN_FIT;
+    let high = 1;
+    for (let step = 0; step < 7; step += 1) {
+      const middle = (low + high) / 2;
+      slide.style.setProperty("--rt-fit", middle);
+      if (fits(slide)) low = middle;
+      else high = middle;
+    }
+    slide.style.setProperty("--rt-fit", low);
+    if (!fits(slide)) slide.style.removeProperty("--rt-fit");
+  }
 
   function fromHash() {
     const match = /^#slide-(\d+)$/.exec(window.location.hash);
@@ -21,7 +44,10 @@ if (deck) {
     current = Math.min(Math.max(index, 0), slides.length - 1);
     slides.forEach((slide, i) => { slide.hidden = i !== current; });
     const title = slides[current].querySelector("h2");
+    // The counter on screen is short, so the bar never changes; a screen reader hears the title too.
+    counter.textContent = `Slide ${current + 1} of ${slides.length}`;
     status.textContent = `Slide ${current + 1} of ${slides.length}: ${title ? title.textContent.trim() : ""}`;
+    fit();
     previousButton.disabled = current === 0;
     nextButton.disabled = current === slides.length - 1;
     history.replaceState(null, "", `#slide-${current + 1}`);
@@ -30,9 +56,13 @@ if (deck) {
     window.scrollTo(0, 0);
   }
 
+  document.body.classList.add("rt-present--js");
   deck.classList.add("rt-slides--js");
   controls.hidden = false;
   show(fromHash(), { focus: false });
+
+  window.addEventListener("resize", () => fit());
+  deck.querySelectorAll("img").forEach((image) => image.addEventListener("load", () => fit()));
 
   previousButton.addEventListener("click", () => show(current - 1, { focus: false }));
   nextButton.addEventListener("click", () => show(current + 1, { focus: false }));
