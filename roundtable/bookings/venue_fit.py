@@ -46,6 +46,8 @@ FACTS: dict[str, _Fact] = {
 }
 
 NEXT_STEP = "The team will be in touch within 2 working days to talk about what would work for you."
+# The team plans for the people who have a place, so someone waiting hears from them once they get one.
+NEXT_STEP_WAITING = "If a place comes up for you, the team will be in touch to talk about what would work for you."
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from roundtable.bookings import venue_fit
 from roundtable.bookings.errors import BookingError, SignupClosed
 from roundtable.bookings.forms import AccessNeedsFields, AccessNeedsForm, SendLinkForm, SignupForm
-from roundtable.bookings.models import AccessNeeds, Booking, ManageLink
+from roundtable.bookings.models import AccessNeed, AccessNeeds, Booking, ManageLink
 from roundtable.bookings.selectors import how_places_are_allocated, public_session_page_key
 from roundtable.bookings.services import (
     CLOSED_MESSAGES,
@@ -115,6 +116,9 @@ def signup(request, session_id: int):
                     "position": result.told_position,
                     "email": result.booking.person.email,
                     "dietary_needs": form.cleaned_data.get("dietary_needs", "").strip(),
+                    # Which of the listed needs this form told us (kept only with consent), so the
+                    # page can say it back and be honest about what the venue lacks.
+                    "access_needs": _told_needs(form),
                     "heard_about": form.cleaned_data.get("heard_about", "").strip(),
                 },
                 timeout=REFERENCE_MAX_AGE,
@@ -131,6 +135,13 @@ def signup(request, session_id: int):
     )
 
 
+def _told_needs(form: SignupForm) -> list[str]:
+    answer = form.access_needs_answer()
+    if not answer.consent or answer.prefer_not_to_say:
+        return []
+    return [need for need in dict.fromkeys(answer.needs) if need in AccessNeed.values]
+
+
 def _expired(request, what: str):
     return render(request, "bookings/reference_expired.html", {"what": what}, status=404)
 
@@ -145,7 +156,17 @@ def signed_up(request, session_id: int, reference: str):
     if not isinstance(data, dict) or data.get("s") != session_id:
         return _expired(request, "confirmation")
     session = public_session(session_id)
-    return render(request, "bookings/signed_up.html", {"session": session, "told": data})
+    told_needs = [need for need in data.get("access_needs", []) if need in AccessNeed.values]
+    context = {
+        "session": session,
+        "told": data,
+        "told_needs": [AccessNeed(need).label for need in told_needs],
+        "venue_conflicts": venue_fit.conflicts(told_needs, session.venue),
+        "next_step": venue_fit.NEXT_STEP_WAITING
+        if data.get("status") == Booking.Status.WAITLISTED
+        else venue_fit.NEXT_STEP,
+    }
+    return render(request, "bookings/signed_up.html", context)
 
 
 @require_http_methods(["GET", "POST"])
