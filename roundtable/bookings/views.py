@@ -269,10 +269,17 @@ def session_detail(request, session_id: int):
         signup = signup_status(session)
         # How places are shared out only matters while people can still sign up or wait for a place.
         allocation = how_places_are_allocated(session) if signup.state in ("open", "not_yet_open", "closed") else []
+        facts = session.venue.facts()
         return render(
             request,
             "bookings/session_detail.html",
-            {"session": session, "signup": signup, "facts": session.venue.facts(), "allocation": allocation},
+            {
+                "session": session,
+                "signup": signup,
+                "facts": facts,
+                "key_facts": [fact for fact in facts if fact["key"] in venue_fit.FACTS],
+                "allocation": allocation,
+            },
         )
 
     return shared_page(request, public_session_page_key(session_id), render_page)
