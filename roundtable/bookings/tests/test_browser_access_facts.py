@@ -45,3 +45,23 @@ def test_key_access_facts_are_in_the_first_screen_next_to_sign_up_on_a_phone(pag
     page.set_viewport_size({"width": 1280, "height": 800})
     assert facts.bounding_box()["y"] < 800
     axe(page)
+
+
+def test_the_confirmation_says_what_the_venue_lacks_and_passes_axe_on_a_phone(page, axe):
+    venue = make_venue(step_free="no", step_free_note="Two flights of stairs and no lift")
+    session = make_session(title="Planning the Centre", venue=venue)
+    page.set_viewport_size(PHONE)
+    page.goto(f"/sessions/{session.pk}/sign-up/")
+    page.fill("#id_name", "Ruth")
+    page.fill("#id_email", "ruth@example.org")
+    page.check('input[name=access_needs][value="step_free"]')
+    page.check("#id_access_consent")
+    page.click("form[action$='/sign-up/'] button[type=submit]")
+    page.wait_for_url("**/signed-up/**")
+    banner = page.locator("#venue-fit")
+    assert "The venue has no step-free route (Two flights of stairs and no lift)." in banner.inner_text()
+    assert banner.bounding_box()["y"] < PHONE["height"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    axe(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    axe(page)
