@@ -213,6 +213,7 @@ def _needs_for(booking: Booking) -> AccessNeeds | None:
 @require_http_methods(["GET", "POST"])
 def manage(request, booking: Booking, token: str):
     http_status = 200
+    conflicts: list[venue_fit.Conflict] = []
     if request.method == "POST":
         form = AccessNeedsForm(request.POST)
         if form.is_valid():
@@ -220,8 +221,14 @@ def manage(request, booking: Booking, token: str):
             return redirect(reverse("bookings:manage", args=[token]) + "?updated=1")
         http_status = 400
     else:
-        form = AccessNeedsForm(initial=AccessNeedsFields.initial_from(_needs_for(booking)))
+        needs = _needs_for(booking)
+        form = AccessNeedsForm(initial=AccessNeedsFields.initial_from(needs))
+        if needs is not None:
+            conflicts = venue_fit.conflicts(needs.needs, booking.session.venue)
+    waiting = booking.status == Booking.Status.WAITLISTED
     context = {
+        "venue_conflicts": conflicts,
+        "next_step": venue_fit.NEXT_STEP_WAITING if waiting else venue_fit.NEXT_STEP,
         "booking": booking,
         "session": booking.session,
         "person": booking.person,

@@ -123,3 +123,13 @@ def test_reminder_repeats_what_they_told_us_and_the_venue_gap(upstairs):
         assert "You told us: step-free access or a wheelchair space." in part
         assert NO_STEPS in part
         assert "accommodate your needs" not in part
+
+
+def test_the_private_link_page_says_what_the_venue_lacks_after_they_tell_us(client, upstairs):
+    signup(upstairs, 1, email="ruth@example.org")
+    run_tasks()
+    path = "/booking/" + mail.outbox[0].body.split("/booking/")[1].split("/")[0] + "/"
+    assert 'id="venue-fit"' not in client.get(path).content.decode()
+    data = {"access_needs": ["step_free"], "access_consent": "on"}
+    page = client.post(path, data, follow=True).content.decode()
+    assert "We have saved your answers" in page and NO_STEPS in page and NEXT in page
