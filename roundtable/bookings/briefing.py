@@ -8,6 +8,7 @@ Views that show either must write an audit entry (access_needs.viewed / access_n
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from django import forms
 from django.db import transaction
 
+from roundtable.bookings import venue_fit
 from roundtable.bookings.models import (
     AccessArrangement,
     AccessNeed,
@@ -224,3 +226,56 @@ def arrangement_update(*, session: Session, need: str, status: str, note: str, a
     arrangement.save()
     audit.log(actor, "access_arrangement.updated", arrangement, session_id=session.pk, need=need, status=status)
     return arrangement
+
+
+# --- What the venue may not meet ----------------------------------------------------------------
+# Counts only, so safe for every page that shows briefing counts; the pages still audit the look.
+
+
+def _settled(arrangement: AccessArrangement | None) -> bool:
+    # "To do" is not an answer yet; arranged and can't arrange both mean someone has dealt with it.
+    return arrangement is not None and arrangement.status != AccessArrangement.Status.TODO
+
+
+def briefing_venue_conflicts(counts: Briefing) -> list[venue_fit.SessionConflict]:
+    """The gaps between the venue's facts and the needs in a briefing, until each is settled. No
+    query beyond the briefing's own (the session's venue must be loaded with it)."""
+    return venue_fit.session_conflicts(
+        counts.session.venue,
+        {row.need: row.count for row in counts.rows},
+        settled={row.need for row in counts.rows if _settled(row.arrangement)},
+    )
+
+
+def venue_conflicts_by_session(sessions: list[Session]) -> dict[int, list[venue_fit.SessionConflict]]:
+    """For a list of sessions (venues loaded), each session's unsettled gaps, counts only. At most
+    two queries for any number of sessions and bookings (none when every venue has everything);
+    sessions without a gap are left out."""
+    # Only sessions whose venue lacks (or has not checked) one of the facts can have a gap.
+    ids = [session.pk for session in sessions if venue_fit.conflicts(venue_fit.FACTS, session.venue)]
+    if not ids:
+        return {}
+    tally: dict[int, Counter[str]] = defaultdict(Counter)
+    answers = AccessNeeds.objects.filter(booking__session_id__in=ids, booking__status__in=COUNTED).values_list(
+        "booking__session_id", "needs"
+    )
+    for session_id, needs in answers:
+        if mapped := [need for need in set(needs) if need in venue_fit.FACTS]:
+            tally[session_id].update(mapped)
+    if not tally:
+        return {}
+    settled: dict[int, set[str]] = defaultdict(set)
+    done = (
+        AccessArrangement.objects.filter(session_id__in=ids, need__in=list(venue_fit.FACTS))
+        .exclude(status=AccessArrangement.Status.TODO)
+        .values_list("session_id", "need")
+    )
+    for session_id, need in done:
+        settled[session_id].add(need)
+    found = {}
+    for session in sessions:
+        if tally[session.pk] and (
+            gaps := venue_fit.session_conflicts(session.venue, tally[session.pk], settled[session.pk])
+        ):
+            found[session.pk] = gaps
+    return found

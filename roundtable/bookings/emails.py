@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 
-from roundtable.bookings.models import Booking, ManageLink
+from roundtable.bookings import venue_fit
+from roundtable.bookings.models import AccessNeeds, Booking, ManageLink
 from roundtable.cocreation.calendar import session_ics
 from roundtable.core.email import EmailNoLongerNeeded, context_builder
 
@@ -35,6 +36,22 @@ def _booking_context(context: dict, *, with_link: bool = True, with_calendar: bo
     return out
 
 
+def with_access_needs(out: dict) -> dict:
+    """What the person told us about access, to say back to them (bookings/email/_access.*), and
+    what the venue may not have of it. Only ever sent to the person who told us."""
+    booking = out["booking"]
+    needs = AccessNeeds.objects.filter(booking=booking).first()
+    out["told_access"] = needs
+    if needs is not None:
+        # "You told us: step-free access or a wheelchair space, a hearing loop."
+        out["told_needs"] = [label[:1].lower() + label[1:] for label in needs.need_labels]
+        out["told_details"] = bool(needs.details.strip())
+        out["venue_conflicts"] = venue_fit.conflicts(needs.needs, out["venue"])
+        waiting = booking.status == Booking.Status.WAITLISTED
+        out["venue_next_step"] = venue_fit.NEXT_STEP_WAITING if waiting else venue_fit.NEXT_STEP
+    return out
+
+
 def _still_booked(out: dict) -> dict:
     # A booking cancelled before its email went out gets only the cancellation email.
     if out["booking"].status == Booking.Status.CANCELLED:
@@ -44,12 +61,12 @@ def _still_booked(out: dict) -> dict:
 
 @context_builder("booking_confirmation")
 def booking_confirmation(context: dict) -> dict:
-    return _still_booked(_booking_context(context))
+    return with_access_needs(_still_booked(_booking_context(context)))
 
 
 @context_builder("booking_promoted")
 def booking_promoted(context: dict) -> dict:
-    return _still_booked(_booking_context(context))
+    return with_access_needs(_still_booked(_booking_context(context)))
 
 
 @context_builder("booking_cancelled")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from roundtable.bookings.emails import _booking_context
+from roundtable.bookings.emails import _booking_context, with_access_needs
 from roundtable.cocreation.calendar import session_ics
 from roundtable.core.email import context_builder
 
@@ -18,7 +18,7 @@ def _with_calendar(context: dict) -> dict:
 
 @context_builder("booking_reminder")
 def booking_reminder(context: dict) -> dict:
-    return _booking_context(context)
+    return with_access_needs(_booking_context(context))
 
 
 @context_builder("session_changed")

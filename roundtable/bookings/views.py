@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from roundtable.bookings import venue_fit
 from roundtable.bookings.errors import BookingError, SignupClosed
 from roundtable.bookings.forms import (
     AccessNeedsFields,
@@ -23,7 +24,7 @@ from roundtable.bookings.forms import (
     SendLinkForm,
     SignupForm,
 )
-from roundtable.bookings.models import AccessNeeds, Booking, DietaryKind, ManageLink, dietary_kinds_in_order
+from roundtable.bookings.models import AccessNeed, AccessNeeds, Booking, DietaryKind, ManageLink, dietary_kinds_in_order
 from roundtable.bookings.selectors import how_places_are_allocated, public_session_page_key
 from roundtable.bookings.services import (
     CLOSED_MESSAGES,
@@ -127,6 +128,9 @@ def signup(request, session_id: int):
                         for kind in dietary_kinds_in_order(form.cleaned_data.get("dietary_kinds") or [])
                     ],
                     "dietary_needs": form.cleaned_data.get("dietary_needs", "").strip(),
+                    # Which of the listed needs this form told us (kept only with consent), so the
+                    # page can say it back and be honest about what the venue lacks.
+                    "access_needs": _told_needs(form),
                     "heard_about": form.cleaned_data.get("heard_about", "").strip(),
                 },
                 timeout=REFERENCE_MAX_AGE,
@@ -143,6 +147,13 @@ def signup(request, session_id: int):
     )
 
 
+def _told_needs(form: SignupForm) -> list[str]:
+    answer = form.access_needs_answer()
+    if not answer.consent or answer.prefer_not_to_say:
+        return []
+    return [need for need in dict.fromkeys(answer.needs) if need in AccessNeed.values]
+
+
 def _expired(request, what: str):
     return render(request, "bookings/reference_expired.html", {"what": what}, status=404)
 
@@ -157,7 +168,17 @@ def signed_up(request, session_id: int, reference: str):
     if not isinstance(data, dict) or data.get("s") != session_id:
         return _expired(request, "confirmation")
     session = public_session(session_id)
-    return render(request, "bookings/signed_up.html", {"session": session, "told": data})
+    told_needs = [need for need in data.get("access_needs", []) if need in AccessNeed.values]
+    context = {
+        "session": session,
+        "told": data,
+        "told_needs": [AccessNeed(need).label for need in told_needs],
+        "venue_conflicts": venue_fit.conflicts(told_needs, session.venue),
+        "next_step": venue_fit.NEXT_STEP_WAITING
+        if data.get("status") == Booking.Status.WAITLISTED
+        else venue_fit.NEXT_STEP,
+    }
+    return render(request, "bookings/signed_up.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -203,10 +224,15 @@ def _needs_for(booking: Booking) -> AccessNeeds | None:
 def _render_manage(
     request, booking: Booking, token: str, *, form=None, dietary_form=None, updated: str = "", http_status: int = 200
 ):
-    form = form or AccessNeedsForm(initial=AccessNeedsFields.initial_from(_needs_for(booking)))
+    needs = _needs_for(booking)
+    form = form or AccessNeedsForm(initial=AccessNeedsFields.initial_from(needs))
     dietary_form = dietary_form or DietaryForm(initial=DietaryFields.dietary_initial_from(booking))
     errors = _error_summary(form) + _error_summary(dietary_form)
+    conflicts = venue_fit.conflicts(needs.needs, booking.session.venue) if needs is not None else []
+    waiting = booking.status == Booking.Status.WAITLISTED
     context = {
+        "venue_conflicts": conflicts,
+        "next_step": venue_fit.NEXT_STEP_WAITING if waiting else venue_fit.NEXT_STEP,
         "booking": booking,
         "session": booking.session,
         "person": booking.person,
@@ -282,10 +308,17 @@ def session_detail(request, session_id: int):
         signup = signup_status(session)
         # How places are shared out only matters while people can still sign up or wait for a place.
         allocation = how_places_are_allocated(session) if signup.state in ("open", "not_yet_open", "closed") else []
+        facts = session.venue.facts()
         return render(
             request,
             "bookings/session_detail.html",
-            {"session": session, "signup": signup, "facts": session.venue.facts(), "allocation": allocation},
+            {
+                "session": session,
+                "signup": signup,
+                "facts": facts,
+                "key_facts": [fact for fact in facts if fact["key"] in venue_fit.FACTS],
+                "allocation": allocation,
+            },
         )
 
     return shared_page(request, public_session_page_key(session_id), render_page)

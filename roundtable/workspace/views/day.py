@@ -58,6 +58,7 @@ def _render_briefing(request, session: Session, forms_by_need: dict | None = Non
         {
             "session": session,
             "briefing": counts,
+            "venue_conflicts": briefing.briefing_venue_conflicts(counts),
             "rows": rows,
             "answers": briefing.briefing_answers(session),
             "form": failed,  # so the page <title> starts with "Error:" when a row's form failed
@@ -109,7 +110,8 @@ def access_summary(request, session_id: int):
     session = get_session_for_user(request.user, session_id, queryset=WITH_VENUE)
     counts = briefing.briefing_counts(session)
     audit.log(request.user, "access_needs.viewed", session, version="without names")
-    return render(request, "day/access_summary.html", {"session": session, "briefing": counts})
+    context = {"session": session, "briefing": counts, "venue_conflicts": briefing.briefing_venue_conflicts(counts)}
+    return render(request, "day/access_summary.html", context)
 
 
 @require_GET

@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roundtable.accounts.permissions import coordinator_required, team_required
-from roundtable.bookings import session_changes
+from roundtable.bookings import briefing, session_changes
 from roundtable.bookings.session_changes import session_cancel
 from roundtable.cocreation import programmes as programme_services
 from roundtable.cocreation import services
 from roundtable.cocreation.models import AgendaItem, Programme, ReservedPlaces, Session, Venue
 from roundtable.cocreation.selectors import get_session_for_user
+from roundtable.core import audit
 from roundtable.workspace.forms.session_tools import CancelSessionForm, DuplicateSessionForm, ProgrammeForm
 from roundtable.workspace.forms.sessions import SessionForm
 from roundtable.workspace.forms.venues import VenueForm
@@ -43,6 +44,17 @@ def _invalid(request, template: str, context: dict):
 # --- Home ---------------------------------------------------------------------------------------
 
 
+def _venue_conflicts(request: HttpRequest, sessions: list[Session]) -> list[tuple[Session, list]]:
+    """Needs people told us about that the venue may not meet, as counts, until the team records
+    an arrangement. Counts of access needs are still access needs: each session shown is audited."""
+    found = briefing.venue_conflicts_by_session(sessions)
+    shown = [(session, found[session.pk]) for session in sessions if session.pk in found]
+    for session, gaps in shown:
+        audit.log(request.user, "access_needs.viewed", session, version="venue gaps, counts only",
+                  needs=[gap.need for gap in gaps])  # fmt: skip
+    return shown
+
+
 @require_GET
 @team_required
 def home(request):
@@ -54,6 +66,7 @@ def home(request):
         upcoming = [s for s in sessions.upcoming().prefetch_related("facilitators") if s.is_run_by(request.user)]
     context = {
         "upcoming": upcoming,
+        "venue_conflicts": _venue_conflicts(request, upcoming) if request.user.is_coordinator else [],
         "past": list(sessions.past()[:20]),
         "past_count": Session.objects.past().count(),
         "has_venues": Venue.objects.exists(),
@@ -96,7 +109,13 @@ def session_detail(request, session_id: int):
     session = get_session_for_user(request.user, session_id, queryset=WITH_PLACES)
     agenda = AgendaItem.objects.filter(session=session).order_by("starts_at", "id")
     held = ReservedPlaces.objects.filter(session=session).order_by("id")
-    context = {"session": session, "agenda": agenda, "held": held, "session_is_over": session.ends_at <= timezone.now()}
+    context = {
+        "session": session,
+        "agenda": agenda,
+        "held": held,
+        "session_is_over": session.ends_at <= timezone.now(),
+        "venue_conflicts": [] if session.ends_at <= timezone.now() else _venue_conflicts(request, [session]),
+    }
     return render(request, "coordinator/session_detail.html", context)
 
 
