@@ -29,6 +29,9 @@ VERB_LABELS = {
     "access_needs.updated": "Changed their access needs",
     "access_needs.deleted": "Deleted access needs after the session",
     "access_arrangement.updated": "Changed an access arrangement",
+    "dietary_needs.viewed": "Looked at dietary needs",
+    "dietary_needs.updated": "Changed their dietary needs",
+    "dietary_needs.deleted": "Deleted dietary needs after the session",
     "access_feedback.viewed": "Looked at feedback about access",
     # Bookings
     "booking.created": "Booked a place",
