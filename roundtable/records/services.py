@@ -30,7 +30,9 @@ from roundtable.records.models import (
 
 MAX_COUNT = 10_000
 MAX_VOTE_ROWS = 30
-PERSPECTIVE_KEYS = [code for code, _ in Perspective.choices]
+# People counted without being asked their perspective (a board's dot vote is anonymous).
+NOT_ASKED = "not_asked"
+PERSPECTIVE_KEYS = [code for code, _ in Perspective.choices] + [NOT_ASKED]
 
 
 def _raise(errors: dict[str, str]) -> None:
