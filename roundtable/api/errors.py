@@ -18,6 +18,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from roundtable.api.auth import NoParticipantKey
+
 LABELS = {
     "body": "The request body",
     "name": "Name",
@@ -172,6 +174,20 @@ def install(api: NinjaAPI) -> None:
                 "detail": "Send a coordinator's API token in the Authorization header, as "
                 "'Authorization: Bearer <token>'. A coordinator gets one with "
                 "'python manage.py api_token <their email>'."
+            },
+            status=401,
+        )
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @api.exception_handler(NoParticipantKey)
+    def no_participant_key(request: HttpRequest, exc: NoParticipantKey) -> HttpResponse:
+        response = api.create_response(
+            request,
+            {
+                "detail": "Send your participant key in the Authorization header, as "
+                "'Authorization: Bearer <participant_key>'. You get one by joining the board: "
+                "POST /api/boards/<code>/join."
             },
             status=401,
         )
