@@ -8,7 +8,8 @@ from django.utils import timezone
 from roundtable.accounts.models import ApiToken
 from roundtable.accounts.testing import make_facilitator
 from roundtable.api.tests.helpers import bearer, coordinator_token, post_json
-from roundtable.board.models import Board, Dot, Stage
+from roundtable.board import services
+from roundtable.board.models import Board, Dot, Idea, Stage
 from roundtable.board.testing import make_board
 from roundtable.cocreation.testing import make_session
 
@@ -263,9 +264,6 @@ def test_a_participant_sees_their_dots_left_and_others_do_not(client, token):
 
 
 def test_hidden_ideas_are_not_shown(client, token):
-    from roundtable.board import services
-    from roundtable.board.models import Idea
-
     created = _open(client, token).json()
     person = _join(client, created["code"])
     idea_id = post_json(client, f"/api/boards/{created['code']}/ideas", {"text": "Rude"}, **person).json()["id"]

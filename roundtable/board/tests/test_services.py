@@ -10,6 +10,7 @@ from roundtable.board import services
 from roundtable.board.models import CODE_ALPHABET, Board, Dot, Idea, Stage
 from roundtable.board.selectors import board_state
 from roundtable.board.testing import ideas, join, make_board
+from roundtable.cocreation.testing import make_session
 from roundtable.core.models import AuditEntry
 from roundtable.records.models import Decision, Output
 
@@ -35,8 +36,6 @@ def test_a_new_board_collects_ideas_and_has_a_code_to_read_aloud(coordinator):
 
 
 def test_a_board_needs_a_question_and_a_sensible_number_of_dots(coordinator):
-    from roundtable.cocreation.testing import make_session
-
     with pytest.raises(ValidationError) as caught:
         services.create_board(session=make_session(), actor=coordinator, question="  ", dots_per_person=0)
     assert set(caught.value.message_dict) == {"question", "dots_per_person"}
