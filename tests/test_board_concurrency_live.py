@@ -84,7 +84,10 @@ def board_site(database_url, threads, tmp_path):
     log_path = tmp_path / "server.log"
     with open(log_path, "w") as log:
         procs = serve.start(
-            {"web": serve.gunicorn_command(port=port, workers=2, threads=threads)}, env=env, stdout=log, stderr=subprocess.STDOUT
+            {"web": serve.gunicorn_command(port=port, workers=2, threads=threads)},
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
     try:
