@@ -51,6 +51,18 @@ LABELS = {
     "when": "When",
     "session_id": "Session id",
     "booking_id": "Booking id",
+    "question": "The question",
+    "dots_per_person": "Dots per person",
+    "several_dots_on_one_idea": "Several dots on one idea",
+    "show_names": "Show names",
+    "show_votes_while_voting": "Show votes while voting",
+    "display_name": "Your name on the board",
+    "is_table": "Shared by a table",
+    "people": "The number of people sharing this device",
+    "text": "Your idea",
+    "idea_id": "The idea's id",
+    "stage": "Stage",
+    "outputs_consent": "Who agreed to the ideas being shared",
 }
 
 REQUIRED = {
@@ -62,6 +74,10 @@ REQUIRED = {
     "ends_at": "Enter when the session ends",
     "capacity": "Enter the number of places",
     "venue": "Enter the id of the venue",
+    "question": "Enter the question people are answering",
+    "text": "Enter your idea",
+    "idea_id": "Enter the id of the idea you are voting for",
+    "stage": "Choose collecting, grouping, voting or closed",
 }
 
 DATETIME_HINT = "a date and time like 2026-12-13T13:30 (Europe/London time unless it has an offset)"
