@@ -40,7 +40,8 @@ from roundtable.core.privatelinks import hash_token, new_token
 from roundtable.records import services as records
 from roundtable.records.models import Consent, Decision, Method
 
-MAX_PEOPLE_AT_A_TABLE = 30
+# More than this at one device is more likely someone taking extra dots than a real table.
+MAX_PEOPLE_AT_A_TABLE = 12
 MAX_DECISION_OPTIONS = records.MAX_VOTE_ROWS
 
 

@@ -97,8 +97,8 @@ def _closed_board(session: Session, actor: User) -> Board:
     for choices in CLOSED_VOTES:
         table = len(choices) > board.dots_per_person
         voter = services.join(board=board, is_table=table, people=3 if table else None).participant
-        for idea in choices:
-            services.vote(board=board, participant=voter, idea_id=ideas[idea].pk)
+        for number in choices:
+            services.vote(board=board, participant=voter, idea_id=ideas[number].pk)
     board = services.set_stage(board=board, actor=actor, stage=Stage.CLOSED)
     services.record_decision(board=board, actor=actor)
     return Board.objects.get(pk=board.pk)
