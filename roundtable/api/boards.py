@@ -252,7 +252,9 @@ def get_board(request: HttpRequest, code: str, response: HttpResponse):
     board = _board_by_code(code)
     viewer = _optional_participant(request, board)
     etag = f'"{board.version}-{viewer.pk if viewer else 0}"'
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+    # Weak comparison (RFC 9110 13.1.2): a proxy that compressed the answer may have made it W/"…".
+    sent = {tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")}
+    if etag in sent or "*" in sent:
         not_modified = HttpResponseNotModified()
         not_modified["ETag"] = etag
         not_modified["Cache-Control"] = "no-cache"

@@ -240,6 +240,14 @@ def test_polling_an_unchanged_board_gets_304_until_something_changes(client, tok
     assert [i["text"] for i in changed.json()["ideas"]] == ["Benches"]
 
 
+def test_a_weak_or_listed_etag_also_gets_304(client, token):
+    code = _open(client, token).json()["code"]
+    etag = client.get(f"/api/boards/{code}")["ETag"]
+    assert client.get(f"/api/boards/{code}", HTTP_IF_NONE_MATCH=f"W/{etag}").status_code == 304
+    assert client.get(f"/api/boards/{code}", HTTP_IF_NONE_MATCH=f'"0-0", {etag}').status_code == 304
+    assert client.get(f"/api/boards/{code}", HTTP_IF_NONE_MATCH='"0-0"').status_code == 200
+
+
 def test_a_poll_that_has_not_changed_costs_two_queries(client, token, django_assert_num_queries):
     code = _open(client, token).json()["code"]
     etag = client.get(f"/api/boards/{code}")["ETag"]
