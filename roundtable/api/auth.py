@@ -22,9 +22,19 @@ class CoordinatorToken(HttpBearer):
         return coordinator_for_token(token)
 
 
+class NoTeamToken(AuthenticationError):
+    """No coordinator's or facilitator's token on a board operation (401, saying who may have one)."""
+
+
 class TeamToken(HttpBearer):
     """A coordinator's or a facilitator's token: the board's operations, where a facilitator may act
     on the sessions they run (the operation checks which session)."""
+
+    def __call__(self, request: HttpRequest) -> User:
+        user = super().__call__(request)
+        if user is None:
+            raise NoTeamToken()
+        return user
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         return team_member_for_token(token)

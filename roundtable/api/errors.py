@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from roundtable.api.auth import NoParticipantKey
+from roundtable.api.auth import NoParticipantKey, NoTeamToken
 
 LABELS = {
     "body": "The request body",
@@ -190,6 +190,20 @@ def install(api: NinjaAPI) -> None:
                 "detail": "Send a coordinator's API token in the Authorization header, as "
                 "'Authorization: Bearer <token>'. A coordinator gets one with "
                 "'python manage.py api_token <their email>'."
+            },
+            status=401,
+        )
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @api.exception_handler(NoTeamToken)
+    def no_team_token(request: HttpRequest, exc: NoTeamToken) -> HttpResponse:
+        response = api.create_response(
+            request,
+            {
+                "detail": "Send a coordinator's or facilitator's API token in the Authorization header, as "
+                "'Authorization: Bearer <token>'. They get one with 'python manage.py api_token <their email>'; "
+                "a facilitator's works for the sessions they run."
             },
             status=401,
         )

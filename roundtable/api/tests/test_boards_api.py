@@ -51,6 +51,7 @@ def test_opening_a_board_needs_a_team_token(client):
     response = post_json(client, f"/api/sessions/{session.pk}/boards", {"question": "Q"})
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Bearer"
+    assert "coordinator's or facilitator's API token" in response.json()["detail"]
 
 
 def test_opening_a_board_checks_what_was_sent(client, token):
