@@ -9,8 +9,12 @@ unchanged board when the client sends back the ETag it was given (the way client
 
 from __future__ import annotations
 
+import json
 import re
-from typing import Literal
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -25,7 +29,7 @@ from roundtable.api.schemas import FieldErrors, Input, Message
 from roundtable.api.sessions import SESSION_NOT_FOUND, valid_id
 from roundtable.board import services
 from roundtable.board.models import CODE_ALPHABET, CODE_LENGTH, MAX_DOTS, MAX_IDEA_LENGTH, Board, BoardParticipant
-from roundtable.board.selectors import board_state
+from roundtable.board.selectors import board_state, viewer_dots
 from roundtable.cocreation.models import Session
 from roundtable.records.models import Consent
 
@@ -246,7 +250,7 @@ def vote(request: HttpRequest, code: str, body: VoteIn):
     response={200: BoardStateOut, 304: None, 404: Message, 422: FieldErrors},
     summary="The board now: its stage, ideas, groups, and votes once they are shown",
 )
-def get_board(request: HttpRequest, code: str, response: HttpResponse):
+def get_board(request: HttpRequest, code: str):
     """Poll with `If-None-Match: <the ETag you were given>`: 304 and no body until the board
     changes. Send a participant key to see your dots left as well."""
     board = _board_by_code(code)
@@ -260,10 +264,47 @@ def get_board(request: HttpRequest, code: str, response: HttpResponse):
         not_modified["Cache-Control"] = "no-cache"
         not_modified["Vary"] = "Authorization"
         return not_modified
-    response["ETag"] = etag
-    response["Cache-Control"] = "no-cache"
-    response["Vary"] = "Authorization"
-    return 200, board_state(board, viewer)
+    public = _public_state(board)
+    if viewer is None:
+        content = public.encoded
+    else:
+        content = json.dumps({**public.state, **viewer_dots(board, viewer)}).encode()
+    answer = HttpResponse(content, content_type="application/json; charset=utf-8")
+    answer["ETag"] = etag
+    answer["Cache-Control"] = "no-cache"
+    answer["Vary"] = "Authorization"
+    return answer
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    state: dict[str, Any]
+    encoded: bytes
+
+
+# A board's public state by (id, code, version), in each web process. A room of 200 screens polls
+# once a second while ideas arrive several times a second, so most polls are not 304s: each
+# version is built (4 queries) and encoded once per process, not once per screen. The state may
+# be a little newer than its version (read just after it); never older, so nobody misses a change.
+_STATES: OrderedDict[tuple[int, str, int], _Rendered] = OrderedDict()
+_STATES_LOCK = threading.Lock()
+STATES_KEPT = 64
+
+
+def _public_state(board: Board) -> _Rendered:
+    key = (board.pk, board.code, board.version)
+    with _STATES_LOCK:
+        found = _STATES.get(key)
+        if found is not None:
+            _STATES.move_to_end(key)
+            return found
+    state = BoardStateOut.model_validate(board_state(board)).model_dump(mode="json")
+    rendered = _Rendered(state=state, encoded=json.dumps(state).encode())
+    with _STATES_LOCK:
+        _STATES[key] = rendered
+        while len(_STATES) > STATES_KEPT:
+            _STATES.popitem(last=False)
+    return rendered
 
 
 def _optional_participant(request: HttpRequest, board: Board) -> BoardParticipant | None:

@@ -52,11 +52,15 @@ def board_state(board: Board, viewer: BoardParticipant | None = None) -> dict[st
             }
             for idea in ideas
         ],
-        "dots_left": None,
-        "my_dots": None,
     }
-    if viewer is not None and viewer.board_id == board.pk:
-        mine = list(Dot.objects.filter(participant=viewer).values_list("idea_id", flat=True))
-        state["dots_left"] = max(0, dots_allowed(board, viewer) - len(mine))
-        state["my_dots"] = sorted(mine)
+    state.update(viewer_dots(board, viewer))
     return state
+
+
+def viewer_dots(board: Board, viewer: BoardParticipant | None) -> dict[str, Any]:
+    """The part of the state only the viewer sees: their dots left and where their dots are
+    (one query; none for someone who is not a participant of this board)."""
+    if viewer is None or viewer.board_id != board.pk:
+        return {"dots_left": None, "my_dots": None}
+    mine = sorted(Dot.objects.filter(participant=viewer).values_list("idea_id", flat=True))
+    return {"dots_left": max(0, dots_allowed(board, viewer) - len(mine)), "my_dots": mine}

@@ -260,6 +260,19 @@ def test_a_poll_that_has_not_changed_costs_two_queries(client, token, django_ass
         assert client.get(f"/api/boards/{code}", HTTP_IF_NONE_MATCH=etag, **person).status_code == 304
 
 
+def test_each_version_of_a_board_is_built_once_however_many_screens_ask(client, token, django_assert_num_queries):
+    code = _open(client, token).json()["code"]
+    person = _join(client, code)
+    post_json(client, f"/api/boards/{code}/ideas", {"text": "Benches"}, **person)
+    with django_assert_num_queries(4):  # the board, then its ideas, groups and people (dots once shown)
+        first = client.get(f"/api/boards/{code}")
+    for _ in range(3):  # other screens, with no ETag yet: the board's row only
+        with django_assert_num_queries(1):
+            assert client.get(f"/api/boards/{code}").content == first.content
+    with django_assert_num_queries(3):  # a participant: their key and their dots as well
+        assert client.get(f"/api/boards/{code}", **person).json()["dots_left"] == 3
+
+
 def test_a_participant_sees_their_dots_left_and_others_do_not(client, token):
     created = _open(client, token).json()
     code = created["code"]
