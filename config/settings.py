@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "roundtable.newsletter",
     "roundtable.evaluation",
     "roundtable.records",
+    "roundtable.board",
     "roundtable.workspace",
     "roundtable.demo",
 ]

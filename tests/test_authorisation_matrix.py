@@ -41,6 +41,7 @@ from roundtable.accounts.models import ApiToken
 from roundtable.accounts.testing import make_coordinator, make_facilitator
 from roundtable.blog.tests.factories import add_image as add_blog_image
 from roundtable.blog.tests.factories import make_post, make_reply
+from roundtable.board.testing import make_board
 from roundtable.bookings.models import AccessNeeds, Booking, ManageLink
 from roundtable.bookings.services import AccessNeedsAnswer
 from roundtable.bookings.testing import signup
@@ -276,6 +277,14 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "api:create_session": (API_COORDINATOR, {}),
     "api:list_bookings": (API_COORDINATOR, {}),
     "api:cancel_booking": (API_COORDINATOR, {}),
+    # The live board: anyone watches and joins; a participant key adds and votes; a token runs it
+    "api:get_board": (API_PUBLIC, {}),
+    "api:join_board": (API_PUBLIC, {}),
+    "api:add_idea": (API_PUBLIC, {}),
+    "api:vote": (API_PUBLIC, {}),
+    "api:create_board": (API_COORDINATOR, {}),
+    "api:set_stage": (API_COORDINATOR, {}),
+    "api:record_decision": (API_COORDINATOR, {}),
 }
 
 # The API, operation by operation: (method, {role or "role@variant" or variant or "*": status}).
@@ -297,6 +306,14 @@ API_ANSWERS: dict[str, tuple[str, dict[str, int]]] = {
         {"*": 200, "upcoming": 404, "draft_unassigned": 404, "coordinator_token": 200, "forged_token": 401},
     ),
     "api:list_actions": ("GET", {"*": 200, "forged_token": 401}),
+    "api:get_board": ("GET", {"*": 200}),
+    "api:join_board": ("POST", {"*": 0}),
+    # Only a participant key of this board adds or votes: a coordinator's token is not one.
+    "api:add_idea": ("POST", {"*": 401}),
+    "api:vote": ("POST", {"*": 401}),
+    "api:create_board": ("POST", NO_TOKEN),
+    "api:set_stage": ("POST", NO_TOKEN),
+    "api:record_decision": ("POST", NO_TOKEN),
 }
 
 # Where the site does not yet answer as the table says: each waits for another branch of issue 15.
@@ -360,6 +377,7 @@ def build_world() -> World:
     add_text(past, coordinator)
     decision = add_decision(past, coordinator)
     action = add_action(decision, coordinator)
+    board = make_board(session=past, actor=coordinator)
 
     draft = make_session(
         programme=programme,
@@ -457,6 +475,8 @@ def build_world() -> World:
             "source": "story",
             "issue_id": issue_draft.pk,
             "email_id": email.pk if email else 1,
+            "code": board.code,
+            "board_id": board.pk,
         },
         "blog:post": {"slug": post.slug},
         "blog:tag": {"slug": "co-production"},

@@ -17,6 +17,10 @@ from django.utils import timezone
 from roundtable.accounts.testing import make_coordinator
 from roundtable.blog.models import Comment
 from roundtable.blog.services import comment_submit, post_create
+from roundtable.board import services as board_services
+from roundtable.board.models import BoardParticipant, Idea
+from roundtable.board.testing import join as board_join
+from roundtable.board.testing import make_board
 from roundtable.bookings.models import AccessNeeds, Booking, ManageLink
 from roundtable.bookings.services import AccessNeedsAnswer
 from roundtable.bookings.testing import signup
@@ -151,6 +155,11 @@ def everywhere():
         credit=NAME,
         body="Make the garden step-free.",
     )
+    # On a live board: showed their name, and someone else's idea names them.
+    board = make_board(session=past, actor=coordinator, show_names=True)
+    them, _ = board_join(board, display_name=NAME)
+    board_services.add_idea(board=board, participant=them, text="A step-free garden")
+    board_services.add_idea(board=board, participant=None, text=f"What {NAME} said about ramps")
     return {
         "coordinator": coordinator,
         "person": person,
@@ -217,11 +226,21 @@ def test_forgetting_leaves_their_name_and_email_in_no_text_field_of_any_model(ev
     assert Delivery.objects.filter(subscriber=subscriber, status=Delivery.Status.FAILED).count() == 1
     assert Comment.objects.filter(name="Someone who asked to be forgotten").count() == 1
     assert Output.objects.get(session=past).credit == ""
+    assert BoardParticipant.objects.get(board__session=past).display_name == ""
+    assert Idea.objects.filter(board__session=past).count() == 2
 
 
 def test_the_forget_person_command_reports_every_part_it_forgot(everywhere, capsys):
     call_command("forget_person", EMAIL, "--yes")
     out = capsys.readouterr().out
-    for part in ("bookings", "feedback", "session records", "blog replies", "newsletter", "emails and audit log"):
+    for part in (
+        "bookings",
+        "feedback",
+        "session records",
+        "live boards",
+        "blog replies",
+        "newsletter",
+        "emails and audit log",
+    ):
         assert part in out
     assert _traces_left() == []

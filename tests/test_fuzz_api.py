@@ -37,6 +37,8 @@ from schemathesis.specs.openapi.checks import (
 
 from roundtable.accounts.models import ApiToken
 from roundtable.accounts.testing import make_coordinator
+from roundtable.board import services as board_services
+from roundtable.board.testing import ideas, make_board
 from roundtable.bookings.services import AccessNeedsAnswer
 from roundtable.bookings.testing import signup
 from roundtable.cocreation.testing import make_programme, make_session, make_venue
@@ -89,7 +91,17 @@ def world():
     attend(past)
     add_text(past, coordinator)
     add_action(add_decision(past, coordinator), coordinator)
-    return {"token": token, "session_id": [upcoming.pk, past.pk], "booking_id": [booking.pk]}
+    collecting = make_board(session=past, actor=coordinator)
+    voting = make_board(session=past, actor=coordinator)
+    ideas(voting, "Benches", "Shade")
+    voting = board_services.set_stage(board=voting, actor=coordinator, stage="voting")
+    return {
+        "token": token,
+        "session_id": [upcoming.pk, past.pk],
+        "booking_id": [booking.pk],
+        "code": [collecting.code, voting.code],
+        "board_id": [collecting.pk, voting.pk],
+    }
 
 
 def _describe(failure_group: BaseException) -> list[str]:

@@ -51,6 +51,17 @@ def coordinator_for_token(raw: str) -> User | None:
     return user if user is not None and user.is_coordinator else None
 
 
+def team_member_for_token(raw: str) -> User | None:
+    """The active coordinator or facilitator whose unrevoked API token this is, or None. Only the
+    board's operations take a facilitator's token (for the sessions they run); everything else in
+    the API asks `coordinator_for_token`."""
+    raw = raw.strip()
+    if not raw or len(raw) > MAX_TOKEN_LENGTH:
+        return None
+    user = ApiToken.user_for(raw)
+    return user if user is not None and user.is_active and user.role in TEAM else None
+
+
 def request_is_coordinator(request: HttpRequest) -> bool:
     """A signed-in coordinator, or an API client sending a coordinator's bearer token."""
     if is_coordinator(request.user):

@@ -8,7 +8,7 @@ from typing import Any
 
 from ninja import NinjaAPI
 
-from roundtable.api import bookings, errors, records, sessions
+from roundtable.api import boards, bookings, errors, records, sessions
 
 
 def document_error_statuses(schema: Any) -> None:
@@ -20,7 +20,7 @@ def document_error_statuses(schema: Any) -> None:
     field_errors = {"$ref": "#/components/schemas/FieldErrors"}
     wanted = {
         "400": ("The body is not JSON", field_errors),
-        "401": ("No coordinator's token, or one that does not work", message),
+        "401": ("No token or participant key, or one that does not work", message),
         "422": ("What was sent is not valid", field_errors),
     }
     for operations in schema.get("paths", {}).values():
@@ -50,8 +50,10 @@ api = RoundtableAPI(
     title="Roundtable API",
     version="1",
     description=(
-        "Sessions, sign-ups and bookings. Public endpoints need no key; coordinator endpoints take "
-        "'Authorization: Bearer <token>' (python manage.py api_token <email>). Errors are JSON: "
+        "Sessions, sign-ups, bookings, records and live boards. Public endpoints need no key; coordinator "
+        "endpoints take 'Authorization: Bearer <token>' (python manage.py api_token <email>); a facilitator's "
+        "token works for the boards of the sessions they run; a board's participants send the key that joining "
+        "gave them. Errors are JSON: "
         '{"detail": "<sentence>"}, or {"detail": [{"field": ..., "message": ...}]} for invalid input.'
     ),
     urls_namespace="api",
@@ -61,3 +63,4 @@ errors.install(api)
 api.add_router("", sessions.router)
 api.add_router("", bookings.router)
 api.add_router("", records.router)
+api.add_router("", boards.router)

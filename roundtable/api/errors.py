@@ -18,6 +18,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from roundtable.api.auth import NoParticipantKey, NoTeamToken
+
 LABELS = {
     "body": "The request body",
     "name": "Name",
@@ -50,6 +52,18 @@ LABELS = {
     "when": "When",
     "session_id": "Session id",
     "booking_id": "Booking id",
+    "question": "The question",
+    "dots_per_person": "Dots per person",
+    "several_dots_on_one_idea": "Several dots on one idea",
+    "show_names": "Show names",
+    "show_votes_while_voting": "Show votes while voting",
+    "display_name": "Your name on the board",
+    "is_table": "Shared by a table",
+    "people": "The number of people sharing this device",
+    "text": "Your idea",
+    "idea_id": "The idea's id",
+    "stage": "Stage",
+    "outputs_consent": "Who agreed to the ideas being shared",
 }
 
 REQUIRED = {
@@ -61,6 +75,10 @@ REQUIRED = {
     "ends_at": "Enter when the session ends",
     "capacity": "Enter the number of places",
     "venue": "Enter the id of the venue",
+    "question": "Enter the question people are answering",
+    "text": "Enter your idea",
+    "idea_id": "Enter the id of the idea you are voting for",
+    "stage": "Choose collecting, grouping, voting or closed",
 }
 
 DATETIME_HINT = "a date and time like 2026-12-13T13:30 (Europe/London time unless it has an offset)"
@@ -173,6 +191,34 @@ def install(api: NinjaAPI) -> None:
                 "detail": "Send a coordinator's API token in the Authorization header, as "
                 "'Authorization: Bearer <token>'. A coordinator gets one with "
                 "'python manage.py api_token <their email>'."
+            },
+            status=401,
+        )
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @api.exception_handler(NoTeamToken)
+    def no_team_token(request: HttpRequest, exc: NoTeamToken) -> HttpResponse:
+        response = api.create_response(
+            request,
+            {
+                "detail": "Send a coordinator's or facilitator's API token in the Authorization header, as "
+                "'Authorization: Bearer <token>'. They get one with 'python manage.py api_token <their email>'; "
+                "a facilitator's works for the sessions they run."
+            },
+            status=401,
+        )
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @api.exception_handler(NoParticipantKey)
+    def no_participant_key(request: HttpRequest, exc: NoParticipantKey) -> HttpResponse:
+        response = api.create_response(
+            request,
+            {
+                "detail": "Send your participant key in the Authorization header, as "
+                "'Authorization: Bearer <participant_key>'. You get one by joining the board: "
+                "POST /api/boards/<code>/join."
             },
             status=401,
         )

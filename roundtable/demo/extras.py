@@ -70,14 +70,16 @@ def seed_team_tools(programme: Programme) -> None:
 
 
 def seed_other_parts() -> None:
-    """The blog, newsletter, session records and evaluation each own their demo data."""
+    """The blog, newsletter, session records, live boards and evaluation each own their demo data."""
     from roundtable.demo.blog import seed_blog
+    from roundtable.demo.board import seed_boards
     from roundtable.demo.evaluation import seed_evaluation
     from roundtable.demo.evaluation_reports import seed_reports
     from roundtable.demo.newsletter import seed_newsletter
     from roundtable.demo.records import seed_records
 
     seed_records()
+    seed_boards()
     seed_evaluation()
     seed_reports()
     seed_blog()

@@ -24,6 +24,9 @@ PERSPECTIVE_LABELS = {
     "other": "Another perspective",
     "prefer_not_to_say": "Preferred not to say",
 }
+# A decision's count of people who were not asked their perspective (a board's dot vote is anonymous).
+# Not a perspective, so kept apart from PERSPECTIVE_LABELS (which reports count as breadth).
+TOOK_PART_LABELS = {**PERSPECTIVE_LABELS, "not_asked": "Perspective not asked"}
 
 
 class Consent(models.TextChoices):
@@ -187,9 +190,9 @@ class Decision(models.Model):
     @property
     def took_part_rows(self) -> list[tuple[str, int]]:
         return [
-            (PERSPECTIVE_LABELS[code], int(n))
+            (TOOK_PART_LABELS[code], int(n))
             for code, n in (self.took_part or {}).items()
-            if code in PERSPECTIVE_LABELS and n
+            if code in TOOK_PART_LABELS and n
         ]
 
     @property

@@ -30,7 +30,9 @@ from roundtable.records.models import (
 
 MAX_COUNT = 10_000
 MAX_VOTE_ROWS = 30
-PERSPECTIVE_KEYS = [code for code, _ in Perspective.choices]
+# People counted without being asked their perspective (a board's dot vote is anonymous).
+NOT_ASKED = "not_asked"
+TOOK_PART_KEYS = [code for code, _ in Perspective.choices] + [NOT_ASKED]
 
 
 def _raise(errors: dict[str, str]) -> None:
@@ -211,7 +213,7 @@ def _clean_votes(votes: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str
 def _clean_took_part(took_part: dict[str, Any]) -> tuple[dict[str, int], str]:
     cleaned = {}
     for key, value in (took_part or {}).items():
-        if key not in PERSPECTIVE_KEYS:
+        if key not in TOOK_PART_KEYS:
             return {}, "Use only the listed perspectives"
         try:
             count = int(value or 0)

@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from roundtable.accounts.models import ApiToken
 from roundtable.accounts.testing import make_coordinator
 from roundtable.api.tests.helpers import bearer
+from roundtable.board import services
+from roundtable.board.testing import make_board
 from roundtable.bookings.models import Booking
 from roundtable.cocreation.testing import make_session, make_venue
 
@@ -162,3 +164,38 @@ def test_cancelling_never_fails_with_a_server_error(client, body):
         **bearer(raw),
     )
     _assert_json_answer(response, {200, 422})
+
+
+BOARD_KEYS = {
+    "join": ["display_name", "is_table", "people"],
+    "ideas": ["text"],
+    "votes": ["idea_id"],
+    "boards": ["question", "dots_per_person", "several_dots_on_one_idea", "show_names", "show_votes_while_voting"],
+    "stage": ["stage"],
+    "decision": ["title", "outputs_consent"],
+}
+
+
+@FUZZ
+@given(
+    what=st.sampled_from(list(BOARD_KEYS)),
+    body=st.one_of(*[fine_body(keys) for keys in BOARD_KEYS.values()]),
+    stage=st.sampled_from(["collecting", "voting", "closed"]),
+)
+def test_the_board_never_fails_with_a_server_error(client, what, body, stage):
+    coordinator = make_coordinator(email=f"board-fuzz-{ApiToken.objects.count()}@example.org")
+    _, raw = ApiToken.issue(coordinator)
+    board = make_board(actor=coordinator, stage=stage if stage != "closed" else "collecting")
+    key = services.join(board=board).key
+    if stage == "closed":
+        board = services.set_stage(board=board, actor=coordinator, stage="closed")
+    path, auth = {
+        "join": (f"/api/boards/{board.code}/join", {}),
+        "ideas": (f"/api/boards/{board.code}/ideas", bearer(key)),
+        "votes": (f"/api/boards/{board.code}/votes", bearer(key)),
+        "boards": (f"/api/sessions/{board.session_id}/boards", bearer(raw)),
+        "stage": (f"/api/boards/{board.pk}/stage", bearer(raw)),
+        "decision": (f"/api/boards/{board.pk}/decision", bearer(raw)),
+    }[what]
+    response = client.post(path, data=_encode(body), content_type="application/json", **auth)
+    _assert_json_answer(response, {200, 201, 400, 409, 422})

@@ -11,10 +11,9 @@ from django.conf import settings
 
 from roundtable.accounts.models import User
 from roundtable.core.forms import IdModelChoiceField
-from roundtable.people.models import Perspective
 from roundtable.records.files import UploadRefused, precheck
-from roundtable.records.models import PERSPECTIVE_LABELS, ActionStatus, Consent, Method, Output
-from roundtable.records.services import MAX_COUNT, MAX_VOTE_ROWS
+from roundtable.records.models import TOOK_PART_LABELS, ActionStatus, Consent, Method, Output
+from roundtable.records.services import MAX_COUNT, MAX_VOTE_ROWS, TOOK_PART_KEYS
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp,.jpg,.jpeg,.png,.webp"
 AUDIO_ACCEPT = "audio/*,.mp3,.m4a,.ogg,.oga,.opus,.wav,.flac,.webm"
@@ -169,24 +168,25 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Counts by perspective: one whole-number box each (GOV.UK's pattern for numbers).
-        for code, _label in Perspective.choices:
+        # Counts by perspective: one whole-number box each (GOV.UK's pattern for numbers), and one for
+        # people not asked (a live board's dot vote counts people without asking perspectives).
+        for code in TOOK_PART_KEYS:
             self.fields[f"took_part_{code}"] = forms.IntegerField(
-                label=PERSPECTIVE_LABELS[code],
+                label=TOOK_PART_LABELS[code],
                 required=False,
                 min_value=0,
                 max_value=MAX_COUNT,
                 widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
                 error_messages={
-                    "invalid": f"The number for {PERSPECTIVE_LABELS[code].lower()} must be a whole number",
-                    "min_value": f"The number for {PERSPECTIVE_LABELS[code].lower()} must be 0 or more",
-                    "max_value": f"The number for {PERSPECTIVE_LABELS[code].lower()} must be {MAX_COUNT:,} or fewer",
+                    "invalid": f"The number for {TOOK_PART_LABELS[code].lower()} must be a whole number",
+                    "min_value": f"The number for {TOOK_PART_LABELS[code].lower()} must be 0 or more",
+                    "max_value": f"The number for {TOOK_PART_LABELS[code].lower()} must be {MAX_COUNT:,} or fewer",
                 },
             )
 
     @property
     def took_part_fields(self):
-        return [self[f"took_part_{code}"] for code, _ in Perspective.choices]
+        return [self[f"took_part_{code}"] for code in TOOK_PART_KEYS]
 
     def clean_votes(self) -> list[dict]:
         rows = []
@@ -204,7 +204,7 @@ class DecisionForm(forms.Form):
         return rows
 
     def took_part(self) -> dict[str, int]:
-        return {code: self.cleaned_data.get(f"took_part_{code}") or 0 for code, _ in Perspective.choices}
+        return {code: self.cleaned_data.get(f"took_part_{code}") or 0 for code in TOOK_PART_KEYS}
 
     @staticmethod
     def initial_for(decision) -> dict:

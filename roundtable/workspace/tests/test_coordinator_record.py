@@ -225,3 +225,21 @@ def test_coordinator_records_index_lists_past_sessions(coordinator_client, coord
     make_coordinator(email="other@example.org")
     page = coordinator_client.get("/coordinator/records/").content.decode()
     assert "Clay day" in page and "Still to come" not in page and "No actions are overdue" in page
+
+
+def test_people_counted_without_being_asked_their_perspective_keep_their_count_when_edited(coordinator_client):
+    """A live board's recorded decision counts voters under 'not asked'; editing it on the
+    record page must not drop them."""
+    session = past_session()
+    decision = Decision.objects.create(
+        session=session, title="Most dots: Shade", method="dot_voting", took_part={"not_asked": 42}
+    )
+    page = coordinator_client.get(f"/coordinator/decisions/{decision.pk}/change/")
+    assert page.status_code == 200
+    assert b'name="took_part_not_asked"' in page.content and b'value="42"' in page.content
+    coordinator_client.post(
+        f"/coordinator/decisions/{decision.pk}/change/",
+        {"title": "Most dots: Shade", "method": "dot_voting", "took_part_not_asked": "42", "took_part_carer": "1"},
+    )
+    decision.refresh_from_db()
+    assert decision.took_part == {"carer": 1, "not_asked": 42}

@@ -1,4 +1,5 @@
-"""Issue an API token to a coordinator. Only its hash is stored, so it is shown once, here."""
+"""Issue an API token to a coordinator or a facilitator. Only its hash is stored, so it is shown
+once, here. A facilitator's token works only for the live boards of the sessions they run."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ from roundtable.accounts.models import ApiToken, User
 
 
 class Command(BaseCommand):
-    help = "Print a new API token for a coordinator (send it as 'Authorization: Bearer <token>')."
+    help = (
+        "Print a new API token for a coordinator or facilitator (send it as 'Authorization: Bearer <token>'). "
+        "A facilitator's token works only for the live boards of the sessions they run."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("email", help="The coordinator's email address")
+        parser.add_argument("email", help="The coordinator's or facilitator's email address")
         parser.add_argument(
             "--revoke-all",
             action="store_true",
@@ -30,9 +34,13 @@ class Command(BaseCommand):
             return
         if not user.is_active:
             raise CommandError(f"The account for {email} is switched off, so it cannot have an API token.")
-        if user.role != User.Role.COORDINATOR:
-            raise CommandError(f"{email} is a {user.get_role_display().lower()}; only coordinators can use the API.")
+        if user.role not in (User.Role.COORDINATOR, User.Role.FACILITATOR):
+            raise CommandError(
+                f"{email} is a {user.get_role_display().lower()}; only coordinators and facilitators can use the API."
+            )
         _, raw = ApiToken.issue(user)
         # The token alone goes to stdout so scripts can capture it; the advice goes to stderr.
         self.stdout.write(raw)
         self.stderr.write("This is the only time it is shown. Send it as 'Authorization: Bearer <token>'.")
+        if user.role == User.Role.FACILITATOR:
+            self.stderr.write("A facilitator's token works only for the live boards of the sessions they run.")

@@ -23,10 +23,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from roundtable.accounts.models import User
+from roundtable.board.models import Board, Stage
 from roundtable.bookings.models import Booking
 from roundtable.bookings.services import booking_cancel, booking_create
 from roundtable.cocreation.models import AgendaItem, Programme, Session, Venue
 from roundtable.core.models import OutboundEmail
+from roundtable.demo.board import OPEN_QUESTION
 from roundtable.demo.data import (
     ACCESS_NEEDS,
     DIETARY,
@@ -267,6 +269,11 @@ class Command(BaseCommand):
             f"{len(people)} people, {Booking.objects.filter(session__programme=programme).count()} bookings."
         )
         self.stdout.write(f"Coordinator sign-in: {COORDINATOR_EMAIL} / password: {password}")
+        board = Board.objects.filter(stage=Stage.COLLECTING, question=OPEN_QUESTION).first()
+        if board is not None:
+            self.stdout.write(
+                f"A live board collecting ideas: code {board.code} (join with POST /api/boards/{board.code}/join)."
+            )
         if asked:
             self.stdout.write(
                 f"Feedback requests for yesterday's session: {asked} emails, in {settings.EMAIL_FILE_PATH} "

@@ -8,6 +8,7 @@ PARTS = {
     "bookings": "bookings (places cancelled, needs, links)",
     "evaluation": "feedback (requests, links, answers detached)",
     "records": "session records (credits and mentions)",
+    "board": "live boards (names shown and mentions)",
     "blog": "blog replies",
     "newsletter": "newsletter (subscription, consents, deliveries)",
     "people": "their details and consent records",
