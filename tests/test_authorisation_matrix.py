@@ -108,6 +108,7 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "bookings:cancelled": (PRIVATE_LINK, {"forged": 404}),
     "bookings:manage": (PRIVATE_LINK, {"forged": 404}),
     "bookings:cancel": (PRIVATE_LINK, {"forged": 404}),
+    "bookings:manage_dietary": (PRIVATE_LINK, {"*": 405, "forged": 404}),  # the form posts; the link is checked first
     # What happened: public records, stories and files
     "records:programme": (PUBLIC, {}),
     "records:you_said_we_did": (PUBLIC, {}),
@@ -492,6 +493,7 @@ def build_world() -> World:
     private_links = {
         "bookings:manage": {"valid": {"token": manage_token}, "forged": {"token": forged}},
         "bookings:cancel": {"valid": {"token": manage_token}, "forged": {"token": forged}},
+        "bookings:manage_dietary": {"valid": {"token": manage_token}, "forged": {"token": forged}},
         "bookings:signed_up": {
             "valid": {"session_id": upcoming.pk, "reference": signed_up},
             "forged": {"session_id": upcoming.pk, "reference": forged},
