@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.run import CpuMeter, _descendants, _free_port, _manage, _shell, _wait_up  # noqa: E402
 from roundtable.core import serve  # noqa: E402
+from roundtable.core.testing import live_site_env  # noqa: E402
 
 POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES_SERVER", "postgres://postgres@127.0.0.1:5432")
 SETUP = """
@@ -140,18 +141,7 @@ def main(argv: list[str] | None = None) -> dict:
         with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as admin:
             admin.execute(f'CREATE DATABASE "{pg_name}"')
         database = f"{POSTGRES_SERVER}/{pg_name}"
-    env = serve.child_env(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DATABASE_URL": database,
-            "ROUNDTABLE_VAR_DIR": str(workdir / "var"),
-            "SIGNUP_RATE_LIMIT": "off",
-            "STATIC_MANIFEST": "false",
-            "DEBUG": "false",
-        }
-    )
-    env.pop("EMAIL_HOST", None)
-    env.pop("EMAIL_BACKEND", None)
+    env = live_site_env(database, workdir / "var")
     procs: dict = {}
     try:
         _manage(env, "migrate", "--noinput", "-v0")

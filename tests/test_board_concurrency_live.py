@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from roundtable.core import serve
+from roundtable.core.testing import live_site_env
 from tests.test_concurrency_live import _free_port, _manage, _postgres_database
 
 pytestmark = pytest.mark.live
@@ -65,18 +66,7 @@ def threads(request):
 
 @pytest.fixture
 def board_site(database_url, threads, tmp_path):
-    env = serve.child_env(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DATABASE_URL": database_url,
-            "ROUNDTABLE_VAR_DIR": str(tmp_path / "var"),
-            "SIGNUP_RATE_LIMIT": "off",
-            "STATIC_MANIFEST": "false",
-            "DEBUG": "false",
-        }
-    )
-    env.pop("EMAIL_HOST", None)
-    env.pop("EMAIL_BACKEND", None)
+    env = live_site_env(database_url, tmp_path / "var")
     _manage(env, "migrate", "--noinput", "-v0")
     _manage(env, "createcachetable")
     board = json.loads(_manage(env, "shell", "-v0", "-c", SETUP).strip().splitlines()[-1])

@@ -32,6 +32,7 @@ from pathlib import Path
 import pytest
 
 from roundtable.core import serve
+from roundtable.core.testing import live_site_env
 
 pytestmark = pytest.mark.live
 
@@ -84,18 +85,7 @@ def database_url(request, tmp_path):
 @pytest.fixture
 def live_site(database_url, tmp_path):
     """A migrated database with one 30-place session, served by gunicorn (2 workers), the worker and the mailer."""
-    env = serve.child_env(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DATABASE_URL": database_url,
-            "ROUNDTABLE_VAR_DIR": str(tmp_path / "var"),
-            "SIGNUP_RATE_LIMIT": "off",
-            "STATIC_MANIFEST": "false",
-            "DEBUG": "false",
-        }
-    )
-    env.pop("EMAIL_HOST", None)
-    env.pop("EMAIL_BACKEND", None)
+    env = live_site_env(database_url, tmp_path / "var")
     _manage(env, "migrate", "--noinput", "-v0")
     _manage(env, "createcachetable")
     session_id = int(
@@ -286,16 +276,7 @@ def postgres_web(tmp_path):
     """A fresh PostgreSQL database with one session, served by gunicorn alone (2 workers), so every
     other connection to that database is a web worker's and can be killed without killing a mailer."""
     for database_url in _postgres_database():
-        env = serve.child_env(
-            {
-                "DJANGO_SETTINGS_MODULE": "config.settings",
-                "DATABASE_URL": database_url,
-                "ROUNDTABLE_VAR_DIR": str(tmp_path / "var"),
-                "SIGNUP_RATE_LIMIT": "off",
-                "STATIC_MANIFEST": "false",
-                "DEBUG": "false",
-            }
-        )
+        env = live_site_env(database_url, tmp_path / "var")
         _manage(env, "migrate", "--noinput", "-v0")
         _manage(env, "createcachetable")
         session_id = int(

@@ -5,9 +5,12 @@ processes would, and reading which font printed what in a PDF. Factories live wi
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from django.core.management import call_command
 from pypdf import PdfReader
+
+from roundtable.core import serve
 
 
 def run_tasks() -> None:
@@ -15,6 +18,26 @@ def run_tasks() -> None:
     the outbox is due, as the real processes would."""
     call_command("db_worker", "--batch", "--interval", "0", verbosity=0)
     call_command("mailer", "--once", verbosity=0)
+
+
+def live_site_env(database_url: str, var_dir: Path | str, **extra: str) -> dict[str, str]:
+    """The environment for a real server (gunicorn, the worker) in live tests and benchmarks:
+    production settings on the given database, sign-ups unthrottled, no email leaving the machine
+    (the file backend), static files without the manifest (nobody ran collectstatic for it)."""
+    env = serve.child_env(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": database_url,
+            "ROUNDTABLE_VAR_DIR": str(var_dir),
+            "SIGNUP_RATE_LIMIT": "off",
+            "STATIC_MANIFEST": "false",
+            "DEBUG": "false",
+            **extra,
+        }
+    )
+    env.pop("EMAIL_HOST", None)
+    env.pop("EMAIL_BACKEND", None)
+    return env
 
 
 def fonts_of_each_character(content: bytes) -> dict[str, set[str]]:
