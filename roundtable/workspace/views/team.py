@@ -32,6 +32,11 @@ VERB_LABELS = {
     "dietary_needs.viewed": "Looked at dietary needs",
     "dietary_needs.updated": "Changed their dietary needs",
     "dietary_needs.deleted": "Deleted dietary needs after the session",
+    "board.create": "Opened a board",
+    "board.stage": "Changed the stage of a board",
+    "board.idea.hide": "Hid an idea on a board",
+    "board.idea.merge": "Merged ideas on a board",
+    "board.record": "Recorded a board's result as a decision",
     "access_feedback.viewed": "Looked at feedback about access",
     # Bookings
     "booking.created": "Booked a place",
