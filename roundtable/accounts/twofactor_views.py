@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -53,7 +53,7 @@ def _safe_next(request: HttpRequest, url: str | None) -> str:
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return url
-    return reverse("coordinator:home")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def team_member_signed_in(view: Callable) -> Callable:
@@ -95,7 +95,7 @@ def _pending_user(request: HttpRequest) -> tuple[User, dict] | None:
 @sensitive_post_parameters("code")
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("coordinator:home")
+        return redirect(settings.LOGIN_REDIRECT_URL)
     found = _pending_user(request)
     if found is None:
         request.session.pop(PENDING, None)
