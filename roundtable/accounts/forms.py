@@ -110,7 +110,10 @@ class TwoFactorCodeForm(forms.Form):
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
         ),
-        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        error_messages={
+            "required": "Enter the 6-digit code from your authenticator app",
+            "max_length": "That is too long for a code. Enter the 6-digit code from your authenticator app",
+        },
     )
 
     def __init__(self, *args, recovery_allowed: bool = False, **kwargs):

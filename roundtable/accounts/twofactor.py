@@ -68,7 +68,8 @@ def qr_svg(user: User, secret: str, *, title: str) -> str:
 
 
 def _digits(code: str) -> str:
-    return "".join(ch for ch in code if ch.isdigit())
+    # ASCII digits only: str.isdigit() also accepts other scripts' digits, which no app shows.
+    return "".join(ch for ch in code if ch in "0123456789")
 
 
 def totp_step_for(secret: str, code: str, *, after_step: int = 0, now: float | None = None) -> int | None:
@@ -89,7 +90,7 @@ def totp_step_for(secret: str, code: str, *, after_step: int = 0, now: float | N
 
 
 def normalise_recovery_code(code: str) -> str:
-    return "".join(ch for ch in code.lower() if ch.isalnum())
+    return "".join(ch for ch in code.lower() if ch.isascii() and ch.isalnum())
 
 
 def new_recovery_codes() -> list[str]:

@@ -164,8 +164,12 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if has_two_factor(user):
         messages.info(request, "Two-factor sign-in is already on. To use a new phone, turn it off and set it up again.")
         return redirect("accounts:two_factor")
-    if request.GET.get("next"):
-        request.session[SETUP_NEXT] = _safe_next(request, request.GET["next"])
+    if request.method == "GET":
+        # Where "I have saved them" leads: the page they were sent here from, if any.
+        if request.GET.get("next"):
+            request.session[SETUP_NEXT] = _safe_next(request, request.GET["next"])
+        else:
+            request.session.pop(SETUP_NEXT, None)
     # The same secret until it is confirmed, so reloading the page does not undo a scan.
     secret = request.session.get(SETUP_SECRET)
     if not isinstance(secret, str) or not secret:

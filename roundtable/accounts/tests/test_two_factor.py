@@ -12,11 +12,14 @@ import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import clear_url_caches, reverse
+from hypothesis import given
+from hypothesis import settings as settings_for_hypothesis
+from hypothesis import strategies as st
 
 import config.urls
 from roundtable.accounts.models import ApiToken, RecoveryCode, TwoFactor
 from roundtable.accounts.testing import PASSWORD, make_coordinator, make_facilitator
-from roundtable.accounts.twofactor import new_secret, two_factor_enable
+from roundtable.accounts.twofactor import new_secret, normalise_recovery_code, totp_step_for, two_factor_enable
 from roundtable.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -49,8 +52,8 @@ def code_at(secret: str, offset_steps: int = 0) -> str:
     return pyotp.TOTP(secret).at(int(time.time()) + offset_steps * 30)
 
 
-def secret_on_setup_page(client) -> str:
-    page = client.get(SETUP).content.decode()
+def secret_on_setup_page(client, path: str = SETUP) -> str:
+    page = client.get(path).content.decode()
     grouped = re.search(r'id="secret-key">.*?<code>([A-Z2-7 ]+)</code>', page, re.S)
     assert grouped, "the key is typed out on the page"
     return grouped.group(1).replace(" ", "")
@@ -117,8 +120,7 @@ def test_i_have_saved_them_goes_on_to_the_page_the_person_was_sent_from(client, 
     client.force_login(user)
     sent = client.get("/coordinator/venues/")
     assert sent.status_code == 302
-    client.get(sent["Location"])
-    secret = secret_on_setup_page(client)
+    secret = secret_on_setup_page(client, sent["Location"])
     client.post(SETUP, {"code": code_at(secret)})
     done = client.post(reverse("accounts:two_factor_saved"))
     assert done["Location"] == "/coordinator/venues/"
@@ -170,6 +172,17 @@ def test_a_wrong_code_at_sign_in_is_an_error_next_to_the_field(client):
     assert "_auth_user_id" not in client.session
     empty = client.post(VERIFY, {"code": ""}).content.decode()
     assert "Enter the 6-digit code from your authenticator app, or a recovery code" in empty
+
+
+def test_nonsense_in_the_code_field_gets_a_plain_answer_not_an_error_page(client):
+    user = make_coordinator(email="sam@example.org")
+    with_two_factor(user)
+    password_step(client, "sam@example.org")
+    for nonsense in ("x" * 500, "12345", "１２３４５６", "<script>", "abcd-efgh-ijkl"):
+        response = client.post(VERIFY, {"code": nonsense})
+        assert response.status_code == 400, nonsense
+        assert 'id="id_code-error"' in response.content.decode()
+    assert "too long for a code" in client.post(VERIFY, {"code": "9" * 41}).content.decode()
 
 
 def test_a_recovery_code_signs_in_once_and_never_again(client):
@@ -313,3 +326,12 @@ def test_the_admins_password_only_sign_in_is_not_a_way_around_it(client, admin_m
     assert response.status_code == 200
     assert "This account uses two-factor sign-in" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+@settings_for_hypothesis(max_examples=200, deadline=None)
+@given(text=st.text(max_size=60))
+def test_any_text_is_simply_not_a_code(text):
+    secret = "JBSWY3DPEHPK3PXP" * 2
+    step = totp_step_for(secret, text)  # never raises, whatever the script or length
+    assert step is None or sum(ch in "0123456789" for ch in text) == 6
+    assert len(normalise_recovery_code(text)) <= len(text)
