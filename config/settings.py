@@ -174,6 +174,9 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["roundtable.accounts.backends.ThrottledModelBackend"]
 # The raw-data admin at /django-admin/ is mounted only with DEBUG or ADMIN_ENABLED=true.
 ADMIN_ENABLED = env_bool("ADMIN_ENABLED", False)
+# Coordinators must set up two-factor sign-in (an authenticator app) before any page of the
+# workspace; facilitators may. Off only for the demo and the test suite.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "coordinator:home"
 LOGOUT_REDIRECT_URL = "cocreation:session_list"

@@ -6,6 +6,10 @@ os.environ.setdefault("STATIC_MANIFEST", "false")
 
 from config.settings import *  # noqa: E402,F403
 
+# Existing tests sign coordinators in without an authenticator app; the two-factor tests turn
+# this on themselves.
+TWO_FACTOR_REQUIRED = False
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Each test run gets its own test database, so several runs at once (engineers, CI steps) never

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from roundtable.accounts.forms import AdminSignInForm
 from roundtable.api.api import api
 from roundtable.blog import urls as blog_urls
 from roundtable.evaluation import urls as evaluation_urls
@@ -32,6 +33,8 @@ urlpatterns = [
 ]
 # The raw-data admin is a second way in, so it is mounted only where it is wanted: in DEBUG, or
 # with ADMIN_ENABLED=true. Its sign-in passes through the same lockout (accounts/backends.py).
+# Its password-only sign-in refuses accounts with two-factor sign-in (accounts/forms.py).
+admin.site.login_form = AdminSignInForm
 if settings.DEBUG or settings.ADMIN_ENABLED:
     urlpatterns.append(path("django-admin/", admin.site.urls))
 

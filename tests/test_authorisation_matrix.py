@@ -267,6 +267,13 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     # Django's own reset view answers a forged link with a 200 page saying the link does not work.
     "accounts:password_reset_confirm": (PRIVATE_LINK, {"forged": 200}),
     "accounts:password_reset_complete": (PUBLIC, {}),
+    # Two-factor sign-in: the code step follows the password (without one, back to sign in); the
+    # setup pages are each team member's own (with it off, "turn off" goes back to the status page)
+    "accounts:two_factor_verify": (PUBLIC, {"*": 302}),
+    "accounts:two_factor": (TEAM, {}),
+    "accounts:two_factor_setup": (TEAM, {}),
+    "accounts:two_factor_saved": (TEAM, ONLY_POST),
+    "accounts:two_factor_off": (TEAM, {"*": 302}),
     # The API: see API_ANSWERS for what each operation answers to whom
     "api:api-root": (API_PUBLIC, {}),
     "api:openapi-json": (API_PUBLIC, {}),

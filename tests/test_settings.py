@@ -18,7 +18,7 @@ SETTINGS_VARIABLES = {
     "EMAIL_HOST", "EMAIL_PORT", "EMAIL_BACKEND", "ACCESS_NEEDS_RETENTION_DAYS", "DB_CONN_MAX_AGE",
     "SQLITE_TIMEOUT", "STATIC_MANIFEST", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD",
     "CSRF_TRUSTED_ORIGINS", "EMAIL_MAX_ATTEMPTS", "EMAIL_RETRY_BASE_SECONDS", "SITE_URL", "TASKS_BACKEND",
-    "TRUSTED_PROXY_COUNT", "ADMIN_ENABLED", "MAX_FORM_BODY_KB", "PORT",
+    "TRUSTED_PROXY_COUNT", "ADMIN_ENABLED", "MAX_FORM_BODY_KB", "PORT", "TWO_FACTOR_REQUIRED",
 }  # fmt: skip
 
 
@@ -55,6 +55,7 @@ def _load_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
         ("TRUSTED_PROXY_COUNT", "all"),
         ("ADMIN_ENABLED", "perhaps"),
         ("MAX_FORM_BODY_KB", "lots"),
+        ("TWO_FACTOR_REQUIRED", "for coordinators"),
     ],
 )
 def test_bad_setting_stops_the_site_from_starting_and_names_the_variable(tmp_path, variable, value):
@@ -133,6 +134,18 @@ def test_every_model_change_has_its_migration(tmp_path):
     result = _run(["manage.py", "makemigrations", "--check", "--dry-run"], tmp_path)
 
     assert result.returncode == 0, "Pending migrations:\n" + result.stdout + result.stderr
+
+
+def test_two_factor_sign_in_is_required_unless_turned_off(tmp_path):
+    assert _print_settings(tmp_path, ["TWO_FACTOR_REQUIRED"]) == {"TWO_FACTOR_REQUIRED": "True"}
+    for off in ("false", "no", "0", "off"):
+        values = _print_settings(tmp_path, ["TWO_FACTOR_REQUIRED"], TWO_FACTOR_REQUIRED=off)
+        assert values == {"TWO_FACTOR_REQUIRED": "False"}, off
+
+
+def test_the_demo_turns_two_factor_sign_in_off_so_anyone_can_try_it():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "demo: export TWO_FACTOR_REQUIRED := false" in makefile
 
 
 def test_a_local_run_links_to_its_port_when_site_url_is_not_set(tmp_path):

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 
 from roundtable.accounts.backends import sign_in_blocked
+from roundtable.accounts.twofactor import has_two_factor, must_set_up
 from roundtable.core.email import queue_email
 
 WAIT_MESSAGE = (
@@ -96,3 +98,48 @@ class NewPasswordForm(auth_forms.SetPasswordForm):
         second.help_text = ""
         second.error_messages["required"] = "Type the new password again"
         self.error_messages = {**self.error_messages, "password_mismatch": "The two passwords are not the same"}
+
+
+class TwoFactorCodeForm(forms.Form):
+    """One code: six digits from the authenticator app (spaces are fine), or on the sign-in and
+    turn-off steps one of the recovery codes."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
+        ),
+        error_messages={
+            "required": "Enter the 6-digit code from your authenticator app",
+            "max_length": "That is too long for a code. Enter the 6-digit code from your authenticator app",
+        },
+    )
+
+    def __init__(self, *args, recovery_allowed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        if recovery_allowed:
+            field.help_text = "The 6-digit code your app shows now. If you do not have your phone, enter one of your recovery codes instead."
+            field.error_messages["required"] = "Enter the 6-digit code from your authenticator app, or a recovery code"
+        else:
+            field.help_text = "The 6-digit code your app shows now, for example 123 456."
+            # Only digits can be a code here, so phones show the number pad.
+            field.widget.attrs["inputmode"] = "numeric"
+
+    def clean_code(self) -> str:
+        return " ".join(self.cleaned_data["code"].split())
+
+
+class AdminSignInForm(AdminAuthenticationForm):
+    """The raw-data admin's own sign-in asks for a password only, so it must not become a way
+    around two-factor sign-in: an account that has it on (or must, under TWO_FACTOR_REQUIRED)
+    signs in on the site's sign-in page first, and the admin then opens without asking again."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if has_two_factor(user) or must_set_up(user):
+            raise ValidationError(
+                "This account uses two-factor sign-in. Sign in on the site's sign-in page, then open the admin again.",
+                code="two_factor",
+            )

@@ -82,3 +82,37 @@ class ApiToken(models.Model):
             .first()
         )
         return token.user if token else None
+
+
+class TwoFactor(models.Model):
+    """A team member's authenticator app (TOTP, RFC 6238), once they have proved it works.
+
+    The secret has to be kept in a form the site can read back, because every code is worked out
+    from it (unlike a password, it cannot be stored as a one-way hash). It is shown once, on the
+    setup page, and never again: no page, email, log line or admin screen shows it afterwards.
+    See docs/architecture.md, "Two-factor sign-in".
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    # The time step of the last code accepted: a code seen once is never accepted again, even
+    # within its 30 seconds, so a code read over someone's shoulder is no use.
+    last_used_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Two-factor sign-in for {self.user}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for signing in without the phone. Only its hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_unique_per_user")]
+
+    def __str__(self) -> str:
+        return f"Recovery code for {self.user} ({'used' if self.used_at else 'unused'})"

@@ -20,8 +20,12 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from roundtable.accounts.models import ApiToken, User
+from roundtable.accounts.twofactor import must_set_up
 
 COORDINATOR_ONLY = (User.Role.COORDINATOR,)
 TEAM = (User.Role.COORDINATOR, User.Role.FACILITATOR)
@@ -70,8 +74,12 @@ def request_is_coordinator(request: HttpRequest) -> bool:
     return scheme.lower() == "bearer" and coordinator_for_token(token) is not None
 
 
-def check_role(request: HttpRequest, roles: Iterable[str], *, hide: bool = False):
-    """Return None when the user may go on, or the response/exception that stops them."""
+def check_role(request: HttpRequest, roles: Iterable[str], *, hide: bool = False, two_factor: bool = True):
+    """Return None when the user may go on, or the response/exception that stops them.
+
+    With TWO_FACTOR_REQUIRED on, a coordinator who has not set up two-factor sign-in is sent to
+    set it up first, and then on to the page they asked for (`two_factor=False` only for the
+    pages that set it up). The API's bearer tokens do not pass through here."""
     user = request.user
     if not (user.is_authenticated and user.is_active):
         if hide:
@@ -79,6 +87,9 @@ def check_role(request: HttpRequest, roles: Iterable[str], *, hide: bool = False
         return redirect_to_login(request.get_full_path())
     if user.role not in roles:
         raise PermissionDenied
+    if two_factor and must_set_up(user):
+        setup = reverse("accounts:two_factor_setup")
+        return redirect(f"{setup}?{urlencode({'next': request.get_full_path()})}")
     return None
 
 

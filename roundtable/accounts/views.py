@@ -6,6 +6,8 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.urls import reverse_lazy
 
 from roundtable.accounts.forms import NewPasswordForm, PasswordResetRequestForm, SignInForm
+from roundtable.accounts.twofactor import has_two_factor
+from roundtable.accounts.twofactor_views import start_second_step
 from roundtable.core.ratelimit import allow, client_key
 
 # Reset emails per address per hour: enough for a forgetful person, too few to flood an inbox.
@@ -25,6 +27,13 @@ class SignInView(BadInputStatusMixin, auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if has_two_factor(user):
+            # The password was right; the person is signed in only after the code.
+            return start_second_step(self.request, user, self.get_success_url())
+        return super().form_valid(form)
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

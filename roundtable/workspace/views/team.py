@@ -109,6 +109,11 @@ VERB_LABELS = {
     "newsletter.test_sent": "Sent a test copy of a newsletter",
     "newsletter.send_started": "Sent a newsletter",
     "newsletter.subscribers_exported": "Downloaded the newsletter subscribers",
+    # The team's accounts
+    "two_factor.turned_on": "Turned on two-factor sign-in",
+    "two_factor.turned_off": "Turned off their two-factor sign-in",
+    "two_factor.reset": "Two-factor sign-in turned off for a lost phone",
+    "two_factor.recovery_code_used": "Signed in with a recovery code",
     # People
     "person.forgotten": "Removed a person's details (forgotten)",
     "person.stopped_updates": "Stopped getting updates",
