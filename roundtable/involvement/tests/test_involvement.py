@@ -51,22 +51,27 @@ def _attended(person: Person, n: int) -> list[Booking]:
 # --- Get my link ------------------------------------------------------------------------------------
 
 
-def test_get_my_link_answers_the_same_for_known_and_unknown_addresses(client):
+def test_get_my_link_answers_the_same_for_known_and_unknown_addresses(client, settings):
+    settings.INVOLVEMENT_LINK_RATE_LIMIT = None
+    settings.INVOLVEMENT_EMAILS_PER_ADDRESS = None
     _person()
     url = reverse("involvement:get_link")
-    timings = {}
+    client.post(url, {"email": "warm-up@example.org"})  # the first request pays for loading templates
+    timings: dict[str, list[float]] = {"ada@example.org": [], "nobody@example.org": []}
     answers = {}
-    for email in ("ada@example.org", "nobody@example.org"):
-        started = time.perf_counter()
-        response = client.post(url, {"email": email})
-        timings[email] = time.perf_counter() - started
-        answers[email] = (response.status_code, response["Location"], client.get(response["Location"]).content)
+    for _ in range(5):
+        for email in timings:
+            started = time.perf_counter()
+            response = client.post(url, {"email": email})
+            timings[email].append(time.perf_counter() - started)
+            answers[email] = (response.status_code, response["Location"], client.get(response["Location"]).content)
     assert answers["ada@example.org"] == answers["nobody@example.org"]
     assert answers["ada@example.org"][0] == 302
-    # Roughly the same time: within 50 ms of each other (both do the same reads).
-    assert abs(timings["ada@example.org"] - timings["nobody@example.org"]) < 0.05
+    # Roughly the same time: the medians within 20 ms (both paths do the same reads).
+    known, unknown = (sorted(t)[2] for t in timings.values())
+    assert abs(known - unknown) < 0.02, (known, unknown)
     queued = OutboundEmail.objects.filter(template="involvement_link")
-    assert [e.to for e in queued] == ["ada@example.org"]
+    assert set(queued.values_list("to", flat=True)) == {"ada@example.org"}
 
 
 def test_the_link_email_carries_a_fresh_link_that_opens_the_page(client):
