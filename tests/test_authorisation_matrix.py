@@ -120,6 +120,7 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "involvement:consents": (PRIVATE_LINK, {"forged": 404}),
     "involvement:withdraw": (PRIVATE_LINK, {"*": 405, "forged": 404}),
     "involvement:forget_me": (PRIVATE_LINK, {"forged": 404}),
+    "involvement:download": (PRIVATE_LINK, {"forged": 404}),
     # What happened: public records, stories and files
     "records:programme": (PUBLIC, {}),
     "records:you_said_we_did": (PUBLIC, {}),
@@ -510,6 +511,7 @@ def build_world() -> World:
         "involvement:details": {"valid": {"token": person_token}, "forged": {"token": forged}},
         "involvement:consents": {"valid": {"token": person_token}, "forged": {"token": forged}},
         "involvement:forget_me": {"valid": {"token": person_token}, "forged": {"token": forged}},
+        "involvement:download": {"valid": {"token": person_token}, "forged": {"token": forged}},
         "involvement:manage_booking": {
             "valid": {"token": person_token, "booking_id": booked.pk},
             "forged": {"token": forged, "booking_id": booked.pk},

@@ -29,7 +29,7 @@ from roundtable.cocreation.testing import make_session
 from roundtable.core import audit
 from roundtable.core.email import queue_email, send_queued
 from roundtable.core.forgetting import FORGOTTEN_EMAIL
-from roundtable.core.models import OutboundEmail
+from roundtable.core.models import AuditEntry, OutboundEmail
 from roundtable.evaluation.feedback import session_feedback
 from roundtable.evaluation.indicators import indicator_series
 from roundtable.evaluation.models import Aim, FeedbackLink, FeedbackRequest, FeedbackResponse, Indicator
@@ -250,6 +250,21 @@ def test_forgetting_from_the_involvement_page_leaves_no_trace_and_says_goodbye(
     goodbye = [m for m in mail.outbox if "removed your details" in m.subject]
     assert [m.to for m in goodbye] == [[EMAIL]]
     assert "last email" in goodbye[0].body
+
+
+def test_download_my_data_gives_back_every_part_they_touched(everywhere, client):
+    token = PersonLink.mint(person=everywhere["person"])
+    response = client.get(reverse("involvement:download", args=[token]))
+    assert response["Content-Disposition"] == 'attachment; filename="my-data.json"'
+    assert response["Referrer-Policy"] == "no-referrer"
+    data = response.json()
+    parts = ("people", "bookings", "evaluation", "newsletter", "blog", "records", "board", "core", "involvement")
+    assert set(data) == set(parts)
+    assert [part for part in parts if not data[part]] == []
+    assert data["people"]["email"] == EMAIL
+    assert any(b["access_needs"] for b in data["bookings"])
+    assert data["evaluation"]["feedback_given"][0]["went_well"] == f"I'm {NAME} and I was heard"
+    assert AuditEntry.objects.filter(verb="person.data_downloaded").count() == 1
 
 
 def test_the_forget_person_command_reports_every_part_it_forgot(everywhere, capsys):

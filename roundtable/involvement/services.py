@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -14,6 +15,7 @@ from roundtable.bookings.models import AccessNeeds, Booking
 from roundtable.bookings.retention import delete_access_needs
 from roundtable.core import audit, mailcap
 from roundtable.core.email import queue_email
+from roundtable.core.personaldata import export_everywhere
 from roundtable.involvement.models import PersonLink
 from roundtable.newsletter.models import Subscriber
 from roundtable.newsletter.services import subscriber_unsubscribe
@@ -95,6 +97,16 @@ def consent_withdraw(*, person: Person, kind: str) -> bool:
         return False
     audit.log(None, "consent.withdrawn", person, actor_label=PARTICIPANT, kind=kind)
     return True
+
+
+# --- Download my data -----------------------------------------------------------------------------
+
+
+def person_data_download(*, person: Person) -> dict[str, Any]:
+    """Everything every part of the product holds about the person (core/personaldata.py); audited."""
+    data = export_everywhere(person_id=person.pk, email=person.email, name=person.name)
+    audit.log(None, "person.data_downloaded", person, actor_label=PARTICIPANT)
+    return data
 
 
 # --- Forget me ------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,6 +18,7 @@ from roundtable.involvement.services import (
     WITHDRAWALS,
     consent_withdraw,
     involvement_link_request,
+    person_data_download,
     person_details_update,
     person_forget_me,
 )
@@ -126,6 +127,16 @@ def withdraw(request, person: Person, token: str, kind: str):
         raise Http404("No such consent")
     consent_withdraw(person=person, kind=kind)
     return redirect(reverse("involvement:consents", args=[token]) + "?withdrawn=" + kind)
+
+
+@private_link
+@require_GET
+def download(request, person: Person, token: str):
+    """Everything we hold about the person, as one JSON file."""
+    data = person_data_download(person=person)
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
 
 
 @private_link

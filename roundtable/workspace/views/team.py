@@ -109,6 +109,7 @@ VERB_LABELS = {
     "person.stopped_updates": "Stopped getting updates",
     "person.details_changed": "Changed their own details",
     "consent.withdrawn": "Withdrew their agreement",
+    "person.data_downloaded": "Downloaded everything held about them",
 }
 
 # What an entry's extra data may show. Anything else (a typed reason, a message) stays out of the
