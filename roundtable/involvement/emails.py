@@ -23,7 +23,7 @@ def involvement_link(context: dict) -> dict:
     return {"person": person, "involvement_url": involvement_url(person)}
 
 
-@context_extender("booking_confirmation", "booking_promoted")
+@context_extender("booking_confirmation", "booking_promoted", "booking_reminder")
 def with_involvement_link(context: dict) -> dict:
     person = context.get("person")
     return {"involvement_url": involvement_url(person)} if isinstance(person, Person) else {}

@@ -15,7 +15,7 @@ from roundtable.bookings.models import AccessNeeds, Booking
 from roundtable.bookings.services import AccessNeedsAnswer
 from roundtable.bookings.testing import signup
 from roundtable.cocreation.testing import make_session
-from roundtable.core.email import render_email
+from roundtable.core.email import queue_email, render_email
 from roundtable.core.logfilter import redact
 from roundtable.core.models import AuditEntry, OutboundEmail
 from roundtable.core.privatelinks import hash_token
@@ -114,6 +114,14 @@ def test_booking_confirmation_links_to_your_involvement(client):
     assert "Your involvement" in text and "Your involvement" in html
     path = [line for line in text.splitlines() if "/you/" in line][0].strip()
     assert client.get(path[path.index("/you/") :]).status_code == 200
+
+
+def test_reminders_link_to_your_involvement_too(client):
+    booking = signup(make_session(), name="Ada Example", email="ada@example.org").booking
+    email = queue_email(to="ada@example.org", template="booking_reminder", context={"booking_id": booking.pk})
+    _subject, text, html = render_email(email)
+    assert "Your involvement" in text and "Your involvement" in html
+    assert PersonLink.objects.filter(person=booking.person).count() == 1
 
 
 # --- The link -----------------------------------------------------------------------------------------
