@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from roundtable.bookings.forms import SignupForm
 from roundtable.people.models import Person
 
 
@@ -17,9 +18,11 @@ class GetLinkForm(forms.Form):
 
 
 class DetailsForm(forms.ModelForm):
+    perspectives = SignupForm.base_fields["perspectives"]
+
     class Meta:
         model = Person
-        fields = ["name", "pronouns", "interests", "phone"]
+        fields = ["name", "pronouns", "interests", "phone", "perspectives"]
         labels = {
             "name": "The name you want to be called",
             "pronouns": "Pronouns",

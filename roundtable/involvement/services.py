@@ -27,7 +27,7 @@ logger = logging.getLogger("roundtable.involvement")
 PARTICIPANT = "participant (involvement page)"
 LINK_EMAILS = ("involvement_link",)
 WITHDRAWN_WORDING = "Withdrawn by the person from their involvement page"
-EDITABLE = ("name", "pronouns", "interests", "phone")
+EDITABLE = ("name", "pronouns", "interests", "phone", "perspectives")
 
 
 def involvement_link_request(*, email: str) -> None:
@@ -43,13 +43,18 @@ def involvement_link_request(*, email: str) -> None:
 
 
 @transaction.atomic
-def person_details_update(*, person: Person, **details: str) -> list[str]:
-    """Change what the person is called and how we reach them; returns the fields that changed.
-    The audit entry names the fields, never their old or new values."""
+def person_details_update(*, person: Person, **details: Any) -> list[str]:
+    """Change what the person is called, how we reach them and how they describe themselves;
+    returns the fields that changed. The audit entry names the fields, never their values."""
     person = Person.objects.select_for_update().get(pk=person.pk)
-    changed = [field for field in EDITABLE if field in details and getattr(person, field) != details[field].strip()]
+    cleaned = {
+        field: value.strip() if isinstance(value, str) else list(value)
+        for field, value in details.items()
+        if field in EDITABLE
+    }
+    changed = [field for field, value in cleaned.items() if getattr(person, field) != value]
     for field in changed:
-        setattr(person, field, details[field].strip())
+        setattr(person, field, cleaned[field])
     if changed:
         person.save(update_fields=[*changed, "updated_at"])
         audit.log(None, "person.details_changed", person, actor_label=PARTICIPANT, fields=changed)

@@ -125,8 +125,8 @@ def consents(request, person: Person, token: str):
 def withdraw(request, person: Person, token: str, kind: str):
     if kind not in WITHDRAWALS:
         raise Http404("No such consent")
-    consent_withdraw(person=person, kind=kind)
-    return redirect(reverse("involvement:consents", args=[token]) + "?withdrawn=" + kind)
+    withdrawn = consent_withdraw(person=person, kind=kind)
+    return redirect(reverse("involvement:consents", args=[token]) + ("?withdrawn=" + kind if withdrawn else ""))
 
 
 @private_link

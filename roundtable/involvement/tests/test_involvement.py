@@ -210,12 +210,15 @@ def test_the_page_costs_the_same_with_2_or_200_past_sessions(client, django_asse
 def test_changing_details_is_saved_audited_and_confirmed(client):
     person = _person()
     url = reverse("involvement:details", args=[_home(person).split("/")[2]])
-    response = client.post(url, {"name": "Ada", "pronouns": "she/her", "interests": "Buses", "phone": ""})
+    response = client.post(
+        url, {"name": "Ada", "pronouns": "she/her", "interests": "Buses", "phone": "", "perspectives": ["carer"]}
+    )
     assert response.status_code == 302
     person.refresh_from_db()
     assert (person.name, person.pronouns, person.interests) == ("Ada", "she/her", "Buses")
+    assert person.perspectives == ["carer"]
     entry = AuditEntry.objects.get(verb="person.details_changed")
-    assert entry.data["fields"] == ["name", "pronouns", "interests"]
+    assert entry.data["fields"] == ["name", "pronouns", "interests", "perspectives"]
     assert "Ada" not in str(entry.data)
     assert b"We have saved your details" in client.get(response["Location"]).content
 
