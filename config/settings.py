@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "roundtable.evaluation",
     "roundtable.records",
     "roundtable.board",
+    "roundtable.involvement",
     "roundtable.workspace",
     "roundtable.demo",
 ]
@@ -273,6 +274,11 @@ BOOKING_EMAILS_PER_ADDRESS = parse_rate("BOOKING_EMAILS_PER_ADDRESS", "3/h")
 # Signing up again for a session sends nothing while that booking was emailed this recently
 # (a double click, or Back and submit, makes one email).
 SIGNUP_REPEAT_QUIET_MINUTES = env_int("SIGNUP_REPEAT_QUIET_MINUTES", 15, minimum=0)
+# "Your involvement" links stop working after this many days without being used.
+INVOLVEMENT_LINK_IDLE_DAYS = env_int("INVOLVEMENT_LINK_IDLE_DAYS", 180, minimum=1)
+# "Get my link" requests per client address, and emails of that link to one address.
+INVOLVEMENT_LINK_RATE_LIMIT = parse_rate("INVOLVEMENT_LINK_RATE_LIMIT", "10/h")
+INVOLVEMENT_EMAILS_PER_ADDRESS = parse_rate("INVOLVEMENT_EMAILS_PER_ADDRESS", "3/h")
 # Blog digests asked for by visitors who are not signed in (new PDFs and chosen printable pages).
 DIGEST_RATE_LIMIT = parse_rate("DIGEST_RATE_LIMIT", "10/h")
 # The stored digest PDFs: at most this many and this many megabytes; the oldest go first.

@@ -28,6 +28,7 @@ urlpatterns = [
     path("blog/", include((blog_urls.urlpatterns + workspace_blog_urls.urlpatterns, "blog"))),
     path("newsletter/", include((newsletter_urls.urlpatterns + workspace_newsletter_urls.urlpatterns, "newsletter"))),
     path("", include("roundtable.people.urls")),
+    path("", include("roundtable.involvement.urls")),
     path("accounts/", include("roundtable.accounts.urls")),
     path("api/", api.urls),
 ]

@@ -62,6 +62,7 @@ from roundtable.evaluation.models import (
     SelfAssessment,
     SignificantChangeStory,
 )
+from roundtable.involvement.models import PersonLink
 from roundtable.newsletter.models import ConfirmationLink, Delivery, Issue, Subscriber
 from roundtable.people.updates import stop_updates_url
 from roundtable.records.tests.factories import add_action, add_decision, add_image, add_text, attend
@@ -109,6 +110,17 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "bookings:manage": (PRIVATE_LINK, {"forged": 404}),
     "bookings:cancel": (PRIVATE_LINK, {"forged": 404}),
     "bookings:manage_dietary": (PRIVATE_LINK, {"*": 405, "forged": 404}),  # the form posts; the link is checked first
+    # A person's own involvement pages (issue 13)
+    "involvement:get_link": (PUBLIC, {}),
+    "involvement:link_sent": (PUBLIC, {}),
+    "involvement:forgotten": (PUBLIC, {}),
+    "involvement:home": (PRIVATE_LINK, {"forged": 404}),
+    "involvement:manage_booking": (PRIVATE_LINK, {"*": 405, "forged": 404}),
+    "involvement:details": (PRIVATE_LINK, {"forged": 404}),
+    "involvement:consents": (PRIVATE_LINK, {"forged": 404}),
+    "involvement:withdraw": (PRIVATE_LINK, {"*": 405, "forged": 404}),
+    "involvement:forget_me": (PRIVATE_LINK, {"forged": 404}),
+    "involvement:download": (PRIVATE_LINK, {"forged": 404}),
     # What happened: public records, stories and files
     "records:programme": (PUBLIC, {}),
     "records:you_said_we_did": (PUBLIC, {}),
@@ -442,6 +454,7 @@ def build_world() -> World:
 
     email = OutboundEmail.objects.first()
     manage_token = ManageLink.mint(booking=booked)
+    person_token = PersonLink.mint(person=booked.person)
     cancelled_booking = signup(upcoming).booking
     cancelled_booking.status = Booking.Status.CANCELLED
     cancelled_booking.save()
@@ -501,6 +514,19 @@ def build_world() -> World:
         "bookings:manage": {"valid": {"token": manage_token}, "forged": {"token": forged}},
         "bookings:cancel": {"valid": {"token": manage_token}, "forged": {"token": forged}},
         "bookings:manage_dietary": {"valid": {"token": manage_token}, "forged": {"token": forged}},
+        "involvement:home": {"valid": {"token": person_token}, "forged": {"token": forged}},
+        "involvement:details": {"valid": {"token": person_token}, "forged": {"token": forged}},
+        "involvement:consents": {"valid": {"token": person_token}, "forged": {"token": forged}},
+        "involvement:forget_me": {"valid": {"token": person_token}, "forged": {"token": forged}},
+        "involvement:download": {"valid": {"token": person_token}, "forged": {"token": forged}},
+        "involvement:manage_booking": {
+            "valid": {"token": person_token, "booking_id": booked.pk},
+            "forged": {"token": forged, "booking_id": booked.pk},
+        },
+        "involvement:withdraw": {
+            "valid": {"token": person_token, "kind": "health_data"},
+            "forged": {"token": forged, "kind": "health_data"},
+        },
         "bookings:signed_up": {
             "valid": {"session_id": upcoming.pk, "reference": signed_up},
             "forged": {"session_id": upcoming.pk, "reference": forged},

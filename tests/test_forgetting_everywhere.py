@@ -12,6 +12,7 @@ from django.apps import apps
 from django.core import mail
 from django.core.management import call_command
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from roundtable.accounts.testing import make_coordinator
@@ -28,10 +29,11 @@ from roundtable.cocreation.testing import make_session
 from roundtable.core import audit
 from roundtable.core.email import queue_email, send_queued
 from roundtable.core.forgetting import FORGOTTEN_EMAIL
-from roundtable.core.models import OutboundEmail
+from roundtable.core.models import AuditEntry, OutboundEmail
 from roundtable.evaluation.feedback import session_feedback
 from roundtable.evaluation.indicators import indicator_series
 from roundtable.evaluation.models import Aim, FeedbackLink, FeedbackRequest, FeedbackResponse, Indicator
+from roundtable.involvement.models import PersonLink
 from roundtable.newsletter.models import ConfirmationLink, Delivery, Issue, Subscriber, SubscriptionConsent
 from roundtable.newsletter.services import subscriber_confirm, subscriber_signup
 from roundtable.people.models import ConsentRecord, Person
@@ -228,6 +230,41 @@ def test_forgetting_leaves_their_name_and_email_in_no_text_field_of_any_model(ev
     assert Output.objects.get(session=past).credit == ""
     assert BoardParticipant.objects.get(board__session=past).display_name == ""
     assert Idea.objects.filter(board__session=past).count() == 2
+
+
+def test_forgetting_from_the_involvement_page_leaves_no_trace_and_says_goodbye(
+    everywhere, client, django_capture_on_commit_callbacks
+):
+    token = PersonLink.mint(person=everywhere["person"])
+    client.post(
+        reverse("involvement:details", args=[token]),
+        {"name": NAME, "pronouns": "they/them", "interests": f"Gardens, says {NAME}", "phone": ""},
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("involvement:forget_me", args=[token]))
+    assert response["Location"] == reverse("involvement:forgotten")
+    assert _traces_left() == []
+    assert client.get(reverse("involvement:home", args=[token])).status_code == 404
+    assert not PersonLink.objects.filter(person=everywhere["person"]).exists()
+    goodbye = [m for m in mail.outbox if "removed your details" in m.subject]
+    assert [m.to for m in goodbye] == [[EMAIL]]
+    assert "last email" in goodbye[0].body
+
+
+def test_download_my_data_gives_back_every_part_they_touched(everywhere, client):
+    token = PersonLink.mint(person=everywhere["person"])
+    response = client.get(reverse("involvement:download", args=[token]))
+    assert response["Content-Disposition"] == 'attachment; filename="my-data.json"'
+    assert response["Referrer-Policy"] == "no-referrer"
+    data = response.json()
+    parts = ("people", "bookings", "evaluation", "newsletter", "blog", "records", "board", "core", "involvement")
+    assert set(data) == set(parts)
+    assert [part for part in parts if not data[part]] == []
+    assert data["people"]["email"] == EMAIL
+    assert any(b["access_needs"] for b in data["bookings"])
+    assert data["evaluation"]["feedback_given"][0]["went_well"] == f"I'm {NAME} and I was heard"
+    assert AuditEntry.objects.filter(verb="person.data_downloaded").count() == 1
 
 
 def test_the_forget_person_command_reports_every_part_it_forgot(everywhere, capsys):

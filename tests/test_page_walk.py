@@ -50,6 +50,7 @@ PER_KIND = 4
 # Files are checked for a server error, once per kind (a PDF takes a second to make).
 FILE_TYPES = (
     "application/pdf",
+    "application/json",
     "application/rss+xml",
     "application/atom+xml",
     "application/vnd.openxmlformats",

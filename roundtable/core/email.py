@@ -30,6 +30,9 @@ logger = logging.getLogger("roundtable.email")
 
 ContextBuilder = Callable[[dict[str, Any]], dict[str, Any] | None]
 _builders: dict[str, ContextBuilder] = {}
+# Added to by apps above the one that owns the email (e.g. the "your involvement" link in booking
+# emails): each runs after the template's builder, with what it returned.
+_extenders: dict[str, list[ContextBuilder]] = {}
 
 
 class EmailNoLongerNeeded(Exception):
@@ -39,6 +42,17 @@ class EmailNoLongerNeeded(Exception):
 def context_builder(template: str) -> Callable[[ContextBuilder], ContextBuilder]:
     def register(func: ContextBuilder) -> ContextBuilder:
         _builders[template] = func
+        return func
+
+    return register
+
+
+def context_extender(*templates: str) -> Callable[[ContextBuilder], ContextBuilder]:
+    """Register `func` to add to the context of these templates, after their own builder."""
+
+    def register(func: ContextBuilder) -> ContextBuilder:
+        for template in templates:
+            _extenders.setdefault(template, []).append(func)
         return func
 
     return register
@@ -82,6 +96,8 @@ def render_email_with_attachments(email: OutboundEmail) -> tuple[str, str, str, 
     context: dict[str, Any] = dict(email.context)
     if builder is not None:
         context.update(builder(context) or {})
+    for extend in _extenders.get(email.template, []):
+        context.update(extend(context) or {})
     attachments = list(context.pop("_attachments", None) or [])
     context.setdefault("site_name", settings.SITE_NAME)
     context.setdefault("centre_name", settings.CENTRE_NAME)

@@ -117,6 +117,9 @@ VERB_LABELS = {
     # People
     "person.forgotten": "Removed a person's details (forgotten)",
     "person.stopped_updates": "Stopped getting updates",
+    "person.details_changed": "Changed their own details",
+    "consent.withdrawn": "Withdrew their agreement",
+    "person.data_downloaded": "Downloaded everything held about them",
 }
 
 # What an entry's extra data may show. Anything else (a typed reason, a message) stays out of the

@@ -11,6 +11,7 @@ PARTS = {
     "board": "live boards (names shown and mentions)",
     "blog": "blog replies",
     "newsletter": "newsletter (subscription, consents, deliveries)",
+    "involvement": "links to their involvement page",
     "people": "their details and consent records",
     "core": "emails and audit log",
 }

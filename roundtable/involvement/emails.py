@@ -1,0 +1,29 @@
+"""The "your involvement" link in emails: its own email (from "get my link"), and a line in the
+booking emails. Links are minted when the email is rendered, so no live token sits in the outbox."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from roundtable.core.email import EmailNoLongerNeeded, context_builder, context_extender
+from roundtable.involvement.models import PersonLink
+from roundtable.people.models import Person
+
+
+def involvement_url(person: Person) -> str:
+    return settings.SITE_URL + reverse("involvement:home", args=[PersonLink.mint(person=person)])
+
+
+@context_builder("involvement_link")
+def involvement_link(context: dict) -> dict:
+    person = Person.objects.filter(pk=context.get("person_id", 0)).first()
+    if person is None:
+        raise EmailNoLongerNeeded("the person no longer exists")
+    return {"person": person, "involvement_url": involvement_url(person)}
+
+
+@context_extender("booking_confirmation", "booking_promoted", "booking_reminder")
+def with_involvement_link(context: dict) -> dict:
+    person = context.get("person")
+    return {"involvement_url": involvement_url(person)} if isinstance(person, Person) else {}

@@ -1,0 +1,115 @@
+"""What a person's "your involvement" page shows, read in a fixed number of queries.
+
+Query budget (pinned by tests/test_page.py, the same at 2 and 200 past sessions): the person's
+bookings with their sessions (1), each waiting-list place's position (1 per place on a waiting
+list, which only upcoming sessions have), the published decisions of the sessions they came to (1)
+and those decisions' actions (1). The consent ledger is its own page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from roundtable.bookings.forms import AccessNeedsFields, SignupForm
+from roundtable.bookings.models import AccessNeeds, Booking
+from roundtable.cocreation.models import Session
+from roundtable.newsletter.models import Subscriber, SubscriptionConsent
+from roundtable.people.models import ConsentRecord, Person
+from roundtable.records.models import Action, Decision
+
+
+@dataclass(frozen=True)
+class PastSession:
+    session: Session
+    decisions: list[Decision] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Involvement:
+    person: Person
+    upcoming: list[Booking]
+    waiting: list[tuple[Booking, int | None]]
+    past: list[PastSession]
+
+
+def involvement_for(*, person: Person) -> Involvement:
+    now = timezone.now()
+    bookings = list(
+        Booking.objects.filter(person=person)
+        .exclude(status=Booking.Status.CANCELLED)
+        .select_related("session__venue")
+        .order_by("session__starts_at", "id")
+    )
+    upcoming = [b for b in bookings if b.session.ends_at >= now and b.status == Booking.Status.CONFIRMED]
+    waiting = [
+        (b, b.waiting_list_position())
+        for b in bookings
+        if b.session.ends_at >= now and b.status == Booking.Status.WAITLISTED
+    ]
+    attended = [b.session for b in reversed(bookings) if b.status == Booking.Status.ATTENDED]
+    decisions: dict[int, list[Decision]] = {}
+    if attended:
+        actions = Prefetch("actions", queryset=Action.objects.order_by("due_on", "id"))
+        for decision in (
+            Decision.objects.public()
+            .filter(session__in=[s.pk for s in attended])
+            .prefetch_related(actions)
+            .order_by("position", "id")
+        ):
+            decisions.setdefault(decision.session_id, []).append(decision)
+    past = [PastSession(session=s, decisions=decisions.get(s.pk, [])) for s in attended]
+    return Involvement(person=person, upcoming=upcoming, waiting=waiting, past=past)
+
+
+# --- The consent ledger -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsentHeld:
+    key: str
+    title: str
+    wording: str
+    given_at: datetime | None
+
+
+def consents_held(*, person: Person) -> list[ConsentHeld]:
+    """Every consent the person has given and not withdrawn, with the words they agreed to."""
+    held: list[ConsentHeld] = []
+    health = person.consents.filter(kind=ConsentRecord.Kind.HEALTH_DATA).order_by("-created_at", "-id").first()
+    if health is not None and health.given:
+        held.append(ConsentHeld("health_data", health.get_kind_display(), health.wording, health.created_at))
+    kept = AccessNeeds.objects.filter(booking__person=person, keep_on_file=True).order_by("-consent_given_at").first()
+    if kept is not None:
+        held.append(
+            ConsentHeld(
+                "keep_on_file",
+                ConsentRecord.Kind.KEEP_ON_FILE.label,
+                str(AccessNeedsFields.base_fields["keep_on_file"].label),
+                kept.consent_given_at,
+            )
+        )
+    if person.wants_updates:
+        held.append(
+            ConsentHeld(
+                "updates",
+                "Emails about what happened as a result",
+                str(SignupForm.base_fields["wants_updates"].label),
+                None,
+            )
+        )
+    subscriber = Subscriber.objects.filter(email=person.email, status=Subscriber.Status.ACTIVE).first()
+    if subscriber is not None:
+        agreed = subscriber.consents.filter(event=SubscriptionConsent.Event.SIGNED_UP).order_by("-created_at").first()
+        held.append(
+            ConsentHeld(
+                "newsletter",
+                "The newsletter",
+                agreed.wording if agreed else "",
+                subscriber.confirmed_at or (agreed.created_at if agreed else None),
+            )
+        )
+    return held

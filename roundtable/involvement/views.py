@@ -1,0 +1,149 @@
+"""A person's own pages, reached through their private link (no account, no password)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from roundtable.bookings.models import Booking, ManageLink
+from roundtable.core import ratelimit
+from roundtable.core.privatelinks import private_link_view
+from roundtable.involvement.forms import DetailsForm, GetLinkForm
+from roundtable.involvement.models import PersonLink
+from roundtable.involvement.selectors import consents_held, involvement_for
+from roundtable.involvement.services import (
+    WITHDRAWALS,
+    consent_withdraw,
+    involvement_link_request,
+    person_data_download,
+    person_details_update,
+    person_forget_me,
+)
+from roundtable.people.models import Person
+
+
+def _error_summary(form) -> list[tuple[str, str]]:
+    return [(form[name].id_for_label, error) for name, errors in form.errors.items() for error in errors]
+
+
+@require_http_methods(["GET", "POST"])
+def get_link(request):
+    """ "Get my link": the same answer, status and work whether or not the address is known."""
+    http_status = 200
+    if request.method == "POST":
+        form = GetLinkForm(request.POST)
+        if form.is_valid():
+            email = form.cleaned_data["email"].strip().lower()
+            # Per client here; per address in the service (mailcap), counting what the outbox holds.
+            if not ratelimit.allow(
+                "involvement-link:" + ratelimit.client_key(request), settings.INVOLVEMENT_LINK_RATE_LIMIT
+            ):
+                return render(request, "involvement/get_link_too_many.html", status=429)
+            involvement_link_request(email=email)
+            return redirect("involvement:link_sent")
+        http_status = 400
+    else:
+        form = GetLinkForm()
+    return render(
+        request, "involvement/get_link.html", {"form": form, "errors": _error_summary(form)}, status=http_status
+    )
+
+
+@require_GET
+def link_sent(request):
+    return render(request, "involvement/link_sent.html")
+
+
+@require_GET
+def forgotten(request):
+    return render(request, "involvement/forgotten.html")
+
+
+private_link = private_link_view(PersonLink.person_for, not_found_template="involvement/link_not_working.html")
+
+
+@private_link
+@require_GET
+def home(request, person: Person, token: str):
+    return render(
+        request,
+        "involvement/home.html",
+        {"involvement": involvement_for(person=person), "person": person, "token": token},
+    )
+
+
+@private_link
+@require_POST
+def manage_booking(request, person: Person, token: str, booking_id: int):
+    """Open one upcoming booking's own page: a new manage link, minted as the booking emails do."""
+    booking = Booking.objects.filter(pk=booking_id, person=person).exclude(status=Booking.Status.CANCELLED).first()
+    if booking is None:
+        raise Http404("No such booking")
+    return redirect(reverse("bookings:manage", args=[ManageLink.mint(booking=booking)]), permanent=False)
+
+
+@private_link
+@require_http_methods(["GET", "POST"])
+def details(request, person: Person, token: str):
+    http_status = 200
+    if request.method == "POST":
+        form = DetailsForm(request.POST, instance=Person(pk=person.pk, email=person.email))
+        if form.is_valid():
+            person_details_update(person=person, **{f: form.cleaned_data[f] for f in DetailsForm.Meta.fields})
+            return redirect(reverse("involvement:details", args=[token]) + "?saved=1")
+        http_status = 400
+    else:
+        form = DetailsForm(instance=person)
+    context = {
+        "person": person,
+        "token": token,
+        "form": form,
+        "errors": _error_summary(form),
+        "saved": request.GET.get("saved") == "1",
+    }
+    return render(request, "involvement/details.html", context, status=http_status)
+
+
+@private_link
+@require_GET
+def consents(request, person: Person, token: str):
+    context = {
+        "person": person,
+        "token": token,
+        "held": [(c, WITHDRAWALS[c.key]) for c in consents_held(person=person)],
+        "withdrawn": request.GET.get("withdrawn", ""),
+        "withdrawn_effect": WITHDRAWALS.get(request.GET.get("withdrawn", ""), ""),
+    }
+    return render(request, "involvement/consents.html", context)
+
+
+@private_link
+@require_POST
+def withdraw(request, person: Person, token: str, kind: str):
+    if kind not in WITHDRAWALS:
+        raise Http404("No such consent")
+    withdrawn = consent_withdraw(person=person, kind=kind)
+    return redirect(reverse("involvement:consents", args=[token]) + ("?withdrawn=" + kind if withdrawn else ""))
+
+
+@private_link
+@require_GET
+def download(request, person: Person, token: str):
+    """Everything we hold about the person, as one JSON file."""
+    data = person_data_download(person=person)
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
+@private_link
+@require_http_methods(["GET", "POST"])
+def forget_me(request, person: Person, token: str):
+    if request.method == "POST":
+        person_forget_me(person=person)
+        return redirect("involvement:forgotten")
+    involvement = involvement_for(person=person)
+    return render(request, "involvement/forget_me.html", {"person": person, "token": token, "involvement": involvement})

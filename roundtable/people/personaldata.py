@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from roundtable.core.personaldata import exporter
+from roundtable.people.models import ConsentRecord, Person
+
+
+@exporter("people")
+def person_data(person_id: int, email: str, name: str) -> Any:
+    person = Person.objects.get(pk=person_id)
+    return {
+        "email": person.email,
+        "name": person.name,
+        "pronouns": person.pronouns,
+        "interests": person.interests,
+        "phone": person.phone,
+        "perspectives": person.perspective_labels,
+        "wants_updates": person.wants_updates,
+        "first_seen": person.created_at,
+        "consents": list(
+            ConsentRecord.objects.filter(person_id=person_id)
+            .order_by("created_at", "id")
+            .values("kind", "given", "wording", "source", "created_at")
+        ),
+    }
