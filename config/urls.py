@@ -28,6 +28,7 @@ urlpatterns = [
     path("newsletter/", include((newsletter_urls.urlpatterns + workspace_newsletter_urls.urlpatterns, "newsletter"))),
     path("", include("roundtable.people.urls")),
     path("accounts/", include("roundtable.accounts.urls")),
+    path("board/", include("roundtable.board.urls")),
     path("api/", api.urls),
 ]
 # The raw-data admin is a second way in, so it is mounted only where it is wanted: in DEBUG, or

@@ -267,6 +267,13 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     # Django's own reset view answers a forged link with a 200 page saying the link does not work.
     "accounts:password_reset_confirm": (PRIVATE_LINK, {"forged": 200}),
     "accounts:password_reset_complete": (PUBLIC, {}),
+    # The live board's pages: anyone joins by code and watches; a participant's cookie adds and votes
+    "board:find": (PUBLIC, {}),
+    "board:board": (PUBLIC, {}),
+    "board:join": (PUBLIC, ONLY_POST),
+    "board:add_idea": (PUBLIC, ONLY_POST),
+    "board:dot": (PUBLIC, ONLY_POST),
+    "board:projector": (PUBLIC, {}),
     # The API: see API_ANSWERS for what each operation answers to whom
     "api:api-root": (API_PUBLIC, {}),
     "api:openapi-json": (API_PUBLIC, {}),
