@@ -93,6 +93,8 @@ API_COORDINATOR = "api-coordinator"
 ONLY_POST = {"*": 405}  # actions: a GET is refused by every visitor alike
 NO_DRAFT = {"draft_unassigned": 404}  # public session pages: a draft does not exist for the public
 SIGNED_IN_GO_HOME = {role: 302 for role in ("facilitator_assigned", "facilitator_unassigned", "coordinator")}
+# The world's board belongs to the past session: on any other session's address it does not exist.
+OTHER_SESSION = {"upcoming": 404, "draft_unassigned": 404, "past_unassigned": 404}
 BEFORE_THE_SESSION = {"past": 404, "draft_unassigned": 404, "past_unassigned": 404}  # the story so far
 
 ACCESS: dict[str, tuple[str, dict[str, int]]] = {
@@ -172,6 +174,14 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "day:printables": (TEAM, {}),
     "day:badges_pdf": (TEAM, {}),
     "day:sign_in_sheet_pdf": (TEAM, {}),
+    # Running a live board: the session's team; a board is found only through its own session
+    "boards:session_boards": (TEAM, {}),
+    "boards:control": (TEAM, OTHER_SESSION),
+    "boards:stage": (TEAM, ONLY_POST),
+    "boards:arrange": (TEAM, ONLY_POST),
+    "boards:groups": (TEAM, ONLY_POST),
+    "boards:hide": (TEAM, ONLY_POST),
+    "boards:record": (TEAM, ONLY_POST),
     "team:audit_log": (COORDINATOR, {}),
     "team:outbox": (COORDINATOR, {}),
     "team:outbox_send_again": (COORDINATOR, ONLY_POST),
