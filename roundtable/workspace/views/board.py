@@ -9,6 +9,8 @@ session's address is simply not found.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -16,12 +18,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from roundtable.accounts.models import User
 from roundtable.accounts.permissions import is_coordinator, team_required
 from roundtable.board import services
 from roundtable.board.forms import BoardForm
 from roundtable.board.models import STAGE_ORDER, Board, Idea, IdeaGroup, Stage
 from roundtable.cocreation.models import Session
 from roundtable.cocreation.selectors import get_session_for_user
+
+
+def _actor(request: HttpRequest) -> User:
+    # Every view here is behind @team_required, so the user is a signed-in member of the team.
+    return cast(User, request.user)
 
 
 def _board_for_user(request: HttpRequest, session_id: int, board_id: int) -> tuple[Session, Board]:
@@ -42,7 +50,7 @@ def session_boards(request: HttpRequest, session_id: int) -> HttpResponse:
     form = BoardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            board = services.create_board(session=session, actor=request.user, **form.cleaned_data)
+            board = services.create_board(session=session, actor=_actor(request), **form.cleaned_data)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -118,7 +126,7 @@ def stage(request: HttpRequest, session_id: int, board_id: int) -> HttpResponse:
         request,
         session,
         board,
-        lambda: services.set_stage(board=board, actor=request.user, stage=chosen),
+        lambda: services.set_stage(board=board, actor=_actor(request), stage=chosen),
         f"The board is now at “{label}”.",
         "stage-heading",
     )
@@ -146,7 +154,7 @@ def arrange(request: HttpRequest, session_id: int, board_id: int) -> HttpRespons
             if not duplicates:
                 raise ValidationError("Tick the ideas that say the same as the one you keep")
             for duplicate in duplicates:
-                services.merge_ideas(keep=keep, duplicate=duplicate, actor=request.user)
+                services.merge_ideas(keep=keep, duplicate=duplicate, actor=_actor(request))
 
         n = len(duplicates)
         return _act(
@@ -161,7 +169,7 @@ def arrange(request: HttpRequest, session_id: int, board_id: int) -> HttpRespons
         if raw_group != "none" and group is None:
             raise ValidationError("Choose a group")
         for idea in chosen:
-            services.put_in_group(idea=idea, group=group, actor=request.user)
+            services.put_in_group(idea=idea, group=group, actor=_actor(request))
 
     where = f"“{group.name}”" if group else "no group"
     n = len(chosen)
@@ -186,14 +194,14 @@ def groups(request: HttpRequest, session_id: int, board_id: int) -> HttpResponse
         def rename() -> None:
             if group is None:
                 raise ValidationError("Choose the group to rename")
-            services.rename_group(group=group, actor=request.user, name=name)
+            services.rename_group(group=group, actor=_actor(request), name=name)
 
         return _act(request, session, board, rename, "Group renamed.", "rename-name")
     return _act(
         request,
         session,
         board,
-        lambda: services.create_group(board=board, actor=request.user, name=name),
+        lambda: services.create_group(board=board, actor=_actor(request), name=name),
         "Group made.",
         "group-name",
     )
@@ -208,7 +216,7 @@ def hide(request: HttpRequest, session_id: int, board_id: int) -> HttpResponse:
     def do() -> None:
         if idea is None:
             raise ValidationError("Choose the idea to hide")
-        services.hide_idea(idea=idea, actor=request.user, reason=request.POST.get("reason", ""))
+        services.hide_idea(idea=idea, actor=_actor(request), reason=request.POST.get("reason", ""))
 
     return _act(request, session, board, do, "Idea hidden. It stays in the record with your reason.", "hide-idea")
 
@@ -219,7 +227,7 @@ def record(request: HttpRequest, session_id: int, board_id: int) -> HttpResponse
     """ "Record as a decision": the closed board's result goes into the session's record."""
     session, board = _board_for_user(request, session_id, board_id)
     try:
-        services.record_decision(board=board, actor=request.user)
+        services.record_decision(board=board, actor=_actor(request))
     except services.BoardRefused as exc:
         messages.error(request, exc.message)
         return redirect(_control_url(board))
