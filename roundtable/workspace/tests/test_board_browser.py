@@ -8,6 +8,7 @@ Screenshots go to $BOARD_SHOTS (default /tmp/board-shots) for a person to look a
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from roundtable.records.models import Decision
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("BOARD_SHOTS", "/tmp/board-shots"))
+SHOTS = Path(os.environ.get("BOARD_SHOTS") or Path(tempfile.gettempdir()) / "board-shots")
 PHONE = {"width": 360, "height": 740}
 LAPTOP = {"width": 1280, "height": 800}
 
