@@ -124,7 +124,7 @@ def test_the_room_from_joining_by_code_to_the_recorded_decision(browser, live_se
     axe(phone)
 
     # Close and record.
-    desk.get_by_role("button", name="Close voting and show results").click()
+    desk.get_by_role("button", name="Close the board and show results").click()
     desk.get_by_role("button", name="Record as a decision").click()
     assert desk.get_by_text("The result is in the session's record").is_visible()
     decision = Decision.objects.get()
