@@ -82,6 +82,12 @@ def test_the_room_from_joining_by_code_to_the_recorded_decision(browser, live_se
     for text in ("Peer support groups", "Paying for travel"):
         services.add_idea(board=board, participant=None, text=text)
 
+    # The session's boards, with the form to open another.
+    desk.goto(f"/coordinator/sessions/{board.session_id}/boards/")
+    assert desk.get_by_label("Dots each person can place").input_value() == "3"
+    _shot(desk, "session-boards-1280")
+    axe(desk)
+
     # The facilitator makes a group and puts two ideas in it, by keyboard alone.
     desk.goto(f"/coordinator/sessions/{board.session_id}/boards/{board.pk}/")
     axe(desk)
