@@ -24,12 +24,14 @@ urlpatterns = [
     path("coordinator/", include("roundtable.workspace.urls")),
     path("coordinator/", include("roundtable.workspace.day_urls")),
     path("coordinator/", include("roundtable.workspace.team_urls")),
+    path("coordinator/", include("roundtable.workspace.board_urls")),
     path("evaluation/", include((evaluation_urls.urlpatterns + workspace_evaluation_urls.urlpatterns, "evaluation"))),
     path("blog/", include((blog_urls.urlpatterns + workspace_blog_urls.urlpatterns, "blog"))),
     path("newsletter/", include((newsletter_urls.urlpatterns + workspace_newsletter_urls.urlpatterns, "newsletter"))),
     path("", include("roundtable.people.urls")),
     path("", include("roundtable.involvement.urls")),
     path("accounts/", include("roundtable.accounts.urls")),
+    path("board/", include("roundtable.board.urls")),
     path("api/", api.urls),
 ]
 # The raw-data admin is a second way in, so it is mounted only where it is wanted: in DEBUG, or

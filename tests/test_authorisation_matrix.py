@@ -94,6 +94,8 @@ API_COORDINATOR = "api-coordinator"
 ONLY_POST = {"*": 405}  # actions: a GET is refused by every visitor alike
 NO_DRAFT = {"draft_unassigned": 404}  # public session pages: a draft does not exist for the public
 SIGNED_IN_GO_HOME = {role: 302 for role in ("facilitator_assigned", "facilitator_unassigned", "coordinator")}
+# The world's board belongs to the past session: on any other session's address it does not exist.
+OTHER_SESSION = {"upcoming": 404, "draft_unassigned": 404, "past_unassigned": 404}
 BEFORE_THE_SESSION = {"past": 404, "draft_unassigned": 404, "past_unassigned": 404}  # the story so far
 
 ACCESS: dict[str, tuple[str, dict[str, int]]] = {
@@ -184,6 +186,14 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "day:printables": (TEAM, {}),
     "day:badges_pdf": (TEAM, {}),
     "day:sign_in_sheet_pdf": (TEAM, {}),
+    # Running a live board: the session's team; a board is found only through its own session
+    "boards:session_boards": (TEAM, {}),
+    "boards:control": (TEAM, OTHER_SESSION),
+    "boards:stage": (TEAM, ONLY_POST),
+    "boards:arrange": (TEAM, ONLY_POST),
+    "boards:groups": (TEAM, ONLY_POST),
+    "boards:hide": (TEAM, ONLY_POST),
+    "boards:record": (TEAM, ONLY_POST),
     "team:audit_log": (COORDINATOR, {}),
     "team:outbox": (COORDINATOR, {}),
     "team:outbox_send_again": (COORDINATOR, ONLY_POST),
@@ -286,6 +296,13 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "accounts:two_factor_setup": (TEAM, {}),
     "accounts:two_factor_saved": (TEAM, ONLY_POST),
     "accounts:two_factor_off": (TEAM, {"*": 302}),
+    # The live board's pages: anyone joins by code and watches; a participant's cookie adds and votes
+    "board:find": (PUBLIC, {}),
+    "board:board": (PUBLIC, {}),
+    "board:join": (PUBLIC, ONLY_POST),
+    "board:add_idea": (PUBLIC, ONLY_POST),
+    "board:dot": (PUBLIC, ONLY_POST),
+    "board:projector": (PUBLIC, {}),
     # The API: see API_ANSWERS for what each operation answers to whom
     "api:api-root": (API_PUBLIC, {}),
     "api:openapi-json": (API_PUBLIC, {}),

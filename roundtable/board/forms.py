@@ -1,0 +1,72 @@
+"""The forms people in the room fill in: a code to join, an idea, and the facilitator's choices."""
+
+from __future__ import annotations
+
+from django import forms
+
+from roundtable.board.models import CODE_LENGTH, MAX_DOTS, MAX_IDEA_LENGTH
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Board code",
+        help_text="The 6 letters and numbers on the screen at the front of the room, for example KT7M4B",
+        max_length=20,
+        error_messages={"required": "Enter the board code", "max_length": "The board code is 6 letters and numbers"},
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split()).upper()
+        if len(code) != CODE_LENGTH:
+            raise forms.ValidationError("The board code is 6 letters and numbers, like KT7M4B")
+        return code
+
+
+class JoinForm(forms.Form):
+    display_name = forms.CharField(
+        label="Your name on the board (optional)",
+        help_text="Only shown beside your ideas if the board shows names. You can leave it empty.",
+        required=False,
+        max_length=60,
+        error_messages={"max_length": "Your name on the board must be 60 characters or fewer"},
+    )
+
+
+class IdeaForm(forms.Form):
+    text = forms.CharField(
+        label="Your idea",
+        help_text=f"Up to {MAX_IDEA_LENGTH} characters. Add one idea at a time.",
+        max_length=MAX_IDEA_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter your idea",
+            "max_length": f"Your idea must be {MAX_IDEA_LENGTH} characters or fewer",
+        },
+    )
+
+
+class BoardForm(forms.Form):
+    question = forms.CharField(
+        label="Question people are answering",
+        help_text="For example: What should the Centre fund next year?",
+        max_length=300,
+        error_messages={
+            "required": "Enter the question people are answering",
+            "max_length": "The question must be 300 characters or fewer",
+        },
+    )
+    dots_per_person = forms.IntegerField(
+        label="Dots each person can place",
+        initial=3,
+        min_value=1,
+        max_value=MAX_DOTS,
+        error_messages={
+            "required": "Enter how many dots each person can place",
+            "invalid": "Enter a whole number of dots, like 3",
+            "min_value": f"Give each person between 1 and {MAX_DOTS} dots",
+            "max_value": f"Give each person between 1 and {MAX_DOTS} dots",
+        },
+    )
+    several_dots_on_one_idea = forms.BooleanField(label="People can put more than one dot on an idea", required=False)
+    show_names = forms.BooleanField(label="Show people's names beside their ideas", required=False)
+    show_votes_while_voting = forms.BooleanField(label="Show the dots while voting is open", required=False)
