@@ -193,6 +193,7 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "boards:arrange": (TEAM, ONLY_POST),
     "boards:groups": (TEAM, ONLY_POST),
     "boards:hide": (TEAM, ONLY_POST),
+    "boards:type_up": (TEAM, ONLY_POST),
     "boards:record": (TEAM, ONLY_POST),
     "team:audit_log": (COORDINATOR, {}),
     "team:outbox": (COORDINATOR, {}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from roundtable.board.models import CODE_LENGTH, MAX_DOTS, MAX_IDEA_LENGTH
+from roundtable.board.services import MAX_PEOPLE_AT_A_TABLE
 
 
 class CodeForm(forms.Form):
@@ -24,11 +25,26 @@ class CodeForm(forms.Form):
 
 class JoinForm(forms.Form):
     display_name = forms.CharField(
-        label="Your name on the board (optional)",
+        label="Your name on the board",
         help_text="Only shown beside your ideas if the board shows names. You can leave it empty.",
         required=False,
         max_length=60,
         error_messages={"max_length": "Your name on the board must be 60 characters or fewer"},
+    )
+    people = forms.IntegerField(
+        label="How many people are using this device",
+        help_text=(
+            "If a table shares one phone or tablet, say how many people, so each person gets their own dots. "
+            "Leave it empty if it is just you."
+        ),
+        required=False,
+        min_value=1,
+        max_value=MAX_PEOPLE_AT_A_TABLE,
+        error_messages={
+            "invalid": "Enter the number of people as a number, like 4",
+            "min_value": f"Say how many people share this device, from 1 to {MAX_PEOPLE_AT_A_TABLE}",
+            "max_value": f"Say how many people share this device, from 1 to {MAX_PEOPLE_AT_A_TABLE}",
+        },
     )
 
 

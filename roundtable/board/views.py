@@ -122,7 +122,13 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         return _render_board(request, board, join_form=form)
     try:
-        joined = services.join(board=board, display_name=form.cleaned_data["display_name"])
+        people = form.cleaned_data["people"]
+        joined = services.join(
+            board=board,
+            display_name=form.cleaned_data["display_name"],
+            is_table=bool(people and people > 1),
+            people=people if people and people > 1 else None,
+        )
     except services.BoardRefused as exc:
         messages.error(request, exc.message)
         return redirect(board_path(board))

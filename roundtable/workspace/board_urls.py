@@ -13,5 +13,6 @@ urlpatterns = [
     path("sessions/<int:session_id>/boards/<int:board_id>/arrange/", views.arrange, name="arrange"),
     path("sessions/<int:session_id>/boards/<int:board_id>/groups/", views.groups, name="groups"),
     path("sessions/<int:session_id>/boards/<int:board_id>/hide/", views.hide, name="hide"),
+    path("sessions/<int:session_id>/boards/<int:board_id>/type-up/", views.type_up, name="type_up"),
     path("sessions/<int:session_id>/boards/<int:board_id>/record/", views.record, name="record"),
 ]

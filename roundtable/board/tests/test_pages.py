@@ -195,3 +195,45 @@ def test_the_board_pages_load_the_live_script_and_have_one_polite_live_region(co
     page = Client().get(f"/board/{board.code}/").content.decode()
     assert "board/board.mjs" in page
     assert page.count('aria-live="polite"') == 1
+
+
+def test_a_table_sharing_one_device_joins_with_a_set_of_dots_for_each_person(coordinator):
+    board = make_board(actor=coordinator, dots_per_person=3)
+    first, second = ideas(board, "Peer support", "Travel costs")
+    page = Client().get(f"/board/{board.code}/").content.decode()
+    assert "How many people are using this device (optional)" in page and 'inputmode="numeric"' in page
+    table = Client()
+    response = table.post(f"/board/{board.code}/join/", {"display_name": "Table 4", "people": "4"})
+    assert response.status_code == 302
+    joined = BoardParticipant.objects.get(board=board, display_name="Table 4")
+    assert joined.is_table and joined.people == 4
+    services.set_stage(board=board, actor=coordinator, stage=Stage.VOTING)
+    page = table.get(f"/board/{board.code}/").content.decode()
+    assert "Your table of 4 people has 12 dots left." in page
+    # One person on their own device is not a table.
+    before = set(BoardParticipant.objects.values_list("pk", flat=True))
+    Client().post(f"/board/{board.code}/join/", {"display_name": "Kim", "people": "1"})
+    assert not BoardParticipant.objects.exclude(pk__in=before).get().is_table
+
+
+@pytest.mark.parametrize(
+    ("people", "message"),
+    [
+        ("0", "Say how many people share this device, from 1 to 12"),
+        ("13", "Say how many people share this device, from 1 to 12"),
+        ("four", "Enter the number of people as a number, like 4"),
+    ],
+)
+def test_a_wrong_number_of_people_is_said_next_to_the_field(coordinator, people, message):
+    board = make_board(actor=coordinator)
+    response = Client().post(f"/board/{board.code}/join/", {"display_name": "Table 2", "people": people})
+    page = response.content.decode()
+    assert response.status_code == 400 and 'id="id_people-error"' in page and message in page
+    assert 'value="Table 2"' in page  # nothing typed is lost
+    assert not BoardParticipant.objects.filter(display_name="Table 2").exists()
+
+
+def test_the_join_form_says_optional_once(coordinator):
+    board = make_board(actor=coordinator)
+    page = Client().get(f"/board/{board.code}/").content.decode()
+    assert "Your name on the board (optional)</label>" in page and "(optional) (optional)" not in page

@@ -164,3 +164,38 @@ def test_anonymous_visitors_are_told_nothing(coordinator):
     board = make_board(actor=coordinator)
     assert Client().get(_url(board)).status_code == 404
     assert Client().post(_url(board, "stage"), {"stage": "voting"}).status_code == 404
+
+
+def test_a_facilitator_types_up_an_idea_said_aloud_and_everyone_sees_it(signed_in, coordinator):
+    board = make_board(session=make_session(), actor=coordinator)
+    page = signed_in.get(_url(board)).content.decode()
+    assert 'for="typed-idea">Type up an idea</label>' in page
+    response = signed_in.post(_url(board, "type-up"), {"text": "  A bus   from the station  "})
+    assert response.status_code == 302
+    idea = Idea.objects.get(board=board)
+    assert idea.text == "A bus from the station" and idea.participant is None
+    room = Client().get(f"/board/{board.code}/").content.decode()
+    assert "A bus from the station" in room
+    assert "Idea added to the board" in signed_in.get(_url(board)).content.decode()
+
+
+def test_a_typed_up_idea_that_is_too_long_is_refused_by_the_field_and_kept(signed_in, coordinator):
+    board = make_board(session=make_session(), actor=coordinator)
+    text = "word " * 80
+    response = signed_in.post(_url(board, "type-up"), {"text": text})
+    page = response.content.decode()
+    assert response.status_code == 400 and "<title>Error:" in page
+    assert 'id="typed-idea-error"' in page and "280 characters or fewer" in page
+    assert text.strip() in page  # what they typed is still in the box
+    assert not Idea.objects.filter(board=board).exists()
+    empty = signed_in.post(_url(board, "type-up"), {"text": "   "})
+    assert empty.status_code == 400 and "Enter your idea" in empty.content.decode()
+
+
+def test_ideas_cannot_be_typed_up_once_the_board_has_moved_on(signed_in, coordinator):
+    board = make_board(session=make_session(), actor=coordinator)
+    services.set_stage(board=board, actor=coordinator, stage=Stage.VOTING)
+    assert 'id="typed-idea"' not in signed_in.get(_url(board)).content.decode()
+    response = signed_in.post(_url(board, "type-up"), {"text": "Late idea"}, follow=True)
+    assert "govuk-notification-banner" in response.content.decode()
+    assert not Idea.objects.filter(board=board, text="Late idea").exists()

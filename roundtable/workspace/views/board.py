@@ -62,7 +62,9 @@ def session_boards(request: HttpRequest, session_id: int) -> HttpResponse:
     return render(request, "boards/session_boards.html", context, status=400 if form.errors else 200)
 
 
-def _render_control(request: HttpRequest, session: Session, board: Board, *, errors=None, status: int = 200):
+def _render_control(
+    request: HttpRequest, session: Session, board: Board, *, errors=None, status: int = 200, typed: str = ""
+):
     shown = list(
         Idea.objects.filter(board=board, hidden_at__isnull=True, merged_into__isnull=True)
         .select_related("group")
@@ -88,6 +90,8 @@ def _render_control(request: HttpRequest, session: Session, board: Board, *, err
         "can_hide": board.stage != Stage.CLOSED,
         "participants": board.participants.count(),
         "errors": errors or [],
+        "typed": typed,
+        "typed_error": next((message for anchor, message in errors or [] if anchor == "typed-idea"), ""),
         "stage": Stage,
         "is_coordinator": is_coordinator(request.user),
     }
@@ -205,6 +209,26 @@ def groups(request: HttpRequest, session_id: int, board_id: int) -> HttpResponse
         "Group made.",
         "group-name",
     )
+
+
+@require_POST
+@team_required(hide=True)
+def type_up(request: HttpRequest, session_id: int, board_id: int) -> HttpResponse:
+    """A facilitator types up an idea said aloud or written on paper: it joins the board with no
+    participant, like any other idea."""
+    session, board = _board_for_user(request, session_id, board_id)
+    text = request.POST.get("text", "")
+    try:
+        services.add_idea(board=board, participant=None, text=text)
+    except services.BoardRefused as exc:
+        messages.error(request, exc.message)
+        return redirect(_control_url(board))
+    except ValidationError as exc:
+        board.refresh_from_db()
+        errors = [("typed-idea", m) for m in exc.messages]
+        return _render_control(request, session, board, errors=errors, status=400, typed=text)
+    messages.success(request, "Idea added to the board. Everyone sees it on their screen.")
+    return redirect(_control_url(board) + "#ideas-heading")
 
 
 @require_POST
