@@ -23,7 +23,24 @@ def involvement_link(context: dict) -> dict:
     return {"person": person, "involvement_url": involvement_url(person)}
 
 
-@context_extender("booking_confirmation", "booking_promoted", "booking_reminder")
+# Every email to a participant about their sessions carries the link (never the newsletter, whose
+# readers need not have taken part, nor the link's own email).
+PARTICIPANT_EMAILS = (
+    "booking_confirmation",
+    "booking_promoted",
+    "booking_reminder",
+    "booking_cancelled",
+    "booking_moved_to_waiting_list",
+    "session_cancelled",
+    "session_changed",
+    "session_message",
+    "feedback_request",
+    "feedback_reminder",
+    "records_update",
+)
+
+
+@context_extender(*PARTICIPANT_EMAILS)
 def with_involvement_link(context: dict) -> dict:
     person = context.get("person")
     return {"involvement_url": involvement_url(person)} if isinstance(person, Person) else {}

@@ -289,3 +289,36 @@ def test_forget_me_forgets_stops_the_links_and_says_goodbye(client, django_captu
     assert "removed" in mail.outbox[0].subject
     assert not Person.objects.filter(email="ada@example.org").exists()
     assert not OutboundEmail.objects.filter(to="ada@example.org").exists()
+
+
+@pytest.mark.parametrize(
+    ("template", "extra"),
+    [
+        ("session_changed", {"changes": ["The start time is now 11:00"]}),
+        ("session_cancelled", {"reason": "The venue flooded"}),
+        ("session_message", {"subject": "Parking", "body": "Use the back gate."}),
+        ("booking_moved_to_waiting_list", {}),
+    ],
+)
+def test_every_email_about_a_persons_sessions_links_to_your_involvement(client, template, extra):
+    booking = signup(make_session(), name="Ada Example", email="ada@example.org").booking
+    email = queue_email(to="ada@example.org", template=template, context={"booking_id": booking.pk, **extra})
+    _subject, text, html = render_email(email)
+    assert "Your involvement" in text and "Your involvement" in html, template
+    path = [line for line in text.splitlines() if "/you/" in line][0].strip()
+    assert client.get(path[path.index("/you/") :]).status_code == 200
+
+
+def test_each_participant_email_template_carries_the_link_in_both_parts():
+    """The feedback and record emails are built from their own rows; their templates must still
+    include the line (the context extender fills it for every one of these)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from roundtable.involvement.emails import PARTICIPANT_EMAILS
+
+    folder = Path(settings.BASE_DIR) / "templates" / "emails"
+    for template in PARTICIPANT_EMAILS:
+        assert '{% include "emails/_involvement.txt" %}' in (folder / f"{template}.txt").read_text(), template
+        assert '{% include "emails/_involvement.html" %}' in (folder / f"{template}.html").read_text(), template
