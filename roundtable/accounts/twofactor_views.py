@@ -23,6 +23,7 @@ from roundtable.accounts.forms import WAIT_MESSAGE, TwoFactorCodeForm
 from roundtable.accounts.models import User
 from roundtable.accounts.permissions import TEAM, acting_user, check_role
 from roundtable.accounts.twofactor import (
+    SecondStep,
     check_second_step,
     has_two_factor,
     new_secret,
@@ -73,6 +74,27 @@ def team_member_signed_in(view: Callable) -> Callable:
 # --- Signing in: the second step ------------------------------------------------------------------
 
 
+def _code_behind_lockout(request: HttpRequest, user: User, form, check: Callable, wrong: str):
+    """Check a valid form's code with `check(code)` (what it finds, or None) behind the sign-in
+    lockout. Returns what was found, or None with the error on the field; and the HTTP status. A
+    wrong code counts as a failed sign-in, like a wrong password."""
+    if sign_in_blocked(request, user.email):
+        form.add_error("code", WAIT_MESSAGE)
+        return None, 429
+    found = check(form.cleaned_data["code"])
+    if found is not None:
+        return found, 200
+    if record_sign_in_failure(request, user.email):
+        form.add_error("code", WAIT_MESSAGE)
+        return None, 429
+    form.add_error("code", wrong)
+    return None, 400
+
+
+def _ok(result: SecondStep) -> SecondStep | None:
+    return result if result.ok else None
+
+
 def start_second_step(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
     """Called by the sign-in page once the password is right, for an account with two-factor on."""
     request.session.cycle_key()
@@ -108,31 +130,24 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            if sign_in_blocked(request, user.email):
-                form.add_error("code", WAIT_MESSAGE)
-                status = 429
-            else:
-                result = check_second_step(user=user, code=form.cleaned_data["code"])
-                if result.ok:
-                    del request.session[PENDING]
-                    login(request, user, backend=pending["backend"])
-                    if result.used_recovery_code:
-                        left = recovery_codes_left(user)
-                        messages.warning(
-                            request,
-                            f"You signed in with a recovery code. It will not work again. You have {left} left"
-                            + (
-                                ": if your phone is lost, turn two-factor sign-in off and set it up again."
-                                if left < 3
-                                else "."
-                            ),
-                        )
-                    return redirect(_safe_next(request, pending.get("next")))
-                if record_sign_in_failure(request, user.email):
-                    form.add_error("code", WAIT_MESSAGE)
-                    status = 429
-                else:
-                    form.add_error("code", WRONG_CODE_OR_RECOVERY)
+            result, status = _code_behind_lockout(
+                request, user, form, lambda code: _ok(check_second_step(user=user, code=code)), WRONG_CODE_OR_RECOVERY
+            )
+            if result is not None:
+                del request.session[PENDING]
+                login(request, user, backend=pending["backend"])
+                if result.used_recovery_code:
+                    left = recovery_codes_left(user)
+                    messages.warning(
+                        request,
+                        f"You signed in with a recovery code. It will not work again. You have {left} left"
+                        + (
+                            ": if your phone is lost, turn two-factor sign-in off and set it up again."
+                            if left < 3
+                            else "."
+                        ),
+                    )
+                return redirect(_safe_next(request, pending.get("next")))
     return render(request, "accounts/two_factor_verify.html", {"form": form}, status=status)
 
 
@@ -179,21 +194,14 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            if sign_in_blocked(request, user.email):
-                form.add_error("code", WAIT_MESSAGE)
-                status = 429
-            else:
-                step = totp_step_for(secret, form.cleaned_data["code"])
-                if step is not None:
-                    codes = two_factor_enable(user=user, secret=secret, used_step=step)
-                    del request.session[SETUP_SECRET]
-                    # Shown in this answer only: the codes are never stored or shown again.
-                    return render(request, "accounts/two_factor_recovery_codes.html", {"codes": codes})
-                if record_sign_in_failure(request, user.email):
-                    form.add_error("code", WAIT_MESSAGE)
-                    status = 429
-                else:
-                    form.add_error("code", WRONG_CODE)
+            step, status = _code_behind_lockout(
+                request, user, form, lambda code: totp_step_for(secret, code), WRONG_CODE
+            )
+            if step is not None:
+                codes = two_factor_enable(user=user, secret=secret, used_step=step)
+                del request.session[SETUP_SECRET]
+                # Shown in this answer only: the codes are never stored or shown again.
+                return render(request, "accounts/two_factor_recovery_codes.html", {"codes": codes})
     context = {
         "form": form,
         "qr": qr_svg(user, secret, title="QR code for your authenticator app"),
@@ -223,17 +231,12 @@ def two_factor_off(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            if sign_in_blocked(request, user.email):
-                form.add_error("code", WAIT_MESSAGE)
-                status = 429
-            elif check_second_step(user=user, code=form.cleaned_data["code"]).ok:
+            passed, status = _code_behind_lockout(
+                request, user, form, lambda code: _ok(check_second_step(user=user, code=code)), WRONG_CODE_OR_RECOVERY
+            )
+            if passed is not None:
                 two_factor_disable(user=user, actor=user)
                 messages.success(request, "Two-factor sign-in is off. You will sign in with your password only.")
                 return redirect("accounts:two_factor")
-            elif record_sign_in_failure(request, user.email):
-                form.add_error("code", WAIT_MESSAGE)
-                status = 429
-            else:
-                form.add_error("code", WRONG_CODE_OR_RECOVERY)
     context = {"form": form, "two_factor_required": settings.TWO_FACTOR_REQUIRED}
     return render(request, "accounts/two_factor_off.html", context, status=status)
