@@ -183,47 +183,37 @@ def install(api: NinjaAPI) -> None:
             detail = [{"field": "body", "message": message} for message in exc.messages]
         return api.create_response(request, {"detail": detail}, status=422)
 
-    @api.exception_handler(AuthenticationError)
-    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        response = api.create_response(
-            request,
-            {
-                "detail": "Send a coordinator's API token in the Authorization header, as "
-                "'Authorization: Bearer <token>'. A coordinator gets one with "
-                "'python manage.py api_token <their email>'."
-            },
-            status=401,
-        )
+    def bearer_needed(request: HttpRequest, detail: str) -> HttpResponse:
+        response = api.create_response(request, {"detail": detail}, status=401)
         response["WWW-Authenticate"] = "Bearer"
         return response
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return bearer_needed(
+            request,
+            "Send a coordinator's API token in the Authorization header, as "
+            "'Authorization: Bearer <token>'. A coordinator gets one with "
+            "'python manage.py api_token <their email>'.",
+        )
 
     @api.exception_handler(NoTeamToken)
     def no_team_token(request: HttpRequest, exc: NoTeamToken) -> HttpResponse:
-        response = api.create_response(
+        return bearer_needed(
             request,
-            {
-                "detail": "Send a coordinator's or facilitator's API token in the Authorization header, as "
-                "'Authorization: Bearer <token>'. They get one with 'python manage.py api_token <their email>'; "
-                "a facilitator's works for the sessions they run."
-            },
-            status=401,
+            "Send a coordinator's or facilitator's API token in the Authorization header, as "
+            "'Authorization: Bearer <token>'. They get one with 'python manage.py api_token <their email>'; "
+            "a facilitator's works for the sessions they run.",
         )
-        response["WWW-Authenticate"] = "Bearer"
-        return response
 
     @api.exception_handler(NoParticipantKey)
     def no_participant_key(request: HttpRequest, exc: NoParticipantKey) -> HttpResponse:
-        response = api.create_response(
+        return bearer_needed(
             request,
-            {
-                "detail": "Send your participant key in the Authorization header, as "
-                "'Authorization: Bearer <participant_key>'. You get one by joining the board: "
-                "POST /api/boards/<code>/join."
-            },
-            status=401,
+            "Send your participant key in the Authorization header, as "
+            "'Authorization: Bearer <participant_key>'. You get one by joining the board: "
+            "POST /api/boards/<code>/join.",
         )
-        response["WWW-Authenticate"] = "Bearer"
-        return response
 
     @api.exception_handler(Throttled)
     def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
