@@ -224,6 +224,8 @@ UPLOAD_VIEWS = [
     "evaluation:evidence_add",
     "evaluation:evidence_edit",
     "blog:manage_image_add",
+    "board:add_idea",
+    "boards:type_up",
 ]
 # "What happened" emails wait until a session's actions have been quiet this long, so several
 # updates made in one sitting reach people as one email.

@@ -41,6 +41,8 @@ from roundtable.accounts.models import ApiToken
 from roundtable.accounts.testing import make_coordinator, make_facilitator
 from roundtable.blog.tests.factories import add_image as add_blog_image
 from roundtable.blog.tests.factories import make_post, make_reply
+from roundtable.board import services as board_services
+from roundtable.board.testing import join as join_board
 from roundtable.board.testing import make_board
 from roundtable.bookings.models import AccessNeeds, Booking, ManageLink
 from roundtable.bookings.services import AccessNeedsAnswer
@@ -66,6 +68,7 @@ from roundtable.involvement.models import PersonLink
 from roundtable.newsletter.models import ConfirmationLink, Delivery, Issue, Subscriber
 from roundtable.people.updates import stop_updates_url
 from roundtable.records.tests.factories import add_action, add_decision, add_image, add_text, attend
+from roundtable.records.tests.factories import upload as record_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -304,6 +307,7 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "board:add_idea": (PUBLIC, ONLY_POST),
     "board:dot": (PUBLIC, ONLY_POST),
     "board:projector": (PUBLIC, {}),
+    "board:idea_photo": (PUBLIC, {}),
     # The API: see API_ANSWERS for what each operation answers to whom
     "api:api-root": (API_PUBLIC, {}),
     "api:openapi-json": (API_PUBLIC, {}),
@@ -416,6 +420,10 @@ def build_world() -> World:
     decision = add_decision(past, coordinator)
     action = add_action(decision, coordinator)
     board = make_board(session=past, actor=coordinator)
+    board_participant, _ = join_board(board)
+    photo_idea = board_services.add_idea(
+        board=board, participant=board_participant, text="A model", photo=record_upload(), photo_alt="A clay model"
+    )
 
     draft = make_session(
         programme=programme,
@@ -516,6 +524,7 @@ def build_world() -> World:
             "email_id": email.pk if email else 1,
             "code": board.code,
             "board_id": board.pk,
+            "idea_id": photo_idea.pk,
         },
         "blog:post": {"slug": post.slug},
         "blog:tag": {"slug": "co-production"},

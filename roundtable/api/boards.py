@@ -107,12 +107,21 @@ class GroupOut(Schema):
     name: str
 
 
+class PhotoOut(Schema):
+    url: str = Field(description="The photo, up to 1200 pixels on its longest side")
+    thumb_url: str = Field(description="A small copy for lists")
+    alt: str = Field(description="What the photo shows, for people who cannot see it")
+    width: int | None
+    height: int | None
+
+
 class IdeaOut(Schema):
     id: int
     text: str
     group: int | None = Field(description="The id of its group, if it is in one")
     votes: int | None = Field(description="Dots on it; null until the board shows votes")
     by: str | None = Field(description="The name its author chose, when the board shows names")
+    photo: PhotoOut | None = Field(default=None, description="A photo added with the idea, if any")
 
 
 class BoardStateOut(Schema):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from roundtable.board.models import CODE_LENGTH, MAX_DOTS, MAX_IDEA_LENGTH
-from roundtable.board.services import MAX_PEOPLE_AT_A_TABLE
+from roundtable.board.services import MAX_PEOPLE_AT_A_TABLE, MAX_PHOTO_ALT_LENGTH
 
 
 class CodeForm(forms.Form):
@@ -58,6 +58,20 @@ class IdeaForm(forms.Form):
             "required": "Enter your idea",
             "max_length": f"Your idea must be {MAX_IDEA_LENGTH} characters or fewer",
         },
+    )
+    photo = forms.FileField(
+        label="A photo (optional)",
+        help_text="For example a sticky note or a model you made. JPG, PNG or WebP.",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    photo_alt = forms.CharField(
+        label="What the photo shows (if you add one)",
+        help_text="For people who cannot see it, for example: A yellow sticky note that says “more evening sessions”.",
+        required=False,
+        max_length=MAX_PHOTO_ALT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": f"What the photo shows must be {MAX_PHOTO_ALT_LENGTH} characters or fewer"},
     )
 
 

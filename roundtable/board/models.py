@@ -118,6 +118,15 @@ class Idea(models.Model):
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged")
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_reason = models.CharField(max_length=300, blank=True)
+    # An optional photo (a sticky note, a model made in the room), checked and stripped of EXIF like
+    # the record's uploads (records/files.py), stored under random names, served only through
+    # board:idea_photo while the idea is shown.
+    photo = models.FileField(max_length=255, blank=True)
+    photo_thumb = models.FileField(max_length=255, blank=True)
+    photo_alt = models.TextField("what the photo shows", blank=True)
+    photo_type = models.CharField(max_length=50, blank=True)
+    photo_width = models.PositiveIntegerField(null=True, blank=True)
+    photo_height = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -126,6 +135,7 @@ class Idea(models.Model):
             models.CheckConstraint(
                 condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""), name="hidden_idea_has_a_reason"
             ),
+            models.CheckConstraint(condition=Q(photo="") | ~Q(photo_alt=""), name="idea_photo_has_alt_text"),
         ]
 
     def __str__(self) -> str:

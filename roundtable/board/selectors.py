@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count
+from django.urls import reverse
 
 from roundtable.board.models import Board, BoardParticipant, Dot, Idea, IdeaGroup
 from roundtable.board.services import dots_allowed
@@ -49,12 +50,28 @@ def board_state(board: Board, viewer: BoardParticipant | None = None) -> dict[st
                 "group": idea.group_id,
                 "votes": counts.get(idea.pk, 0) if visible else None,
                 "by": (idea.participant.display_name or None) if board.show_names and idea.participant else None,
+                "photo": idea_photo(board, idea),
             }
             for idea in ideas
         ],
     }
     state.update(viewer_dots(board, viewer))
     return state
+
+
+def idea_photo(board: Board, idea: Idea) -> dict[str, Any] | None:
+    """Where an idea's photo is served (a small copy for the list, a large one to open) and the
+    words its author gave for people who cannot see it."""
+    if not idea.photo:
+        return None
+    base = reverse("board:idea_photo", args=[board.code, idea.pk, "large"])
+    return {
+        "url": base,
+        "thumb_url": base.removesuffix("large/") + "thumb/",
+        "alt": idea.photo_alt,
+        "width": idea.photo_width,
+        "height": idea.photo_height,
+    }
 
 
 def viewer_dots(board: Board, viewer: BoardParticipant | None) -> dict[str, Any]:

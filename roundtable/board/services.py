@@ -13,10 +13,13 @@ one participant are counted one after the other, never side by side.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -37,6 +40,7 @@ from roundtable.board.models import (
 from roundtable.cocreation.models import Session
 from roundtable.core import audit
 from roundtable.core.privatelinks import hash_token, new_token
+from roundtable.records import files
 from roundtable.records import services as records
 from roundtable.records.models import Consent, Decision, Method
 
@@ -186,21 +190,78 @@ def participant_for_key(raw: str) -> BoardParticipant | None:
     return BoardParticipant.objects.select_related("board").filter(key_hash=hash_token(raw)).first()
 
 
-@transaction.atomic
-def add_idea(*, board: Board, participant: BoardParticipant | None, text: str) -> Idea:
-    """`participant` None: a facilitator typing up an idea said aloud or written on paper."""
+MAX_PHOTO_ALT_LENGTH = 500
+
+
+def _idea_errors(text: str, photo: UploadedFile | None, photo_alt: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not text:
+        errors["text"] = "Enter your idea"
+    elif len(text) > MAX_IDEA_LENGTH:
+        errors["text"] = f"Your idea must be {MAX_IDEA_LENGTH} characters or fewer"
+    if photo is not None:
+        try:
+            files.precheck("image", photo)
+        except files.UploadRefused as exc:
+            errors["photo"] = str(exc)
+        if not photo_alt:
+            errors["photo_alt"] = "Say what the photo shows, for people who cannot see it"
+    if len(photo_alt) > MAX_PHOTO_ALT_LENGTH:
+        errors["photo_alt"] = f"What the photo shows must be {MAX_PHOTO_ALT_LENGTH} characters or fewer"
+    return errors
+
+
+def add_idea(
+    *,
+    board: Board,
+    participant: BoardParticipant | None,
+    text: str,
+    photo: UploadedFile | None = None,
+    photo_alt: str = "",
+) -> Idea:
+    """`participant` None: a facilitator typing up an idea said aloud or written on paper.
+
+    A photo is checked and written (decoded and saved again from its pixels, so no EXIF) before the
+    transaction, so a refused file writes nothing and a slow upload never holds the board's lock;
+    a refusal after that removes the files again."""
     if participant is not None:
         _check_participant(board, participant)
     text = " ".join((text or "").split())
-    if not text:
-        _raise({"text": "Enter your idea"})
-    if len(text) > MAX_IDEA_LENGTH:
-        _raise({"text": f"Your idea must be {MAX_IDEA_LENGTH} characters or fewer"})
-    locked = _locked_board(board)
-    _require_stage(locked, [Stage.COLLECTING], "add ideas")
-    idea = Idea.objects.create(board=locked, participant=participant, text=text)
-    locked.bump()
+    photo_alt = " ".join((photo_alt or "").split()) if photo is not None else ""
+    _raise(_idea_errors(text, photo, photo_alt))
+    stored = None
+    if photo is not None:
+        try:
+            stored = files.store_image(photo)
+        except files.UploadRefused as exc:
+            _raise({"photo": str(exc)})
+    try:
+        with transaction.atomic():
+            locked = _locked_board(board)
+            _require_stage(locked, [Stage.COLLECTING], "add ideas")
+            idea = Idea(board=locked, participant=participant, text=text)
+            if stored is not None:
+                idea.photo.name = stored.names["large"]
+                idea.photo_thumb.name = stored.names["thumb"]
+                idea.photo_alt = photo_alt
+                idea.photo_type = stored.content_type
+                idea.photo_width, idea.photo_height = _scaled(stored.width, stored.height, files.VARIANTS["large"])
+            idea.save()
+            locked.bump()
+    except Exception:
+        if stored is not None:
+            files.delete_stored(list(stored.names.values()))
+        raise
+    if stored is not None:
+        files.delete_stored([stored.names["file"]])  # the board shows the large copy at most
     return idea
+
+
+def _scaled(width: int | None, height: int | None, longest: int) -> tuple[int | None, int | None]:
+    if not (width and height):
+        return None, None
+    scale = min(1.0, longest / max(width, height))
+    return max(round(width * scale), 1), max(round(height * scale), 1)
 
 
 @transaction.atomic
@@ -408,15 +469,30 @@ def record_decision(*, board: Board, actor: User, title: str = "", outputs_conse
         )
         for idea, n in kept:
             author = idea.participant.display_name if (locked.show_names and idea.participant) else ""
+            caption = f"An idea from the board “{locked.question}” ({n} {'dot' if n == 1 else 'dots'})"
             records.output_create(
                 session=locked.session,
                 actor=actor,
                 kind="text",
-                caption=f"An idea from the board “{locked.question}” ({n} {'dot' if n == 1 else 'dots'})"[:300],
+                caption=caption[:300],
                 consent=outputs_consent,
                 credit=author,
                 body=idea.text,
             )
+            if idea.photo:
+                # The photo is kept as an output of its own, with the words its author gave it.
+                with default_storage.open(str(idea.photo.name), "rb") as stored:
+                    photo = SimpleUploadedFile(os.path.basename(str(idea.photo.name)), stored.read(), idea.photo_type)
+                    records.output_create(
+                        session=locked.session,
+                        actor=actor,
+                        kind="image",
+                        caption=f"Photo with the idea “{idea.text}”"[:300],
+                        consent=outputs_consent,
+                        credit=author,
+                        alt_text=idea.photo_alt,
+                        upload=photo,
+                    )
         locked.decision = decision
         locked.save(update_fields=["decision", "updated_at"])
         locked.bump()

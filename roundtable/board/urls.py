@@ -10,4 +10,5 @@ urlpatterns = [
     path("<str:code>/ideas/", views.add_idea, name="add_idea"),
     path("<str:code>/dots/", views.dot, name="dot"),
     path("<str:code>/screen/", views.projector, name="projector"),
+    path("<str:code>/ideas/<int:idea_id>/photo/<str:variant>/", views.idea_photo, name="idea_photo"),
 ]

@@ -13,14 +13,17 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
+from roundtable.accounts.permissions import is_team_member
 from roundtable.board import services
 from roundtable.board.forms import CodeForm, IdeaForm, JoinForm
-from roundtable.board.models import CODE_ALPHABET, CODE_LENGTH, Board, BoardParticipant, Stage
+from roundtable.board.models import CODE_ALPHABET, CODE_LENGTH, Board, BoardParticipant, Idea, Stage
 from roundtable.board.qr import qr_svg
 from roundtable.board.selectors import board_state
 
@@ -162,16 +165,23 @@ def add_idea(request: HttpRequest, code: str) -> HttpResponse:
     participant = _participant(request, board)
     if participant is None:
         return _must_join(request, board)
-    form = IdeaForm(request.POST)
+    form = IdeaForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_board(request, board, idea_form=form)
     try:
-        services.add_idea(board=board, participant=participant, text=form.cleaned_data["text"])
+        services.add_idea(
+            board=board,
+            participant=participant,
+            text=form.cleaned_data["text"],
+            photo=form.cleaned_data["photo"] or None,
+            photo_alt=form.cleaned_data["photo_alt"],
+        )
     except services.BoardRefused as exc:
         messages.error(request, exc.message)
         return redirect(board_path(board))
     except ValidationError as exc:
-        form.add_error("text", exc.message_dict.get("text", exc.messages))
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else "text", errors)
         return _render_board(request, board, idea_form=form)
     messages.success(request, "Your idea is on the board.")
     return redirect(board_path(board) + "#ideas")
@@ -203,6 +213,33 @@ def dot(request: HttpRequest, code: str) -> HttpResponse:
     done = "Dot taken back." if taking_back else "Dot placed."
     messages.success(request, f"{done} You have {left} {'dot' if left == 1 else 'dots'} left.")
     return redirect(board_path(board) + f"#idea-{idea_id}")
+
+
+PHOTO_VARIANTS = {"large": "photo", "thumb": "photo_thumb"}
+
+
+@require_http_methods(["GET"])
+def idea_photo(request: HttpRequest, code: str, idea_id: int, variant: str) -> FileResponse:
+    """An idea's photo, for anyone who can see the board, while the idea is shown. A hidden idea's
+    photo is served only to the team (the control page shows hidden ideas, with the reason)."""
+    board = _board_or_404(code)
+    field = PHOTO_VARIANTS.get(variant)
+    idea = Idea.objects.filter(board=board, pk=idea_id).first()
+    if field is None or idea is None or not idea.photo:
+        raise Http404("No such photo")
+    if not idea.is_shown and not is_team_member(request.user):
+        raise Http404("No such photo")
+    name = getattr(idea, field).name
+    try:
+        handle = default_storage.open(name, "rb")
+    except FileNotFoundError:
+        raise Http404("No such photo") from None
+    extension = name.rsplit(".", 1)[-1]
+    response = FileResponse(handle, content_type=idea.photo_type, filename=f"idea-{idea.pk}-{variant}.{extension}")
+    response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline")
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    patch_cache_control(response, private=True, max_age=60)
+    return response
 
 
 @require_http_methods(["GET"])

@@ -24,6 +24,22 @@ if (root) {
     const li = el("li", "rt-board__idea");
     li.id = `idea-${idea.id}`;
     li.append(el("p", "govuk-body govuk-!-margin-bottom-1", idea.text));
+    if (idea.photo) {
+      // The same shape as templates/board/_photo.html.
+      const link = el("a", "govuk-link rt-board__photo");
+      link.href = idea.photo.url;
+      const img = el("img");
+      img.src = idea.photo.thumb_url;
+      img.alt = idea.photo.alt;
+      img.loading = "lazy";
+      if (idea.photo.width) {
+        img.width = idea.photo.width;
+        img.height = idea.photo.height;
+      }
+      const words = el("span", "govuk-body-s rt-board__photo-link", "Open the photo");
+      link.append(img, words);
+      li.append(link);
+    }
     if (idea.by) li.append(el("p", "govuk-body-s govuk-!-margin-bottom-1", `From ${idea.by}`));
     return li;
   };

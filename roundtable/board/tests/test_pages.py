@@ -237,3 +237,56 @@ def test_the_join_form_says_optional_once(coordinator):
     board = make_board(actor=coordinator)
     page = Client().get(f"/board/{board.code}/").content.decode()
     assert "Your name on the board (optional)</label>" in page and "(optional) (optional)" not in page
+
+
+def test_a_participant_adds_an_idea_with_a_photo_and_everyone_sees_it_with_its_words(coordinator):
+    from roundtable.records.tests.factories import upload
+
+    board = make_board(actor=coordinator)
+    client = _joined(board)
+    page = client.get(f"/board/{board.code}/").content.decode()
+    assert 'enctype="multipart/form-data"' in page and 'name="photo"' in page and 'name="photo_alt"' in page
+    response = client.post(
+        f"/board/{board.code}/ideas/",
+        {"text": "A garden", "photo": upload(), "photo_alt": "A clay model of a garden"},
+    )
+    assert response.status_code == 302
+    idea = Idea.objects.get(board=board)
+    room = Client().get(f"/board/{board.code}/").content.decode()
+    assert f'src="/board/{board.code}/ideas/{idea.pk}/photo/thumb/"' in room
+    assert 'alt="A clay model of a garden"' in room
+    served = Client().get(f"/board/{board.code}/ideas/{idea.pk}/photo/large/")
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
+    assert b"".join(served.streaming_content)[:2] == b"\xff\xd8"
+    assert Client().get(f"/board/{board.code}/ideas/{idea.pk}/photo/file/").status_code == 404
+
+
+def test_a_photo_without_words_is_refused_next_to_the_field_and_the_idea_is_kept(coordinator):
+    from roundtable.records.tests.factories import upload
+
+    board = make_board(actor=coordinator)
+    client = _joined(board)
+    response = client.post(f"/board/{board.code}/ideas/", {"text": "A garden", "photo": upload(), "photo_alt": ""})
+    page = response.content.decode()
+    assert response.status_code == 400 and "<title>Error:" in page
+    assert 'id="id_photo_alt-error"' in page and "Say what the photo shows" in page
+    assert "A garden" in page  # what they typed is still in the box
+    bad = client.post(
+        f"/board/{board.code}/ideas/",
+        {"text": "A garden", "photo": upload(content=b"not a photo"), "photo_alt": "A garden"},
+    )
+    assert bad.status_code == 400 and "must be a photo saved as JPG, PNG or WebP" in bad.content.decode()
+    assert not Idea.objects.exists()
+
+
+def test_a_hidden_ideas_photo_is_only_served_to_the_team(coordinator):
+    from roundtable.records.tests.factories import upload
+
+    board = make_board(actor=coordinator)
+    participant, _ = join(board)
+    idea = services.add_idea(board=board, participant=participant, text="Rude", photo=upload(), photo_alt="A note")
+    services.hide_idea(idea=idea, actor=coordinator, reason="Names a person")
+    assert Client().get(f"/board/{board.code}/ideas/{idea.pk}/photo/thumb/").status_code == 404
+    team = Client()
+    team.force_login(coordinator)
+    assert team.get(f"/board/{board.code}/ideas/{idea.pk}/photo/thumb/").status_code == 200

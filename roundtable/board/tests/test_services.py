@@ -276,3 +276,92 @@ def test_only_the_hash_of_a_participant_key_is_kept(coordinator):
     assert key not in person.key_hash
     assert services.participant_for_key(key) == person
     assert services.participant_for_key("not a key") is None
+
+
+# --- A photo with an idea -------------------------------------------------------------------------
+
+
+def _gps_exif() -> bytes:
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {2: (51.0, 30.0, 0.0)}  # GPS latitude
+    return exif.tobytes()
+
+
+def test_an_idea_can_carry_a_photo_with_words_for_people_who_cannot_see_it(coordinator):
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    from roundtable.records.tests.factories import image_bytes, upload
+
+    board = make_board(actor=coordinator)
+    participant, _ = join(board)
+    photo = upload(content=image_bytes(size=(3000, 2000), exif=_gps_exif()))
+    idea = services.add_idea(
+        board=board,
+        participant=participant,
+        text="A garden at the clinic",
+        photo=photo,
+        photo_alt="  A clay model of a garden   with benches ",
+    )
+    idea.refresh_from_db()
+    assert idea.photo_alt == "A clay model of a garden with benches"
+    assert (idea.photo_width, idea.photo_height) == (1200, 800)
+    with default_storage.open(idea.photo.name) as stored:
+        image = Image.open(stored)
+        assert image.size == (1200, 800)
+        assert not image.getexif()  # no GPS position, no camera
+    with default_storage.open(idea.photo_thumb.name) as stored:
+        assert max(Image.open(stored).size) == 480
+    state = board_state(board)
+    (shown,) = state["ideas"]
+    assert shown["photo"]["alt"] == "A clay model of a garden with benches"
+    assert shown["photo"]["url"].endswith(f"/ideas/{idea.pk}/photo/large/")
+    assert shown["photo"]["thumb_url"].endswith(f"/ideas/{idea.pk}/photo/thumb/")
+
+
+def test_a_photo_needs_words_and_must_really_be_a_photo_and_nothing_is_kept_when_refused(coordinator, settings):
+    from roundtable.records.tests.factories import upload
+
+    board = make_board(actor=coordinator)
+    participant, _ = join(board)
+    media = settings.MEDIA_ROOT
+    with pytest.raises(ValidationError) as refused:
+        services.add_idea(board=board, participant=participant, text="Benches", photo=upload(), photo_alt=" ")
+    assert refused.value.message_dict == {"photo_alt": ["Say what the photo shows, for people who cannot see it"]}
+    with pytest.raises(ValidationError) as refused:
+        services.add_idea(
+            board=board,
+            participant=participant,
+            text="Benches",
+            photo=upload(name="note.jpg", content=b"%PDF-1.4 not a photo"),
+            photo_alt="A note",
+        )
+    assert refused.value.message_dict == {"photo": ["The selected file must be a photo saved as JPG, PNG or WebP"]}
+    # A refusal after the photo was written (the board moved on) removes the files again.
+    services.set_stage(board=board, actor=coordinator, stage=Stage.GROUPING)
+    with pytest.raises(services.BoardRefused):
+        services.add_idea(board=board, participant=participant, text="Late", photo=upload(), photo_alt="A note")
+    assert not Idea.objects.exists()
+    assert not [p for p in media.rglob("*") if p.is_file()] if media.exists() else True
+
+
+def test_a_photo_idea_carried_into_the_record_keeps_its_photo_and_alt_text(coordinator):
+    from roundtable.records.tests.factories import upload
+
+    board = make_board(actor=coordinator)
+    participant, _ = join(board)
+    idea = services.add_idea(
+        board=board, participant=participant, text="A garden", photo=upload(), photo_alt="A clay garden"
+    )
+    board = _vote_stage(board, coordinator)
+    services.vote(board=board, participant=participant, idea_id=idea.pk)
+    board = services.set_stage(board=board, actor=coordinator, stage=Stage.CLOSED)
+    services.record_decision(board=board, actor=coordinator)
+    outputs = {o.kind: o for o in Output.objects.filter(session=board.session)}
+    assert outputs["text"].body == "A garden"
+    assert outputs["image"].alt_text == "A clay garden"
+    assert outputs["image"].consent == "private"
+    assert outputs["image"].file and outputs["image"].thumb

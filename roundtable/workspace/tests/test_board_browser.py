@@ -207,3 +207,53 @@ def test_the_projector_fits_1280_by_720_while_collecting_and_when_closed(page, a
     _shot(page, "projector-closed-1280x720")
     _no_scrolling(page)
     axe(page)
+
+
+def test_a_photo_idea_from_a_phone_reaches_the_control_page_without_reloading(
+    browser, live_server, axe, board, facilitator, tmp_path
+):
+    from roundtable.records.tests.factories import image_bytes
+
+    photo = tmp_path / "sticky-note.png"
+    photo.write_bytes(image_bytes("PNG", size=(800, 600)))
+    phone = browser.new_context(base_url=live_server.url, viewport=PHONE).new_page()
+    desk = browser.new_context(base_url=live_server.url, viewport=LAPTOP).new_page()
+    for pg in (phone, desk):
+        pg.set_default_timeout(15000)
+    sign_in_browser(desk, live_server, facilitator)
+    services.add_idea(board=board, participant=None, text="Peer support groups")
+    desk.goto(f"/coordinator/sessions/{board.session_id}/boards/{board.pk}/")
+    desk.wait_for_function("() => document.getElementById('board-control').dataset.ideas === '1'")
+
+    phone.goto(f"/board/{board.code}/")
+    phone.get_by_role("button", name="Join this board").click()
+    phone.get_by_label("Your idea").fill("A garden at the clinic")
+    phone.get_by_label("A photo (optional)").set_input_files(str(photo))
+    phone.get_by_label("What the photo shows (if you add one)").fill("A clay model of a garden with benches")
+    phone.get_by_role("button", name="Add my idea").click()
+    image = phone.get_by_role("img", name="A clay model of a garden with benches")
+    image.wait_for()
+    assert phone.evaluate("(img) => img.complete && img.naturalWidth > 0", image.element_handle())
+    _fits(phone)
+    _shot(phone, "board-photo-360")
+    axe(phone)
+
+    # The control page picks it up by itself, and says so once in its live region.
+    desk.wait_for_function(
+        "() => document.getElementById('board-control-live').textContent === '1 new idea on the board'"
+    )
+    assert desk.get_by_label("A garden at the clinic").is_visible()
+    assert desk.get_by_role("img", name="A clay model of a garden with benches").is_visible()
+    _shot(desk, "control-photo-1280")
+    axe(desk)
+
+    # A part the facilitator is using is left alone until they are done.
+    desk.get_by_label("Peer support groups").check()
+    services.add_idea(board=board, participant=None, text="Evening sessions")
+    desk.wait_for_timeout(4500)
+    assert desk.get_by_label("Peer support groups").is_checked()
+    assert desk.get_by_label("Evening sessions").count() == 0
+    assert desk.locator("[data-live-part='summary']").get_by_text("3 ideas shown").count() == 1
+    desk.get_by_label("Peer support groups").uncheck()
+    desk.evaluate("document.activeElement.blur()")
+    desk.get_by_label("Evening sessions").wait_for()

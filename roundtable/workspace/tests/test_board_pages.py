@@ -199,3 +199,34 @@ def test_ideas_cannot_be_typed_up_once_the_board_has_moved_on(signed_in, coordin
     response = signed_in.post(_url(board, "type-up"), {"text": "Late idea"}, follow=True)
     assert "govuk-notification-banner" in response.content.decode()
     assert not Idea.objects.filter(board=board, text="Late idea").exists()
+
+
+def test_a_facilitator_adds_a_photo_of_a_sticky_note_with_words_for_it(signed_in, coordinator):
+    from roundtable.records.tests.factories import upload
+
+    board = make_board(session=make_session(), actor=coordinator)
+    refused = signed_in.post(_url(board, "type-up"), {"text": "More evening sessions", "photo": upload()})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and 'id="typed-photo-alt-error"' in page
+    assert 'href="#typed-photo-alt"' in page and "More evening sessions" in page
+    assert not Idea.objects.filter(board=board).exists()
+    response = signed_in.post(
+        _url(board, "type-up"),
+        {"text": "More evening sessions", "photo": upload(), "photo_alt": "A yellow sticky note"},
+    )
+    assert response.status_code == 302
+    idea = Idea.objects.get(board=board)
+    assert idea.photo and idea.photo_alt == "A yellow sticky note"
+    control = signed_in.get(_url(board)).content.decode()
+    assert 'alt="A yellow sticky note"' in control
+
+
+def test_the_control_page_marks_the_parts_its_script_keeps_current(signed_in, coordinator):
+    board = make_board(session=make_session(), actor=coordinator)
+    page = signed_in.get(_url(board)).content.decode()
+    assert 'src="/static/board/control.mjs"' in page or "board/control" in page
+    assert f'id="board-control" data-code="{board.code}" data-version="{board.version}"' in page
+    for part in ("summary", "ideas", "hide", "kept"):
+        assert f'data-live-part="{part}"' in page
+    assert page.count('aria-live="polite"') == 1
+    assert "Refresh the page" in page

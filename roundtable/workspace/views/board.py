@@ -23,6 +23,7 @@ from roundtable.accounts.permissions import is_coordinator, team_required
 from roundtable.board import services
 from roundtable.board.forms import BoardForm
 from roundtable.board.models import STAGE_ORDER, Board, Idea, IdeaGroup, Stage
+from roundtable.board.selectors import idea_photo
 from roundtable.cocreation.models import Session
 from roundtable.cocreation.selectors import get_session_for_user
 
@@ -62,14 +63,26 @@ def session_boards(request: HttpRequest, session_id: int) -> HttpResponse:
     return render(request, "boards/session_boards.html", context, status=400 if form.errors else 200)
 
 
+TYPED_ANCHORS = {"text": "typed-idea", "photo": "typed-photo", "photo_alt": "typed-photo-alt"}
+
+
 def _render_control(
-    request: HttpRequest, session: Session, board: Board, *, errors=None, status: int = 200, typed: str = ""
+    request: HttpRequest,
+    session: Session,
+    board: Board,
+    *,
+    errors=None,
+    status: int = 200,
+    typed: str = "",
+    typed_alt: str = "",
 ):
     shown = list(
         Idea.objects.filter(board=board, hidden_at__isnull=True, merged_into__isnull=True)
         .select_related("group")
         .order_by("group__order", "group_id", "id")
     )
+    for idea in shown:
+        idea.photo_view = idea_photo(board, idea)  # type: ignore[attr-defined]
     hidden = Idea.objects.filter(board=board, hidden_at__isnull=False).order_by("id")
     merged = Idea.objects.filter(board=board, merged_into__isnull=False).select_related("merged_into").order_by("id")
     groups = list(IdeaGroup.objects.filter(board=board))
@@ -91,7 +104,10 @@ def _render_control(
         "participants": board.participants.count(),
         "errors": errors or [],
         "typed": typed,
+        "typed_alt": typed_alt,
         "typed_error": next((message for anchor, message in errors or [] if anchor == "typed-idea"), ""),
+        "photo_error": next((message for anchor, message in errors or [] if anchor == "typed-photo"), ""),
+        "alt_error": next((message for anchor, message in errors or [] if anchor == "typed-photo-alt"), ""),
         "stage": Stage,
         "is_coordinator": is_coordinator(request.user),
     }
@@ -218,15 +234,22 @@ def type_up(request: HttpRequest, session_id: int, board_id: int) -> HttpRespons
     participant, like any other idea."""
     session, board = _board_for_user(request, session_id, board_id)
     text = request.POST.get("text", "")
+    photo_alt = request.POST.get("photo_alt", "")
     try:
-        services.add_idea(board=board, participant=None, text=text)
+        services.add_idea(
+            board=board, participant=None, text=text, photo=request.FILES.get("photo"), photo_alt=photo_alt
+        )
     except services.BoardRefused as exc:
         messages.error(request, exc.message)
         return redirect(_control_url(board))
     except ValidationError as exc:
         board.refresh_from_db()
-        errors = [("typed-idea", m) for m in exc.messages]
-        return _render_control(request, session, board, errors=errors, status=400, typed=text)
+        errors = [
+            (TYPED_ANCHORS.get(field, "typed-idea"), message)
+            for field, messages_ in exc.message_dict.items()
+            for message in messages_
+        ]
+        return _render_control(request, session, board, errors=errors, status=400, typed=text, typed_alt=photo_alt)
     messages.success(request, "Idea added to the board. Everyone sees it on their screen.")
     return redirect(_control_url(board) + "#ideas-heading")
 
