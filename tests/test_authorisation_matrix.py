@@ -126,6 +126,8 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "involvement:withdraw": (PRIVATE_LINK, {"*": 405, "forged": 404}),
     "involvement:forget_me": (PRIVATE_LINK, {"forged": 404}),
     "involvement:download": (PRIVATE_LINK, {"forged": 404}),
+    "involvement:download_readable": (PRIVATE_LINK, {"forged": 404}),
+    "involvement:download_readable_file": (PRIVATE_LINK, {"*": 404}),  # nothing has been prepared
     # The team's side: requests about people's data
     "involvement:request_list": (COORDINATOR, {}),
     "involvement:request_add": (COORDINATOR, {}),
@@ -558,6 +560,8 @@ def build_world() -> World:
         "involvement:consents": {"valid": {"token": person_token}, "forged": {"token": forged}},
         "involvement:forget_me": {"valid": {"token": person_token}, "forged": {"token": forged}},
         "involvement:download": {"valid": {"token": person_token}, "forged": {"token": forged}},
+        "involvement:download_readable": {"valid": {"token": person_token}, "forged": {"token": forged}},
+        "involvement:download_readable_file": {"valid": {"token": person_token}, "forged": {"token": forged}},
         "involvement:manage_booking": {
             "valid": {"token": person_token, "booking_id": booked.pk},
             "forged": {"token": forged, "booking_id": booked.pk},

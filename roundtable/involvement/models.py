@@ -98,3 +98,27 @@ class DataRequest(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.due_on = one_month_after(self.received_on)
         super().save(*args, **kwargs)
+
+
+class DataFile(models.Model):
+    """A readable copy (PDF) of everything held about one person, made by the worker, since a
+    long history takes a while to lay out. Kept only briefly (involvement/retention.py)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="data_files")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    # Not under MEDIA_URL's public name: only the view behind the person's link serves it.
+    file = models.FileField(upload_to="involvement/private-data/", blank=True)
+    size = models.PositiveIntegerField(default=0)
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Readable data file {self.pk} ({self.state})"

@@ -15,6 +15,8 @@ urlpatterns = [
     path("you/<str:token>/consents/", views.consents, name="consents"),
     path("you/<str:token>/consents/<str:kind>/withdraw/", views.withdraw, name="withdraw"),
     path("you/<str:token>/download/", views.download, name="download"),
+    path("you/<str:token>/download/readable/", views.download_readable, name="download_readable"),
+    path("you/<str:token>/download/readable/file/", views.download_readable_file, name="download_readable_file"),
     path("you/<str:token>/forget-me/", views.forget_me, name="forget_me"),
     # The team's side: requests about people's data (coordinators only).
     path("coordinator/requests/", team.request_list, name="request_list"),

@@ -15,7 +15,8 @@ from roundtable.accounts.testing import sign_in_browser
 from roundtable.bookings.testing import signup
 from roundtable.bookings.tests.test_browser_signup import a_session, fits_320, tab_to
 from roundtable.core.models import OutboundEmail
-from roundtable.involvement.models import DataRequest
+from roundtable.core.testing import run_tasks
+from roundtable.involvement.models import DataRequest, PersonLink
 from roundtable.people.models import Person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -110,3 +111,44 @@ def test_requests_work_without_javascript(page_without_js, live_server, coordina
     page.click("form[action$='/done/'] button")
     page.wait_for_url("**/coordinator/requests/")
     assert DataRequest.objects.get(email="ruth@example.org").completed_on == today
+
+
+@pytest.mark.parametrize("with_js", [True, False])
+def test_the_readable_download_by_keyboard_with_axe_and_without_javascript(
+    browser, live_server, axe, with_js, tmp_path
+):
+    signup(a_session(), 1, email="ruth@example.org", name="Ruth Quill")
+    token = PersonLink.mint(person=Person.objects.get(email="ruth@example.org"))
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=with_js, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        page.goto(f"/you/{token}/details/")
+        tab_to(page, f"a[href='/you/{token}/download/readable/']")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/download/readable/")
+        if with_js:
+            _check(page, axe, "download-start")
+        tab_to(page, "main form button[type=submit]")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("text=We are preparing your file")
+        if with_js:
+            _check(page, axe, "download-preparing")
+        run_tasks()
+        if with_js:  # the page notices by itself
+            page.wait_for_selector("text=Your file is ready", timeout=20000)
+        else:
+            page.click("text=Check if your file is ready")
+            page.wait_for_selector("text=Your file is ready")
+        if with_js:
+            _check(page, axe, "download-ready")
+        with page.expect_download() as download:
+            page.click(f"a[href='/you/{token}/download/readable/file/']")
+        saved = tmp_path / "my-data.pdf"
+        download.value.save_as(saved)
+        assert saved.read_bytes().startswith(b"%PDF")
+        if SHOTS:
+            Path(SHOTS).mkdir(parents=True, exist_ok=True)
+            (Path(SHOTS) / "my-data.pdf").write_bytes(saved.read_bytes())
+    finally:
+        context.close()
