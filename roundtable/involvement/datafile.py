@@ -4,13 +4,15 @@ JSON file, core/personaldata.py), made by the worker and kept for DATA_FILE_KEEP
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+import re
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from roundtable.core import audit
 from roundtable.core.pdf import render_pdf
@@ -67,9 +69,25 @@ def label(key: str) -> str:
     return key.replace("_", " ").strip().capitalize()
 
 
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def _text(value: Any) -> str:
+    """A value as a person reads it: dates and times in words (UK time), yes and no."""
     if value is None or value == "":
         return "–"
+    if isinstance(value, str) and _ISO_DATETIME.match(value):
+        try:
+            moment = timezone.localtime(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+        return date_format(moment, "j F Y, H:i")
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return date_format(date.fromisoformat(value), "j F Y")
+        except ValueError:
+            return value
     if value is True:
         return "Yes"
     if value is False:
@@ -98,7 +116,10 @@ def _pairs(value: Any, prefix: str = "") -> list[tuple[str, str]]:
 def readable(data: dict[str, Any]) -> list[dict[str, Any]]:
     """The export as sections a person can read: one per part, one block per row."""
     sections = []
-    for part, value in data.items():
+    order = list(PART_TITLES)
+    for part, value in sorted(
+        data.items(), key=lambda item: (order.index(item[0]) if item[0] in order else 99, item[0])
+    ):
         rows = value if isinstance(value, list) else ([value] if value else [])
         sections.append(
             {"part": part, "title": PART_TITLES.get(part, label(part)), "items": [_pairs(row) for row in rows]}

@@ -241,3 +241,19 @@ def test_forget_them_asks_first_then_forgets_everywhere_and_marks_the_request_do
     assert AuditEntry.objects.filter(verb="person.forgotten").count() == 1
     # Done means done: asking again changes nothing.
     assert coordinator_client.post(url)["Location"] == reverse("involvement:request_detail", args=[data_request.pk])
+
+
+def test_the_readable_copy_puts_their_details_first_and_dates_in_words():
+    from roundtable.involvement.datafile import readable
+
+    sections = readable(
+        {
+            "core": [{"subject": "You are booked", "sent_at": "2026-12-19T13:30:00+00:00"}],
+            "people": {"name": "Ruth", "wants_updates": True, "access_needs": {"needs": ["step_free", "quiet_space"]}},
+        }
+    )
+    assert [s["part"] for s in sections] == ["people", "core"]
+    assert sections[0]["items"] == [
+        [("Name", "Ruth"), ("Wants updates", "Yes"), ("Access needs › Needs", "step_free, quiet_space")]
+    ]
+    assert sections[1]["items"] == [[("Subject", "You are booked"), ("Sent at", "19 December 2026, 13:30")]]
