@@ -257,3 +257,20 @@ def test_the_readable_copy_puts_their_details_first_and_dates_in_words():
         [("Name", "Ruth"), ("Wants updates", "Yes"), ("Access needs › Needs", "step_free, quiet_space")]
     ]
     assert sections[1]["items"] == [[("Subject", "You are booked"), ("Sent at", "19 December 2026, 13:30")]]
+
+
+def test_forgetting_deletes_their_readable_data_files_at_once(django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from roundtable.involvement.models import DataFile
+    from roundtable.involvement.services import person_forget_me
+
+    person = _person()
+    data_file = DataFile.objects.create(person=person, state=DataFile.State.READY)
+    data_file.file.save("my-data.pdf", ContentFile(b"%PDF-1.7 Ruth Quill"))
+    stored = data_file.file.name
+    assert default_storage.exists(stored)
+    with django_capture_on_commit_callbacks(execute=True):
+        person_forget_me(person=person)
+    assert not DataFile.objects.exists() and not default_storage.exists(stored)
