@@ -60,6 +60,7 @@ bench: assets
 	$(BIN)/python bench/bench_day.py
 	$(BIN)/python bench/bench_newsletter.py
 	$(BIN)/python bench/bench_digest.py
+	$(BIN)/python bench/bench_data_download.py
 	$(BIN)/python bench/bench_board.py
 	$(BIN)/python bench/bench_evaluation.py --db sqlite
 	$(BIN)/python bench/bench_evaluation.py --db postgres

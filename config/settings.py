@@ -278,6 +278,8 @@ BOOKING_EMAILS_PER_ADDRESS = parse_rate("BOOKING_EMAILS_PER_ADDRESS", "3/h")
 SIGNUP_REPEAT_QUIET_MINUTES = env_int("SIGNUP_REPEAT_QUIET_MINUTES", 15, minimum=0)
 # "Your involvement" links stop working after this many days without being used.
 INVOLVEMENT_LINK_IDLE_DAYS = env_int("INVOLVEMENT_LINK_IDLE_DAYS", 180, minimum=1)
+# A person's readable copy of their data (PDF) is deleted this long after they asked for it.
+DATA_FILE_KEEP_HOURS = env_int("DATA_FILE_KEEP_HOURS", 24, minimum=1)
 # "Get my link" requests per client address, and emails of that link to one address.
 INVOLVEMENT_LINK_RATE_LIMIT = parse_rate("INVOLVEMENT_LINK_RATE_LIMIT", "10/h")
 INVOLVEMENT_EMAILS_PER_ADDRESS = parse_rate("INVOLVEMENT_EMAILS_PER_ADDRESS", "3/h")

@@ -64,7 +64,7 @@ from roundtable.evaluation.models import (
     SelfAssessment,
     SignificantChangeStory,
 )
-from roundtable.involvement.models import PersonLink
+from roundtable.involvement.models import DataRequest, PersonLink
 from roundtable.newsletter.models import ConfirmationLink, Delivery, Issue, Subscriber
 from roundtable.people.updates import stop_updates_url
 from roundtable.records.tests.factories import add_action, add_decision, add_image, add_text, attend
@@ -126,6 +126,16 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "involvement:withdraw": (PRIVATE_LINK, {"*": 405, "forged": 404}),
     "involvement:forget_me": (PRIVATE_LINK, {"forged": 404}),
     "involvement:download": (PRIVATE_LINK, {"forged": 404}),
+    "involvement:download_readable": (PRIVATE_LINK, {"forged": 404}),
+    "involvement:download_readable_file": (PRIVATE_LINK, {"*": 404}),  # nothing has been prepared
+    # The team's side: requests about people's data
+    "involvement:request_list": (COORDINATOR, {}),
+    "involvement:request_add": (COORDINATOR, {}),
+    "involvement:request_detail": (COORDINATOR, {}),
+    "involvement:request_done": (COORDINATOR, ONLY_POST),
+    "involvement:request_send_data": (COORDINATOR, ONLY_POST),
+    "involvement:request_download": (COORDINATOR, {}),
+    "involvement:request_forget": (COORDINATOR, {}),
     # What happened: public records, stories and files
     "records:programme": (PUBLIC, {}),
     "records:you_said_we_did": (PUBLIC, {}),
@@ -481,6 +491,9 @@ def build_world() -> World:
     email = OutboundEmail.objects.first()
     manage_token = ManageLink.mint(booking=booked)
     person_token = PersonLink.mint(person=booked.person)
+    data_request = DataRequest.objects.create(
+        person=booked.person, email=booked.person.email, kind=DataRequest.Kind.ERASURE, received_on=date.today()
+    )
     cancelled_booking = signup(upcoming).booking
     cancelled_booking.status = Booking.Status.CANCELLED
     cancelled_booking.save()
@@ -525,6 +538,7 @@ def build_world() -> World:
             "code": board.code,
             "board_id": board.pk,
             "idea_id": photo_idea.pk,
+            "request_id": data_request.pk,
         },
         "blog:post": {"slug": post.slug},
         "blog:tag": {"slug": "co-production"},
@@ -546,6 +560,8 @@ def build_world() -> World:
         "involvement:consents": {"valid": {"token": person_token}, "forged": {"token": forged}},
         "involvement:forget_me": {"valid": {"token": person_token}, "forged": {"token": forged}},
         "involvement:download": {"valid": {"token": person_token}, "forged": {"token": forged}},
+        "involvement:download_readable": {"valid": {"token": person_token}, "forged": {"token": forged}},
+        "involvement:download_readable_file": {"valid": {"token": person_token}, "forged": {"token": forged}},
         "involvement:manage_booking": {
             "valid": {"token": person_token, "booking_id": booked.pk},
             "forged": {"token": forged, "booking_id": booked.pk},

@@ -4,16 +4,19 @@ here rather than in an app's tests.)"""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import timedelta
 
 import pytest
 from django.apps import apps
 from django.core import mail
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from roundtable.accounts.testing import make_coordinator
 from roundtable.blog.models import Comment
@@ -30,10 +33,13 @@ from roundtable.core import audit
 from roundtable.core.email import queue_email, send_queued
 from roundtable.core.forgetting import FORGOTTEN_EMAIL
 from roundtable.core.models import AuditEntry, OutboundEmail
+from roundtable.core.retention import apply_retention
+from roundtable.core.testing import run_tasks
 from roundtable.evaluation.feedback import session_feedback
 from roundtable.evaluation.indicators import indicator_series
 from roundtable.evaluation.models import Aim, FeedbackLink, FeedbackRequest, FeedbackResponse, Indicator
-from roundtable.involvement.models import PersonLink
+from roundtable.involvement.datafile import PART_TITLES
+from roundtable.involvement.models import DataFile, PersonLink
 from roundtable.newsletter.models import ConfirmationLink, Delivery, Issue, Subscriber, SubscriptionConsent
 from roundtable.newsletter.services import subscriber_confirm, subscriber_signup
 from roundtable.people.models import ConsentRecord, Person
@@ -265,6 +271,39 @@ def test_download_my_data_gives_back_every_part_they_touched(everywhere, client)
     assert any(b["access_needs"] for b in data["bookings"])
     assert data["evaluation"]["feedback_given"][0]["went_well"] == f"I'm {NAME} and I was heard"
     assert AuditEntry.objects.filter(verb="person.data_downloaded").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)  # the real worker runs the task
+def test_the_readable_download_gives_back_every_part_they_touched_and_is_kept_briefly(everywhere, client, settings):
+    person = everywhere["person"]
+    token = PersonLink.mint(person=person)
+    page = reverse("involvement:download_readable", args=[token])
+    assert "Prepare my file" in client.get(page).content.decode()
+    assert client.post(page)["Location"] == page
+    waiting = client.get(page)
+    assert "We are preparing your file" in waiting.content.decode()
+    assert "data_file.mjs" in waiting.content.decode() and f'href="{page}"' in waiting.content.decode()
+    assert client.get(reverse("involvement:download_readable_file", args=[token])).status_code == 404
+    run_tasks()
+    ready = client.get(page).content.decode()
+    assert "Your file is ready" in ready and "data_file.mjs" not in ready
+    response = client.get(reverse("involvement:download_readable_file", args=[token]))
+    assert response["Content-Disposition"] == 'attachment; filename="my-data.pdf"'
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    for title in PART_TITLES.values():
+        assert title in text
+    assert "Nothing held" not in text  # every part has something in it
+    assert EMAIL in text and f"I'm {NAME} and I was heard" in text
+    entry = AuditEntry.objects.filter(verb="person.data_downloaded").get()
+    assert entry.data == {"format": "pdf"}
+    # Kept for DATA_FILE_KEEP_HOURS, then the retention rule deletes the row and the file.
+    stored = DataFile.objects.get(person=person).file.name
+    assert default_storage.exists(stored)
+    assert apply_retention(only="readable data files") == {"readable data files": 0}
+    later = timezone.now() + timedelta(hours=settings.DATA_FILE_KEEP_HOURS, minutes=1)
+    assert apply_retention(now=later, only="readable data files") == {"readable data files": 1}
+    assert not DataFile.objects.exists() and not default_storage.exists(stored)
 
 
 def test_the_forget_person_command_reports_every_part_it_forgot(everywhere, capsys):

@@ -23,6 +23,10 @@ def involvement_link(context: dict) -> dict:
     return {"person": person, "involvement_url": involvement_url(person)}
 
 
+# A coordinator answering a subject access request sends the same link: the data stays behind it.
+context_builder("data_request_ready")(involvement_link)
+
+
 # Every email to a participant about their sessions carries the link (never the newsletter, whose
 # readers need not have taken part, nor the link's own email).
 PARTICIPANT_EMAILS = (

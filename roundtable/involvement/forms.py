@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
+from django.utils import timezone
 
 from roundtable.bookings.forms import SignupForm
+from roundtable.core.forms import GovukDateField
+from roundtable.involvement.models import DataRequest
 from roundtable.people.models import Person
 
 
@@ -31,3 +36,65 @@ class DetailsForm(forms.ModelForm):
         }
         help_texts = {"phone": "Only the team uses it, to reach you about a session"}
         error_messages = {"name": {"required": "Enter the name you want to be called"}}
+
+
+class DataRequestForm(forms.Form):
+    """A request about someone's data, written down by the team the day it is noticed."""
+
+    email = forms.EmailField(
+        label="Their email address",
+        required=False,
+        help_text="If they have taken part, we find their record from this address",
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+    kind = forms.ChoiceField(
+        label="What they asked for",
+        choices=DataRequest.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what they asked for"},
+    )
+    received_on = GovukDateField(
+        label="When the request arrived",
+        what="The date the request arrived",
+        help_text="The deadline is one calendar month from this day. For example, 27 3 2027",
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="How it reached us and what they said. Do not write down health details",
+        error_messages={"max_length": "Notes must be 5,000 characters or fewer"},
+    )
+
+    def __init__(self, *args, person: Person | None = None, **kwargs) -> None:
+        self.person = person
+        super().__init__(*args, **kwargs)
+
+    def clean_received_on(self) -> date:
+        received = self.cleaned_data["received_on"]
+        if received > timezone.localdate():
+            raise forms.ValidationError("The date the request arrived must be today or in the past")
+        return received
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data.get("email", "")
+        if not email and self.person is None:
+            raise forms.ValidationError("Enter their email address")
+        return email
+
+
+class DataRequestDoneForm(forms.Form):
+    completed_on = GovukDateField(label="When it was done", what="The date it was done")
+
+    def __init__(self, *args, data_request: DataRequest, **kwargs) -> None:
+        self.data_request = data_request
+        super().__init__(*args, **kwargs)
+
+    def clean_completed_on(self) -> date:
+        done = self.cleaned_data["completed_on"]
+        if done > timezone.localdate():
+            raise forms.ValidationError("The date it was done must be today or in the past")
+        if done < self.data_request.received_on:
+            raise forms.ValidationError("The date it was done must be on or after the day the request arrived")
+        return done

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from roundtable.bookings.retention import delete_access_needs
 from roundtable.core import audit, mailcap
 from roundtable.core.email import queue_email
 from roundtable.core.personaldata import export_everywhere
-from roundtable.involvement.models import PersonLink
+from roundtable.involvement.models import DataRequest, PersonLink
 from roundtable.newsletter.models import Subscriber
 from roundtable.newsletter.services import subscriber_unsubscribe
 from roundtable.people.models import ConsentRecord, Person
@@ -107,22 +108,26 @@ def consent_withdraw(*, person: Person, kind: str) -> bool:
 # --- Download my data -----------------------------------------------------------------------------
 
 
-def person_data_download(*, person: Person) -> dict[str, Any]:
-    """Everything every part of the product holds about the person (core/personaldata.py); audited."""
+def person_data_download(*, person: Person, actor: Any = None) -> dict[str, Any]:
+    """Everything every part of the product holds about the person (core/personaldata.py); audited
+    as the person themselves, or as the coordinator answering their request."""
     data = export_everywhere(person_id=person.pk, email=person.email, name=person.name)
-    audit.log(None, "person.data_downloaded", person, actor_label=PARTICIPANT)
+    if actor is None:
+        audit.log(None, "person.data_downloaded", person, actor_label=PARTICIPANT)
+    else:
+        audit.log(actor, "person.data_downloaded", person)
     return data
 
 
 # --- Forget me ------------------------------------------------------------------------------------
 
 
-def person_forget_me(*, person: Person) -> dict[str, int]:
+def person_forget_me(*, person: Person, actor: Any = PARTICIPANT) -> dict[str, int]:
     """Forget the person everywhere (core/forgetting.py), links included, then send a last email.
     That email is sent straight away rather than through the outbox: a queued row would keep the
     address the person asked us to forget."""
     email, name = person.email, person.name
-    _person, counts = person_forget_everywhere(person=person, actor=PARTICIPANT)
+    _person, counts = person_forget_everywhere(person=person, actor=actor)
     transaction.on_commit(lambda: _send_goodbye(email=email, name=name))
     return counts
 
@@ -147,3 +152,67 @@ def _send_goodbye(*, email: str, name: str) -> None:
 
 def revoke_links(*, person: Person) -> int:
     return PersonLink.revoke_all(person=person)
+
+
+# --- Requests the team records (subject access, correction, erasure) ---------------------------
+
+
+def data_request_record(
+    *, actor: Any, email: str, kind: str, received_on: date, notes: str = "", person: Person | None = None
+) -> DataRequest:
+    """Write down a request that came by email, letter or phone; its deadline is worked out from
+    the day it arrived. The person is found from the address when they have taken part."""
+    address = normalise_email(email) if email.strip() else (person.email if person else "")
+    if person is None and address:
+        person = Person.objects.filter(email=address).first()
+    with transaction.atomic():
+        data_request = DataRequest.objects.create(
+            person=person, email=address, kind=kind, received_on=received_on, notes=notes.strip()
+        )
+        audit.log(actor, "data_request.recorded", data_request, kind=kind, due_on=data_request.due_on.isoformat())
+    return data_request
+
+
+def data_request_person(data_request: DataRequest) -> Person | None:
+    """Who the request is about: the person chosen, or (they may have signed up since) the
+    person with the request's address."""
+    if data_request.person is not None:
+        return data_request.person
+    if not data_request.email:
+        return None
+    return Person.objects.filter(email=data_request.email).first()
+
+
+@transaction.atomic
+def data_request_complete(*, actor: Any, data_request: DataRequest, completed_on: date) -> DataRequest:
+    DataRequest.objects.filter(pk=data_request.pk).update(completed_on=completed_on)
+    data_request.completed_on = completed_on
+    audit.log(actor, "data_request.done", data_request, completed_on=completed_on.isoformat())
+    return data_request
+
+
+@transaction.atomic
+def data_request_send_data(*, actor: Any, data_request: DataRequest) -> bool:
+    """Email the person a fresh link to their involvement page, where "Download my data" gives
+    them the same files as the self-service page. The data itself is never put in an email.
+    False when there is nobody to send it to."""
+    person = data_request_person(data_request)
+    if person is None:
+        return False
+    queue_email(to=person.email, template="data_request_ready", context={"person_id": person.pk})
+    DataRequest.objects.filter(pk=data_request.pk).update(person=person)
+    audit.log(actor, "data_request.data_sent", data_request)
+    return True
+
+
+def data_request_forget(*, actor: Any, data_request: DataRequest, completed_on: date) -> dict[str, int] | None:
+    """Erase the person everywhere, as "forget me" does (their last email included), and mark the
+    request done: one transaction. The request stays, without their address, as the record that
+    it was carried out. None when there is nobody to forget."""
+    person = data_request_person(data_request)
+    if person is None:
+        return None
+    with transaction.atomic():
+        counts = person_forget_me(person=person, actor=actor)
+        data_request_complete(actor=actor, data_request=data_request, completed_on=completed_on)
+    return counts

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from roundtable.involvement import team_views as team
 from roundtable.involvement import views
 
 app_name = "involvement"
@@ -14,5 +15,15 @@ urlpatterns = [
     path("you/<str:token>/consents/", views.consents, name="consents"),
     path("you/<str:token>/consents/<str:kind>/withdraw/", views.withdraw, name="withdraw"),
     path("you/<str:token>/download/", views.download, name="download"),
+    path("you/<str:token>/download/readable/", views.download_readable, name="download_readable"),
+    path("you/<str:token>/download/readable/file/", views.download_readable_file, name="download_readable_file"),
     path("you/<str:token>/forget-me/", views.forget_me, name="forget_me"),
+    # The team's side: requests about people's data (coordinators only).
+    path("coordinator/requests/", team.request_list, name="request_list"),
+    path("coordinator/requests/new/", team.request_add, name="request_add"),
+    path("coordinator/requests/<int:request_id>/", team.request_detail, name="request_detail"),
+    path("coordinator/requests/<int:request_id>/done/", team.request_done, name="request_done"),
+    path("coordinator/requests/<int:request_id>/send-data/", team.request_send_data, name="request_send_data"),
+    path("coordinator/requests/<int:request_id>/download/", team.request_download, name="request_download"),
+    path("coordinator/requests/<int:request_id>/forget/", team.request_forget, name="request_forget"),
 ]

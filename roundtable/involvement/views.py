@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roundtable.bookings.models import Booking, ManageLink
-from roundtable.core import ratelimit
+from roundtable.core import audit, ratelimit
 from roundtable.core.privatelinks import private_link_view
+from roundtable.involvement.datafile import data_file_current, data_file_request
 from roundtable.involvement.forms import DetailsForm, GetLinkForm
-from roundtable.involvement.models import PersonLink
+from roundtable.involvement.models import DataFile, PersonLink
 from roundtable.involvement.selectors import consents_held, involvement_for
 from roundtable.involvement.services import (
+    PARTICIPANT,
     WITHDRAWALS,
     consent_withdraw,
     involvement_link_request,
@@ -136,6 +139,35 @@ def download(request, person: Person, token: str):
     data = person_data_download(person=person)
     response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
+@private_link
+@require_http_methods(["GET", "POST"])
+def download_readable(request, person: Person, token: str):
+    """The readable copy: POST asks the worker for it; GET says how it is going (refreshing by
+    itself, with a link for anyone whose browser does not) and then offers the file."""
+    if request.method == "POST":
+        data_file_request(person=person)
+        return redirect("involvement:download_readable", token=token)
+    data_file = data_file_current(person=person)
+    response = render(
+        request, "involvement/download_readable.html", {"person": person, "token": token, "data_file": data_file}
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@private_link
+@require_GET
+def download_readable_file(request, person: Person, token: str):
+    data_file = data_file_current(person=person)
+    if data_file is None or data_file.state != DataFile.State.READY or not data_file.file:
+        raise Http404("No file ready")
+    audit.log(None, "person.data_downloaded", person, actor_label=PARTICIPANT, format="pdf")
+    response = FileResponse(data_file.file.open("rb"), content_type="application/pdf", as_attachment=True)
+    response["Content-Disposition"] = 'attachment; filename="my-data.pdf"'
+    add_never_cache_headers(response)
     return response
 
 

@@ -120,6 +120,11 @@ VERB_LABELS = {
     "person.details_changed": "Changed their own details",
     "consent.withdrawn": "Withdrew their agreement",
     "person.data_downloaded": "Downloaded everything held about them",
+    "person.data_file_made": "Had a readable copy of everything held about them made",
+    # Requests about a person's data (subject access, correction, erasure)
+    "data_request.recorded": "Recorded a request about someone's data",
+    "data_request.data_sent": "Sent someone the link to their data",
+    "data_request.done": "Marked a request about someone's data as done",
 }
 
 # What an entry's extra data may show. Anything else (a typed reason, a message) stays out of the
