@@ -65,6 +65,29 @@ def involvement_for(*, person: Person) -> Involvement:
     return Involvement(person=person, upcoming=upcoming, waiting=waiting, past=past)
 
 
+# --- Needs on the details page ---------------------------------------------------------------------
+
+
+def upcoming_bookings(*, person: Person) -> list[Booking]:
+    """The places (confirmed or waiting) the person holds for sessions not yet over, soonest first:
+    the bookings that dietary needs and access needs changed on the details page go to."""
+    return list(
+        Booking.objects.filter(
+            person=person,
+            status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITLISTED],
+            session__ends_at__gte=timezone.now(),
+        )
+        .select_related("session")
+        .order_by("session__starts_at", "id")
+    )
+
+
+def kept_access_needs(*, person: Person) -> AccessNeeds | None:
+    """The access needs the person asked us to keep on file (the latest, if several bookings hold
+    some), or None if they have not asked. Health data: the caller audits showing it."""
+    return AccessNeeds.objects.filter(booking__person=person, keep_on_file=True).order_by("-updated_at", "-id").first()
+
+
 # --- The consent ledger -----------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 
@@ -11,7 +12,9 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from roundtable.bookings.briefing import briefing_answers
 from roundtable.bookings.models import AccessNeeds, Booking
+from roundtable.bookings.printables import badges_for
 from roundtable.bookings.services import AccessNeedsAnswer
 from roundtable.bookings.testing import signup
 from roundtable.cocreation.testing import make_session
@@ -20,6 +23,7 @@ from roundtable.core.logfilter import redact
 from roundtable.core.models import AuditEntry, OutboundEmail
 from roundtable.core.privatelinks import hash_token
 from roundtable.involvement.models import PersonLink
+from roundtable.involvement.services import person_needs_update
 from roundtable.newsletter.models import Subscriber
 from roundtable.newsletter.services import consent_wording, subscriber_signup
 from roundtable.people.models import Person
@@ -230,6 +234,120 @@ def test_a_missing_name_is_explained_next_to_the_field(client):
     assert response.status_code == 400
     assert b'id="id_name-error"' in response.content
     assert b"Enter the name you want to be called" in response.content
+
+
+def _details_url(person: Person) -> str:
+    return reverse("involvement:details", args=[_home(person).split("/")[2]])
+
+
+def _details_post(person: Person, **extra) -> dict:
+    return {"name": person.name, "pronouns": "", "interests": "", "phone": "", **extra}
+
+
+def test_dietary_and_kept_access_needs_change_for_briefings_and_badges_and_are_audited(client):
+    session = make_session(title="Talking about buses")
+    booking = signup(
+        session,
+        name="Ada Example",
+        email="ada@example.org",
+        access_needs=HEALTH,
+        dietary_kinds=["vegetarian"],
+    ).booking
+    past = make_session(days_ahead=-40, title="Long ago")
+    Booking.objects.create(session=past, person=booking.person, status=Booking.Status.ATTENDED)
+    later = signup(make_session(title="Later on", days_ahead=20), email="ada@example.org", name="Ada").booking
+    url = _details_url(booking.person)
+
+    page = client.get(url)
+    body = page.content.decode()
+    assert re.search(r'value="step_free"[^>]*checked', body)
+    assert "I use a wheelchair" in body
+    viewed = AuditEntry.objects.get(verb="access_needs.viewed")
+    assert viewed.actor_label == "participant (involvement page)"
+    assert "wheelchair" not in str(viewed.data)
+
+    response = client.post(
+        url,
+        _details_post(
+            booking.person,
+            name="Ada B",
+            dietary_kinds=["vegan", "other"],
+            dietary_needs="No mushrooms",
+            access_needs=["hearing_loop"],
+            access_details="A seat near the front",
+        ),
+    )
+    assert response.status_code == 302
+
+    # The briefings for both upcoming sessions say so from now on, and the badge has the new name.
+    for s in (session, later.session):
+        (answer,) = briefing_answers(s)
+        assert answer.name == "Ada B"
+        assert answer.dietary == "No mushrooms"
+        assert answer.dietary_kinds == ["Vegan", "Other"]
+        assert answer.needs == ["A hearing loop"]
+        assert answer.details == "A seat near the front"
+    assert [b.name for b in badges_for(session)] == ["Ada B"]
+    kept = AccessNeeds.objects.get(booking=booking)
+    assert kept.keep_on_file and kept.needs == ["hearing_loop"]
+    # The later place had no answer: it gets a copy, deleted after its session like any other.
+    assert AccessNeeds.objects.get(booking=later).keep_on_file is False
+    changed = AuditEntry.objects.get(verb="access_needs.updated")
+    assert (changed.actor_label, changed.data) == ("participant (involvement page)", {"changed": 1, "added": 1})
+    assert AuditEntry.objects.get(verb="dietary_needs.updated").data == {"bookings": 2}
+    assert "mushrooms" not in str(list(AuditEntry.objects.values_list("data", flat=True)))
+    # The past session is not touched.
+    assert not Booking.objects.get(session=past).dietary_needs
+
+
+def test_saving_the_same_needs_again_writes_and_audits_nothing(client):
+    person = signup(make_session(), email="ada@example.org", name="Ada", access_needs=HEALTH).booking.person
+    url = _details_url(person)
+    data = _details_post(person, access_needs=["step_free"], access_details="I use a wheelchair")
+    client.post(url, data)
+    assert not AuditEntry.objects.filter(verb__in=["access_needs.updated", "dietary_needs.updated"]).exists()
+
+
+def test_a_mistake_in_the_needs_saves_nothing_and_is_shown_by_the_field(client):
+    person = signup(make_session(), email="ada@example.org", name="Ada", access_needs=HEALTH).booking.person
+    response = client.post(
+        _details_url(person),
+        _details_post(person, name="Ada B", dietary_kinds=["other"], access_needs=["not_a_need"]),
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="id_dietary_needs-error"' in body and "Tell us what your other dietary need is" in body
+    assert "Choose access needs from the list" in body
+    # In the error summary too, each linking to its field (the first box of a group).
+    assert '<a href="#id_dietary_needs">Tell us what your other dietary need is</a>' in body
+    assert '<a href="#id_access_needs_0">Choose access needs from the list</a>' in body
+    assert 'id="id_access_needs_0"' in body
+    assert Person.objects.get(pk=person.pk).name == "Ada"
+    assert AccessNeeds.objects.get().needs == ["step_free"]
+
+
+def test_without_keeping_on_file_the_page_says_how_and_refuses_access_needs(client):
+    answer = AccessNeedsAnswer(needs=["step_free"], consent=True, keep_on_file=False)
+    person = signup(make_session(), email="ada@example.org", name="Ada", access_needs=answer).booking.person
+    url = _details_url(person)
+    body = client.get(url).content.decode()
+    assert "We do not keep any access needs on file for you" in body
+    assert "Keep my access needs on file for next time" in body
+    assert 'name="access_needs"' not in body
+    assert not AuditEntry.objects.filter(verb="access_needs.viewed").exists()
+    # A hand-made post cannot change them either.
+    client.post(url, _details_post(person, access_needs=["hearing_loop"]))
+    assert AccessNeeds.objects.get().needs == ["step_free"]
+    with pytest.raises(PermissionError):
+        person_needs_update(person=person, access=AccessNeedsAnswer(needs=["hearing_loop"], consent=True))
+
+
+def test_with_no_upcoming_session_dietary_needs_are_explained_not_asked(client):
+    person = _person()
+    Booking.objects.filter(person=person).update(status=Booking.Status.CANCELLED)
+    body = client.get(_details_url(person)).content.decode()
+    assert "You have no upcoming sessions" in body
+    assert 'name="dietary_kinds"' not in body
 
 
 # --- Consents -----------------------------------------------------------------------------------------
