@@ -25,6 +25,7 @@ from roundtable.newsletter.models import Subscriber
 from roundtable.newsletter.services import subscriber_unsubscribe
 from roundtable.people.models import ConsentRecord, Person
 from roundtable.people.services import consent_record, normalise_email, person_forget_everywhere
+from roundtable.records.services import outputs_uncredit
 
 logger = logging.getLogger("roundtable.involvement")
 
@@ -148,6 +149,10 @@ WITHDRAWALS = {
     ),
     "updates": "We stop emailing you about what happened as a result of sessions you came to.",
     "newsletter": "We stop sending you the newsletter, straight away.",
+    "credit": (
+        "We take your name off the photos and other things credited to you: they stay in the session "
+        "records, credited as anonymous."
+    ),
 }
 
 
@@ -162,9 +167,14 @@ def consent_withdraw(*, person: Person, kind: str) -> bool:
     elif kind == ConsentRecord.Kind.KEEP_ON_FILE:
         consent_record(person=person, kind=kind, given=False, wording=WITHDRAWN_WORDING, source="web")
         AccessNeeds.objects.filter(booking__person=person).update(keep_on_file=False)
-    elif kind == "updates":
+    elif kind == ConsentRecord.Kind.UPDATES:
         if not Person.objects.filter(pk=person.pk, wants_updates=True).update(wants_updates=False):
             return False
+        consent_record(person=person, kind=kind, given=False, wording=WITHDRAWN_WORDING, source="web")
+    elif kind == ConsentRecord.Kind.CREDIT:
+        if not outputs_uncredit(name=person.name, actor=PARTICIPANT):
+            return False
+        consent_record(person=person, kind=kind, given=False, wording=WITHDRAWN_WORDING, source="web")
     elif kind == "newsletter":
         subscriber = Subscriber.objects.filter(email=person.email).first()
         if subscriber is None or not subscriber_unsubscribe(subscriber=subscriber, source="involvement page"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 import time
 from datetime import timedelta
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from roundtable.bookings.briefing import briefing_answers
+from roundtable.bookings.forms import SignupForm
 from roundtable.bookings.models import AccessNeeds, Booking
 from roundtable.bookings.printables import badges_for
 from roundtable.bookings.services import AccessNeedsAnswer
@@ -26,8 +28,9 @@ from roundtable.involvement.models import PersonLink
 from roundtable.involvement.services import person_needs_update
 from roundtable.newsletter.models import Subscriber
 from roundtable.newsletter.services import consent_wording, subscriber_signup
-from roundtable.people.models import Person
-from roundtable.records.models import Action, ActionStatus, Decision, Method
+from roundtable.people.models import ConsentRecord, ConsentWording, Person, wording_version
+from roundtable.people.services import HEALTH_DATA_WORDING
+from roundtable.records.models import Action, ActionStatus, Consent, Decision, Method, Output
 
 pytestmark = pytest.mark.django_db
 
@@ -362,6 +365,104 @@ def test_the_ledger_lists_consents_with_their_wording(client):
     assert "Keep my access needs on file" in body
     assert "what happens as a result" in body
     assert "The newsletter" in body
+
+
+def _credited_output(person: Person) -> Output:
+    return Output.objects.create(
+        session=make_session(days_ahead=-3),
+        kind=Output.Kind.TEXT,
+        caption="What buses mean to us",
+        body="The 42 is my lifeline",
+        credit=person.name,
+        consent=Consent.EVERYONE_AGREED,
+    )
+
+
+def test_every_kind_of_consent_given_is_recorded_and_listed_with_its_version(client):
+    person = _person(access_needs=HEALTH, wants_updates=True)
+    subscriber = subscriber_signup(email="ada@example.org", source="page", wording=consent_wording())
+    Subscriber.objects.filter(pk=subscriber.pk).update(status=Subscriber.Status.ACTIVE)
+    _credited_output(person)
+    # Given at sign-up, each is a record with the exact words and their version.
+    recorded = {r.kind: r for r in ConsentRecord.objects.filter(person=person, given=True)}
+    assert set(recorded) == {"health_data", "keep_on_file", "updates"}
+    assert recorded["keep_on_file"].wording == str(SignupForm.base_fields["keep_on_file"].label)
+    assert recorded["updates"].wording == str(SignupForm.base_fields["wants_updates"].label)
+    for record in recorded.values():
+        assert record.wording_version == wording_version(record.kind, record.wording)
+    body = client.get(reverse("involvement:consents", args=[_home(person).split("/")[2]])).content.decode()
+    for kind in ("health_data", "keep_on_file", "updates", "newsletter", "credit"):
+        assert f'id="consent-{kind}"' in body
+        assert f"/consents/{kind}/withdraw/" in body
+    today = timezone.localdate()
+    assert body.count(f"The version of {today.day} {today:%B %Y}") == 5
+    assert f"(reference {recorded['health_data'].wording_version})" in body
+    assert f"(reference {wording_version('newsletter', consent_wording())})" in body
+
+
+def test_new_wording_is_a_new_version_and_old_records_keep_theirs(client, monkeypatch):
+    person = _person(access_needs=HEALTH)
+    old = ConsentRecord.objects.get(person=person, kind="health_data")
+    ConsentWording.objects.filter(version=old.wording_version).update(
+        first_used_at=timezone.now() - timedelta(days=400)
+    )
+    first_used = timezone.localtime(ConsentWording.objects.get(version=old.wording_version).first_used_at)
+    token = _home(person).split("/")[2]
+    body = client.get(reverse("involvement:consents", args=[token])).content.decode()
+    assert f"The version of {first_used.day} {first_used:%B %Y} (reference {old.wording_version})" in body
+
+    new_words = HEALTH_DATA_WORDING.replace("Only the coordinating team", "Only the team organising it")
+    monkeypatch.setattr("roundtable.bookings.services.HEALTH_DATA_WORDING", new_words)
+    signup(make_session(title="Another"), email="ada@example.org", name="Ada Example", access_needs=HEALTH)
+    new = ConsentRecord.objects.filter(person=person, kind="health_data").latest("id")
+    assert new.wording == new_words and new.wording_version != old.wording_version
+    old.refresh_from_db()
+    assert (old.wording, old.wording_version) == (HEALTH_DATA_WORDING, wording_version("health_data", old.wording))
+    assert ConsentWording.objects.filter(kind="health_data").count() == 2
+    # The same words again are the same version, noted once.
+    signup(make_session(title="A third"), email="ada@example.org", name="Ada Example", access_needs=HEALTH)
+    assert ConsentRecord.objects.filter(person=person, kind="health_data").latest("id").wording_version == (
+        new.wording_version
+    )
+    assert ConsentWording.objects.filter(kind="health_data").count() == 2
+    body = client.get(reverse("involvement:consents", args=[token])).content.decode()
+    today = timezone.localdate()
+    assert f"The version of {today.day} {today:%B %Y} (reference {new.wording_version})" in body
+    assert "Only the team organising it" in body
+
+
+def test_the_migration_gives_old_records_their_version_and_date():
+    from django.apps import apps
+
+    migration = importlib.import_module("roundtable.people.migrations.0003_consent_wording_version")
+    person = _person(access_needs=HEALTH)
+    record = ConsentRecord.objects.get(person=person, kind="health_data")
+    ConsentRecord.objects.all().update(wording_version="")
+    ConsentWording.objects.all().delete()
+    migration.versions_for_existing_records(apps, None)
+    record.refresh_from_db()
+    assert record.wording_version == wording_version("health_data", HEALTH_DATA_WORDING)
+    assert ConsentWording.objects.get(version=record.wording_version).first_used_at == record.created_at
+
+
+def test_withdrawing_credit_makes_the_outputs_anonymous(client):
+    person = _person()
+    output = _credited_output(person)
+    token = _home(person).split("/")[2]
+    response = client.post(reverse("involvement:withdraw", args=[token, "credit"]))
+    output.refresh_from_db()
+    assert output.credit == "" and output.credit_line == "Anonymous"
+    assert ConsentRecord.objects.filter(person=person, kind="credit", given=False).exists()
+    assert AuditEntry.objects.get(verb="output.credit_removed").data == {"outputs": 1}
+    body = client.get(response["Location"]).content.decode()
+    assert "credited as anonymous" in body
+    assert 'id="consent-credit"' not in body
+
+
+def test_withdrawing_updates_is_recorded(client):
+    person = _person(wants_updates=True)
+    client.post(reverse("involvement:withdraw", args=[_home(person).split("/")[2], "updates"]))
+    assert ConsentRecord.objects.filter(person=person, kind="updates").latest("id").given is False
 
 
 def test_withdrawing_health_data_consent_deletes_access_needs_at_once(client):

@@ -65,6 +65,7 @@ VERB_LABELS = {
     "output.create": "Added an output to a session record",
     "output.update": "Changed an output",
     "output.delete": "Deleted an output",
+    "output.credit_removed": "Took their name off outputs (now anonymous)",
     "decision.create": "Recorded a decision",
     "decision.update": "Changed a decision",
     "decision.delete": "Deleted a decision",
