@@ -19,6 +19,7 @@ import pyotp
 import segno
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -176,3 +177,12 @@ def check_second_step(*, user: User, code: str) -> SecondStep:
 
 def recovery_codes_left(user: User) -> int:
     return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+
+
+def sign_out_elsewhere(*, user: User) -> None:
+    """Sign the person out of every browser: the caller keeps the current one with Django's
+    update_session_auth_hash. Used on turning two-factor on and on signing in with a recovery code
+    (a lost phone or a stolen code: any other browser signed in may not be theirs)."""
+    User.objects.filter(pk=user.pk).update(sessions_epoch=F("sessions_epoch") + 1)
+    user.refresh_from_db(fields=["sessions_epoch"])
+    audit.log(user, "account.signed_out_elsewhere", user)

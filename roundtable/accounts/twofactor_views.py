@@ -9,7 +9,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -30,6 +30,7 @@ from roundtable.accounts.twofactor import (
     qr_svg,
     recovery_codes_left,
     secret_in_groups,
+    sign_out_elsewhere,
     totp_step_for,
     two_factor_disable,
     two_factor_enable,
@@ -137,6 +138,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                 del request.session[PENDING]
                 login(request, user, backend=pending["backend"])
                 if result.used_recovery_code:
+                    sign_out_elsewhere(user=user)
+                    update_session_auth_hash(request, user)
                     left = recovery_codes_left(user)
                     messages.warning(
                         request,
@@ -200,6 +203,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             if step is not None:
                 codes = two_factor_enable(user=user, secret=secret, used_step=step)
                 del request.session[SETUP_SECRET]
+                sign_out_elsewhere(user=user)
+                update_session_auth_hash(request, user)
                 # Shown in this answer only: the codes are never stored or shown again.
                 return render(request, "accounts/two_factor_recovery_codes.html", {"codes": codes})
     context = {

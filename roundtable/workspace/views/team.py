@@ -111,6 +111,7 @@ VERB_LABELS = {
     "newsletter.send_started": "Sent a newsletter",
     "newsletter.subscribers_exported": "Downloaded the newsletter subscribers",
     # The team's accounts
+    "account.signed_out_elsewhere": "Signed out of their other browsers",
     "two_factor.turned_on": "Turned on two-factor sign-in",
     "two_factor.turned_off": "Turned off their two-factor sign-in",
     "two_factor.reset": "Two-factor sign-in turned off for a lost phone",
