@@ -64,7 +64,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         out other browsers. The epoch joins it: raising it does the same without a new password.
         At epoch 0 the hash is Django's own, so sessions made before the epoch existed still work."""
         if not self.sessions_epoch:
-            return super()._get_session_auth_hash(secret=secret)
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]  # private in the stubs
         return salted_hmac(
             "roundtable.accounts.User.session", f"{self.password}:{self.sessions_epoch}", secret=secret,
             algorithm="sha256",
