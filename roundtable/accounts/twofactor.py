@@ -133,6 +133,19 @@ def two_factor_enable(*, user: User, secret: str, used_step: int = 0) -> list[st
 
 
 @transaction.atomic
+def recovery_codes_renew(*, user: User) -> list[str]:
+    """A new set of ten recovery codes; every old one, used or not, stops working. Returns the
+    codes, to be shown once; only their hashes are kept."""
+    codes = new_recovery_codes()
+    RecoveryCode.objects.filter(user=user).delete()
+    RecoveryCode.objects.bulk_create(
+        [RecoveryCode(user=user, code_hash=hash_token(normalise_recovery_code(code))) for code in codes]
+    )
+    audit.log(user, "two_factor.recovery_codes_renewed", user)
+    return codes
+
+
+@transaction.atomic
 def two_factor_disable(*, user: User, actor: User | str, reason: str = "") -> bool:
     """Turn two-factor sign-in off (the person themselves, or `manage.py two_factor_off` for a lost
     phone). Returns False when it was not on."""

@@ -116,6 +116,7 @@ VERB_LABELS = {
     "two_factor.turned_off": "Turned off their two-factor sign-in",
     "two_factor.reset": "Two-factor sign-in turned off for a lost phone",
     "two_factor.recovery_code_used": "Signed in with a recovery code",
+    "two_factor.recovery_codes_renewed": "Made new recovery codes",
     # People
     "person.forgotten": "Removed a person's details (forgotten)",
     "person.stopped_updates": "Stopped getting updates",
