@@ -310,6 +310,7 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "accounts:two_factor_setup": (TEAM, {}),
     "accounts:two_factor_saved": (TEAM, ONLY_POST),
     "accounts:two_factor_off": (TEAM, {"*": 302}),
+    "accounts:two_factor_new_codes": (TEAM, {"*": 302}),
     # The live board's pages: anyone joins by code and watches; a participant's cookie adds and votes
     "board:find": (PUBLIC, {}),
     "board:board": (PUBLIC, {}),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from roundtable.core.privatelinks import hash_token
 
@@ -42,6 +43,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Can use the raw-data admin")
     date_joined = models.DateTimeField(default=timezone.now)
+    # Raised to sign the person out of every other browser (see twofactor.sign_out_elsewhere).
+    sessions_epoch = models.PositiveIntegerField(default=0)
 
     objects = UserManager()
 
@@ -55,6 +58,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_coordinator(self) -> bool:
         return self.is_active and self.role == self.Role.COORDINATOR
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django signs every session with a hash of the password, so changing the password signs
+        out other browsers. The epoch joins it: raising it does the same without a new password.
+        At epoch 0 the hash is Django's own, so sessions made before the epoch existed still work."""
+        if not self.sessions_epoch:
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]  # private in the stubs
+        return salted_hmac(
+            "roundtable.accounts.User.session", f"{self.password}:{self.sessions_epoch}", secret=secret,
+            algorithm="sha256",
+        ).hexdigest()  # fmt: skip
 
 
 class ApiToken(models.Model):

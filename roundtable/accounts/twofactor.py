@@ -19,6 +19,7 @@ import pyotp
 import segno
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -132,6 +133,19 @@ def two_factor_enable(*, user: User, secret: str, used_step: int = 0) -> list[st
 
 
 @transaction.atomic
+def recovery_codes_renew(*, user: User) -> list[str]:
+    """A new set of ten recovery codes; every old one, used or not, stops working. Returns the
+    codes, to be shown once; only their hashes are kept."""
+    codes = new_recovery_codes()
+    RecoveryCode.objects.filter(user=user).delete()
+    RecoveryCode.objects.bulk_create(
+        [RecoveryCode(user=user, code_hash=hash_token(normalise_recovery_code(code))) for code in codes]
+    )
+    audit.log(user, "two_factor.recovery_codes_renewed", user)
+    return codes
+
+
+@transaction.atomic
 def two_factor_disable(*, user: User, actor: User | str, reason: str = "") -> bool:
     """Turn two-factor sign-in off (the person themselves, or `manage.py two_factor_off` for a lost
     phone). Returns False when it was not on."""
@@ -176,3 +190,12 @@ def check_second_step(*, user: User, code: str) -> SecondStep:
 
 def recovery_codes_left(user: User) -> int:
     return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+
+
+def sign_out_elsewhere(*, user: User) -> None:
+    """Sign the person out of every browser: the caller keeps the current one with Django's
+    update_session_auth_hash. Used on turning two-factor on and on signing in with a recovery code
+    (a lost phone or a stolen code: any other browser signed in may not be theirs)."""
+    User.objects.filter(pk=user.pk).update(sessions_epoch=F("sessions_epoch") + 1)
+    user.refresh_from_db(fields=["sessions_epoch"])
+    audit.log(user, "account.signed_out_elsewhere", user)

@@ -9,7 +9,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -29,7 +29,9 @@ from roundtable.accounts.twofactor import (
     new_secret,
     qr_svg,
     recovery_codes_left,
+    recovery_codes_renew,
     secret_in_groups,
+    sign_out_elsewhere,
     totp_step_for,
     two_factor_disable,
     two_factor_enable,
@@ -137,6 +139,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                 del request.session[PENDING]
                 login(request, user, backend=pending["backend"])
                 if result.used_recovery_code:
+                    sign_out_elsewhere(user=user)
+                    update_session_auth_hash(request, user)
                     left = recovery_codes_left(user)
                     messages.warning(
                         request,
@@ -200,6 +204,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             if step is not None:
                 codes = two_factor_enable(user=user, secret=secret, used_step=step)
                 del request.session[SETUP_SECRET]
+                sign_out_elsewhere(user=user)
+                update_session_auth_hash(request, user)
                 # Shown in this answer only: the codes are never stored or shown again.
                 return render(request, "accounts/two_factor_recovery_codes.html", {"codes": codes})
     context = {
@@ -240,3 +246,26 @@ def two_factor_off(request: HttpRequest) -> HttpResponse:
                 return redirect("accounts:two_factor")
     context = {"form": form, "two_factor_required": settings.TWO_FACTOR_REQUIRED}
     return render(request, "accounts/two_factor_off.html", context, status=status)
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@team_member_signed_in
+def two_factor_new_codes(request: HttpRequest) -> HttpResponse:
+    """New recovery codes, after saying the old ones stop working and asking for a current code."""
+    user = acting_user(request)
+    if not has_two_factor(user):
+        return redirect("accounts:two_factor")
+    form = TwoFactorCodeForm(request.POST or None, recovery_allowed=True)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            passed, status = _code_behind_lockout(
+                request, user, form, lambda code: _ok(check_second_step(user=user, code=code)), WRONG_CODE_OR_RECOVERY
+            )
+            if passed is not None:
+                codes = recovery_codes_renew(user=user)
+                # Shown in this answer only: the codes are never stored or shown again.
+                return render(request, "accounts/two_factor_recovery_codes.html", {"codes": codes, "renewed": True})
+    return render(request, "accounts/two_factor_new_codes.html", {"form": form}, status=status)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("two-factor/", twofactor_views.two_factor_status, name="two_factor"),
     path("two-factor/set-up/", twofactor_views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/saved/", twofactor_views.two_factor_saved, name="two_factor_saved"),
+    path("two-factor/new-recovery-codes/", twofactor_views.two_factor_new_codes, name="two_factor_new_codes"),
     path("two-factor/turn-off/", twofactor_views.two_factor_off, name="two_factor_off"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -10,7 +10,7 @@ from django import forms
 from roundtable.bookings.models import AccessNeed, AccessNeeds, Booking, DietaryKind
 from roundtable.bookings.services import AccessNeedsAnswer
 from roundtable.people.models import Perspective
-from roundtable.people.services import HEALTH_DATA_WORDING
+from roundtable.people.services import HEALTH_DATA_WORDING, KEEP_ON_FILE_WORDING, UPDATES_WORDING
 
 PHONE_CHARACTERS = re.compile(r"^[0-9+()\-. ]+$")
 
@@ -66,10 +66,7 @@ class AccessNeedsFields(forms.Form):
     )
     access_prefer_not_to_say = forms.BooleanField(label="I prefer not to say", required=False)
     access_consent = forms.BooleanField(label=HEALTH_DATA_WORDING, required=False)
-    keep_on_file = forms.BooleanField(
-        label="Keep my access needs on file for next time, so I do not have to tell you again",
-        required=False,
-    )
+    keep_on_file = forms.BooleanField(label=KEEP_ON_FILE_WORDING, required=False)
 
     def clean(self):
         data = super().clean()
@@ -186,10 +183,7 @@ class SignupForm(DietaryFields, AccessNeedsFields):
         error_messages={"invalid_choice": "Choose from the list"},
     )
     heard_about = _text("How did you hear about this session?", what="How you heard about it", max_length=300)
-    wants_updates = forms.BooleanField(
-        label="Email me what happens as a result of the sessions I come to (“you said, we did”)",
-        required=False,
-    )
+    wants_updates = forms.BooleanField(label=UPDATES_WORDING, required=False)
 
     field_order = [
         "name",

@@ -34,6 +34,8 @@ from roundtable.core.writer_turn import write_transaction
 from roundtable.people.models import ConsentRecord
 from roundtable.people.services import (
     HEALTH_DATA_WORDING,
+    KEEP_ON_FILE_WORDING,
+    UPDATES_WORDING,
     PersonDetails,
     consent_record,
     normalise_email,
@@ -111,6 +113,14 @@ def _save_access_needs(booking: Booking, answer: AccessNeedsAnswer, *, source: s
         wording=HEALTH_DATA_WORDING,
         source=source,
     )
+    if answer.consent and answer.keep_on_file:
+        consent_record(
+            person=booking.person,
+            kind=ConsentRecord.Kind.KEEP_ON_FILE,
+            given=True,
+            wording=KEEP_ON_FILE_WORDING,
+            source=source,
+        )
     if not answer.consent:
         # Without consent nothing about health is kept, not even an old answer (kept on file or not).
         delete_access_needs(bookings=[booking.pk], reason="consent withdrawn", actor=source)
@@ -274,6 +284,9 @@ def _booking_create(
         # Opting in only: a form can never quietly opt someone out.
         person.wants_updates = True
         person.save(update_fields=["wants_updates", "updated_at"])
+        consent_record(
+            person=person, kind=ConsentRecord.Kind.UPDATES, given=True, wording=UPDATES_WORDING, source=source
+        )
 
     now = timezone.now()
     counts = counts_under_lock(session, now)

@@ -5,7 +5,8 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
-from roundtable.bookings.forms import SignupForm
+from roundtable.bookings.forms import AccessNeedsFields, DietaryFields, SignupForm
+from roundtable.bookings.services import AccessNeedsAnswer
 from roundtable.core.forms import GovukDateField
 from roundtable.involvement.models import DataRequest
 from roundtable.people.models import Person
@@ -98,3 +99,24 @@ class DataRequestDoneForm(forms.Form):
         if done < self.data_request.received_on:
             raise forms.ValidationError("The date it was done must be on or after the day the request arrived")
         return done
+class DetailsDietaryForm(DietaryFields):
+    """Dietary needs from the details page: they go to every upcoming session the person has."""
+
+
+class KeptAccessNeedsForm(forms.Form):
+    """Access needs kept on file, changed by the person who asked us to keep them. The consent is
+    already held (the details page only shows this form then), so there is no consent box here."""
+
+    access_needs = AccessNeedsFields.base_fields["access_needs"]
+    access_details = AccessNeedsFields.base_fields["access_details"]
+    access_prefer_not_to_say = AccessNeedsFields.base_fields["access_prefer_not_to_say"]
+
+    def answer(self) -> AccessNeedsAnswer:
+        data = self.cleaned_data
+        return AccessNeedsAnswer(
+            needs=list(data.get("access_needs") or []),
+            details=data.get("access_details") or "",
+            prefer_not_to_say=bool(data.get("access_prefer_not_to_say")),
+            consent=True,
+            keep_on_file=True,
+        )

@@ -10,18 +10,23 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
+from django.utils import timezone
 
-from roundtable.bookings.models import AccessNeeds, Booking
+from roundtable.bookings.models import AccessNeed, AccessNeeds, Booking
 from roundtable.bookings.retention import delete_access_needs
+from roundtable.bookings.services import AccessNeedsAnswer, valid_dietary_kinds
 from roundtable.core import audit, mailcap
 from roundtable.core.email import queue_email
 from roundtable.core.personaldata import export_everywhere
 from roundtable.involvement.models import DataRequest, PersonLink
+from roundtable.involvement.selectors import kept_access_needs, upcoming_bookings
 from roundtable.newsletter.models import Subscriber
 from roundtable.newsletter.services import subscriber_unsubscribe
 from roundtable.people.models import ConsentRecord, Person
 from roundtable.people.services import consent_record, normalise_email, person_forget_everywhere
+from roundtable.records.services import outputs_uncredit
 
 logger = logging.getLogger("roundtable.involvement")
 
@@ -62,6 +67,73 @@ def person_details_update(*, person: Person, **details: Any) -> list[str]:
     return changed
 
 
+@dataclass(frozen=True)
+class DietaryAnswer:
+    kinds: list[str]
+    details: str
+
+
+@transaction.atomic
+def person_needs_update(
+    *, person: Person, dietary: DietaryAnswer | None = None, access: AccessNeedsAnswer | None = None
+) -> list[str]:
+    """Change dietary needs and the access needs kept on file from the details page; returns what
+    changed ("dietary needs", "access needs").
+
+    Dietary needs are held per booking and deleted after each session, so they go to every
+    upcoming place the person holds. Access needs go to every answer kept on file and to every
+    upcoming place (a place without an answer gets a copy, deleted after its session like any
+    other), so briefings show them from now on. Only someone who asked us to keep access needs on
+    file can change them here: otherwise `access` is refused. Audited with counts, never the needs."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    upcoming = upcoming_bookings(person=person)
+    changed: list[str] = []
+    if dietary is not None:
+        kinds, details = valid_dietary_kinds(dietary.kinds), dietary.details.strip()
+        ids = [b.pk for b in upcoming if (b.dietary_kinds, b.dietary_needs) != (kinds, details)]
+        if ids:
+            Booking.objects.filter(pk__in=ids).update(
+                dietary_kinds=kinds, dietary_needs=details, updated_at=timezone.now()
+            )
+            audit.log(None, "dietary_needs.updated", person, actor_label=PARTICIPANT, bookings=len(ids))
+            changed.append("dietary needs")
+    if access is not None and _kept_needs_update(person, upcoming, access):
+        changed.append("access needs")
+    return changed
+
+
+def _kept_needs_update(person: Person, upcoming: list[Booking], answer: AccessNeedsAnswer) -> bool:
+    kept = kept_access_needs(person=person)
+    if kept is None:
+        raise PermissionError("This person has not asked us to keep access needs on file")
+    valid = set(AccessNeed.values)
+    values = {
+        "needs": [] if answer.prefer_not_to_say else [n for n in dict.fromkeys(answer.needs) if n in valid],
+        "details": "" if answer.prefer_not_to_say else answer.details.strip(),
+        "prefer_not_to_say": answer.prefer_not_to_say,
+    }
+    rows = AccessNeeds.objects.select_for_update().filter(
+        Q(booking__person=person, keep_on_file=True) | Q(booking__in=[b.pk for b in upcoming])
+    )
+    stale = [row.pk for row in rows if any(getattr(row, f) != v for f, v in values.items())]
+    if stale:
+        AccessNeeds.objects.filter(pk__in=stale).update(**values, updated_at=timezone.now())
+    held = set(AccessNeeds.objects.filter(booking__in=[b.pk for b in upcoming]).values_list("booking_id", flat=True))
+    copies = [
+        AccessNeeds(booking=b, **values, keep_on_file=False, consent_given_at=kept.consent_given_at)
+        for b in upcoming
+        if b.pk not in held
+    ]
+    if copies and answer.has_content:
+        AccessNeeds.objects.bulk_create(copies)
+    else:
+        copies = []
+    if not stale and not copies:
+        return False
+    audit.log(None, "access_needs.updated", person, actor_label=PARTICIPANT, changed=len(stale), added=len(copies))
+    return True
+
+
 # --- Consents -------------------------------------------------------------------------------------
 
 
@@ -78,6 +150,10 @@ WITHDRAWALS = {
     ),
     "updates": "We stop emailing you about what happened as a result of sessions you came to.",
     "newsletter": "We stop sending you the newsletter, straight away.",
+    "credit": (
+        "We take your name off the photos and other things credited to you: they stay in the session "
+        "records, credited as anonymous."
+    ),
 }
 
 
@@ -92,9 +168,14 @@ def consent_withdraw(*, person: Person, kind: str) -> bool:
     elif kind == ConsentRecord.Kind.KEEP_ON_FILE:
         consent_record(person=person, kind=kind, given=False, wording=WITHDRAWN_WORDING, source="web")
         AccessNeeds.objects.filter(booking__person=person).update(keep_on_file=False)
-    elif kind == "updates":
+    elif kind == ConsentRecord.Kind.UPDATES:
         if not Person.objects.filter(pk=person.pk, wants_updates=True).update(wants_updates=False):
             return False
+        consent_record(person=person, kind=kind, given=False, wording=WITHDRAWN_WORDING, source="web")
+    elif kind == ConsentRecord.Kind.CREDIT:
+        if not outputs_uncredit(name=person.name, actor=PARTICIPANT):
+            return False
+        consent_record(person=person, kind=kind, given=False, wording=WITHDRAWN_WORDING, source="web")
     elif kind == "newsletter":
         subscriber = Subscriber.objects.filter(email=person.email).first()
         if subscriber is None or not subscriber_unsubscribe(subscriber=subscriber, source="involvement page"):

@@ -2,34 +2,42 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from roundtable.bookings.forms import AccessNeedsFields, DietaryFields
 from roundtable.bookings.models import Booking, ManageLink
 from roundtable.core import audit, ratelimit
 from roundtable.core.privatelinks import private_link_view
+from roundtable.core.templatetags.govuk import error_anchor
 from roundtable.involvement.datafile import data_file_current, data_file_request
-from roundtable.involvement.forms import DetailsForm, GetLinkForm
+from roundtable.involvement.forms import DetailsDietaryForm, DetailsForm, GetLinkForm, KeptAccessNeedsForm
 from roundtable.involvement.models import DataFile, PersonLink
-from roundtable.involvement.selectors import consents_held, involvement_for
+from roundtable.involvement.selectors import consents_held, involvement_for, kept_access_needs, upcoming_bookings
 from roundtable.involvement.services import (
     PARTICIPANT,
     WITHDRAWALS,
+    DietaryAnswer,
     consent_withdraw,
     involvement_link_request,
     person_data_download,
     person_details_update,
     person_forget_me,
+    person_needs_update,
 )
 from roundtable.people.models import Person
 
 
 def _error_summary(form) -> list[tuple[str, str]]:
-    return [(form[name].id_for_label, error) for name, errors in form.errors.items() for error in errors]
+    """Each message links to its field (the first box of a group of checkboxes)."""
+    return [(error_anchor(form[name]), error) for name, errors in form.errors.items() for error in errors]
 
 
 @require_http_methods(["GET", "POST"])
@@ -91,23 +99,48 @@ def manage_booking(request, person: Person, token: str, booking_id: int):
 @private_link
 @require_http_methods(["GET", "POST"])
 def details(request, person: Person, token: str):
+    """Name, pronouns and the rest; dietary needs for upcoming sessions; and, for someone who asked
+    us to keep them on file, their access needs. Nothing is saved unless every part is right."""
     http_status = 200
+    upcoming = upcoming_bookings(person=person)
+    kept = kept_access_needs(person=person)
     if request.method == "POST":
         form = DetailsForm(request.POST, instance=Person(pk=person.pk, email=person.email))
-        if form.is_valid():
-            person_details_update(person=person, **{f: form.cleaned_data[f] for f in DetailsForm.Meta.fields})
+        dietary_form = DetailsDietaryForm(request.POST) if upcoming else None
+        access_form = KeptAccessNeedsForm(request.POST) if kept is not None else None
+        if all(f.is_valid() for f in (form, dietary_form, access_form) if f is not None):
+            with transaction.atomic():
+                person_details_update(person=person, **{f: form.cleaned_data[f] for f in DetailsForm.Meta.fields})
+                person_needs_update(
+                    person=person,
+                    dietary=DietaryAnswer(**_dietary(dietary_form)) if dietary_form is not None else None,
+                    access=access_form.answer() if access_form is not None else None,
+                )
             return redirect(reverse("involvement:details", args=[token]) + "?saved=1")
         http_status = 400
     else:
         form = DetailsForm(instance=person)
+        dietary_form = DetailsDietaryForm(initial=DietaryFields.dietary_initial_from(upcoming[0])) if upcoming else None
+        access_form = KeptAccessNeedsForm(initial=AccessNeedsFields.initial_from(kept)) if kept is not None else None
+        if kept is not None:
+            # The person is reading their own health information, but every view is logged.
+            audit.log(None, "access_needs.viewed", person, actor_label=PARTICIPANT)
     context = {
         "person": person,
         "token": token,
         "form": form,
-        "errors": _error_summary(form),
+        "dietary_form": dietary_form,
+        "access_form": access_form,
+        "upcoming": upcoming,
+        "errors": [error for f in (form, dietary_form, access_form) if f is not None for error in _error_summary(f)],
         "saved": request.GET.get("saved") == "1",
     }
     return render(request, "involvement/details.html", context, status=http_status)
+
+
+def _dietary(form: DetailsDietaryForm) -> dict[str, Any]:
+    fields = form.dietary_fields()
+    return {"kinds": fields["dietary_kinds"], "details": fields["dietary_needs"]}
 
 
 @private_link

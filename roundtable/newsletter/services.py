@@ -19,6 +19,7 @@ from roundtable.newsletter.models import (
     Subscriber,
     SubscriptionConsent,
 )
+from roundtable.people.services import consent_wording_register
 
 if TYPE_CHECKING:
     from roundtable.accounts.models import User
@@ -71,6 +72,8 @@ def subscriber_signup(*, email: str, name: str = "", source: str, wording: str) 
     SubscriptionConsent.objects.create(
         subscriber=subscriber, event=SubscriptionConsent.Event.SIGNED_UP, wording=wording, source=source
     )
+    # The wording's version, for the person's consent ledger ("version of <date>").
+    consent_wording_register(kind="newsletter", wording=wording)
     if may_email:
         queue_email(to=email, template="newsletter_confirm", context={"subscriber_id": subscriber.pk})
     return subscriber

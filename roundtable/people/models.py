@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import hashlib
+from typing import Any
+
 from django.db import models
+from django.utils import timezone
 
 
 class Perspective(models.TextChoices):
@@ -45,17 +49,44 @@ class Person(models.Model):
         return [labels[p] for p in self.perspectives if p in labels]
 
 
+def wording_version(kind: str, wording: str) -> str:
+    """A short fingerprint of the exact words a kind of consent was asked with: changing a single
+    character makes a new version, and the same words always give the same one."""
+    return hashlib.sha256(f"{kind}\n{wording}".encode()).hexdigest()[:12]
+
+
+class ConsentWording(models.Model):
+    """Each wording a consent has been asked with, once, and when it was first used: the ledger
+    calls a version by that date ("version of 5 December 2026"). No one's data is in it."""
+
+    kind = models.CharField(max_length=20)
+    version = models.CharField(max_length=12, unique=True)
+    wording = models.TextField()
+    first_used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["first_used_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} wording {self.version}"
+
+
 class ConsentRecord(models.Model):
-    """What a person agreed to, when, and how: the wording they saw is kept with the answer."""
+    """What a person agreed to, when, and how: the wording they saw is kept with the answer, with
+    its version (see ConsentWording), which never changes once recorded."""
 
     class Kind(models.TextChoices):
         HEALTH_DATA = "health_data", "Storing access needs (health information)"
         KEEP_ON_FILE = "keep_on_file", "Keeping access needs on file for next time"
+        UPDATES = "updates", "Emails about what happened as a result"
+        NEWSLETTER = "newsletter", "The newsletter"
+        CREDIT = "credit", "Your name on photos and other things made in sessions"
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     given = models.BooleanField()
     wording = models.TextField()
+    wording_version = models.CharField(max_length=12, blank=True, help_text="wording_version(kind, wording)")
     source = models.CharField(max_length=20, help_text="web, api or coordinator")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -64,3 +95,8 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {'yes' if self.given else 'no'}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.wording_version:
+            self.wording_version = wording_version(self.kind, self.wording)
+        super().save(*args, **kwargs)

@@ -21,6 +21,6 @@ def person_data(person_id: int, email: str, name: str) -> Any:
         "consents": list(
             ConsentRecord.objects.filter(person_id=person_id)
             .order_by("created_at", "id")
-            .values("kind", "given", "wording", "source", "created_at")
+            .values("kind", "given", "wording", "wording_version", "source", "created_at")
         ),
     }

@@ -7,7 +7,7 @@ from django.db.models import Field, ForeignObjectRel
 
 from roundtable.core import audit
 from roundtable.core.forgetting import forget_everywhere
-from roundtable.people.models import ConsentRecord, Person, Perspective
+from roundtable.people.models import ConsentRecord, ConsentWording, Person, Perspective, wording_version
 
 if TYPE_CHECKING:
     # people sits beside accounts, not above it: a team member is any Django user here.
@@ -17,6 +17,14 @@ HEALTH_DATA_WORDING = (
     "I agree to Roundtable storing what I have told you about my access needs, which may include "
     "health information, so the team can plan for them. Only the coordinating team can see it, "
     "and it is deleted after the session unless I ask you to keep it on file."
+)
+
+KEEP_ON_FILE_WORDING = "Keep my access needs on file for next time, so I do not have to tell you again"
+UPDATES_WORDING = "Email me what happens as a result of the sessions I come to (“you said, we did”)"
+# Credits are agreed with the team on the day, not on a form: this says what was agreed.
+CREDIT_WORDING = (
+    "You agreed with the team that photos, quotes or recordings you made in a session may show "
+    "your chosen name as the credit."
 )
 
 
@@ -66,7 +74,7 @@ def _column(field: Field[Any, Any] | ForeignObjectRel) -> str:
     return column
 
 
-def _insert_unless_taken(obj: Person, *, unique_field: str) -> bool:
+def _insert_unless_taken(obj: Person | ConsentWording, *, unique_field: str) -> bool:
     """Insert the unsaved object unless its unique field's value is taken; True if inserted.
     (The ORM's bulk_create(ignore_conflicts=True) cannot say which happened or give the id.)"""
     opts = obj._meta
@@ -131,8 +139,20 @@ def person_upsert(
     return person
 
 
+def consent_wording_register(*, kind: str, wording: str) -> str:
+    """The version of this wording, noting when it was first used if it is new. One statement
+    (INSERT … ON CONFLICT DO NOTHING) and no savepoint, so it is safe inside a sign-up."""
+    version = wording_version(kind, wording)
+    _insert_unless_taken(ConsentWording(kind=kind, version=version, wording=wording), unique_field="version")
+    return version
+
+
 def consent_record(*, person: Person, kind: str, given: bool, wording: str, source: str) -> ConsentRecord:
-    return ConsentRecord.objects.create(person=person, kind=kind, given=given, wording=wording, source=source)
+    """Record a yes or a no with the exact words and their version."""
+    version = consent_wording_register(kind=kind, wording=wording)
+    return ConsentRecord.objects.create(
+        person=person, kind=kind, given=given, wording=wording, wording_version=version, source=source
+    )
 
 
 def person_forget(*, person: Person, actor: User | str) -> Person:

@@ -318,3 +318,12 @@ def upcoming_public_session(session_id: int) -> Session:
     if session is None:
         raise Http404("No such session")
     return session
+
+
+def outputs_credited_to(name: str) -> QuerySet[Output]:
+    """Outputs whose credit is this person's chosen name (credits are names, so matched on the
+    name, as the data download does; names under 3 characters match nothing)."""
+    name = name.strip()
+    if len(name) < 3:
+        return Output.objects.none()
+    return Output.objects.filter(credit__iexact=name)

@@ -27,6 +27,7 @@ from roundtable.records.models import (
     Output,
     StoryChoice,
 )
+from roundtable.records.selectors import outputs_credited_to
 
 MAX_COUNT = 10_000
 MAX_VOTE_ROWS = 30
@@ -418,3 +419,13 @@ def story_choose(
             session=session, **target, defaults={"choice": choice, "updated_by": actor}
         )
     audit.log(actor, "story.choose", decision or output, session_id=session.pk, choice=choice or "automatic")
+
+
+@transaction.atomic
+def outputs_uncredit(*, name: str, actor: Any) -> int:
+    """The person no longer wants their name on what they made: each output credited to it stays,
+    credited as anonymous. Returns how many; audited with the count only."""
+    changed = outputs_credited_to(name).update(credit="", updated_at=timezone.now())
+    if changed:
+        audit.log(actor, "output.credit_removed", actor_label=actor if isinstance(actor, str) else "", outputs=changed)
+    return changed

@@ -9,18 +9,21 @@ import time
 
 import pyotp
 import pytest
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import clear_url_caches, reverse
 from hypothesis import given
 from hypothesis import settings as settings_for_hypothesis
 from hypothesis import strategies as st
 
 import config.urls
-from roundtable.accounts.models import ApiToken, RecoveryCode, TwoFactor
+from roundtable.accounts.models import ApiToken, RecoveryCode, TwoFactor, User
 from roundtable.accounts.testing import PASSWORD, make_coordinator, make_facilitator
 from roundtable.accounts.twofactor import new_secret, normalise_recovery_code, totp_step_for, two_factor_enable
 from roundtable.core.models import AuditEntry
+from roundtable.core.privatelinks import hash_token
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +101,49 @@ def test_setting_up_with_a_real_code_turns_it_on_and_shows_ten_recovery_codes_on
     status = client.get(reverse("accounts:two_factor")).content.decode()
     assert secret not in status and secret[:4] not in status.replace(" ", "")
     assert "10 recovery codes left" in status
+
+
+def _signed_in(user) -> Client:
+    other = Client()
+    other.force_login(user)
+    assert other.get(reverse("accounts:two_factor")).status_code == 200
+    return other
+
+
+def test_turning_it_on_signs_out_every_other_browser_but_this_one(client):
+    user = make_coordinator()
+    other = _signed_in(user)
+    client.force_login(user)
+    secret = secret_on_setup_page(client)
+    client.post(SETUP, {"code": code_at(secret)})
+    # This browser stays signed in; the other one is sent to sign in again.
+    assert client.get(reverse("accounts:two_factor")).status_code == 200
+    assert other.get(reverse("accounts:two_factor"))["Location"].startswith(SIGN_IN)
+    assert AuditEntry.objects.filter(verb="account.signed_out_elsewhere", actor=user).count() == 1
+
+
+def test_signing_in_with_a_recovery_code_signs_out_every_other_browser(client):
+    user = make_coordinator(email="sam@example.org")
+    secret, codes = with_two_factor(user)
+    other = _signed_in(user)
+    password_step(client, "sam@example.org")
+    client.post(VERIFY, {"code": codes[0]})
+    assert client.get(reverse("accounts:two_factor")).status_code == 200
+    assert other.get(reverse("accounts:two_factor"))["Location"].startswith(SIGN_IN)
+    # An ordinary code from the app signs out no one.
+    third = _signed_in(User.objects.get(pk=user.pk))
+    fresh = Client()
+    password_step(fresh, "sam@example.org")
+    fresh.post(VERIFY, {"code": code_at(secret, 1)})
+    assert third.get(reverse("accounts:two_factor")).status_code == 200
+    assert fresh.get(reverse("accounts:two_factor")).status_code == 200
+
+
+def test_sessions_made_before_the_epoch_existed_still_work():
+    user = make_coordinator()
+    assert user.get_session_auth_hash() == AbstractBaseUser._get_session_auth_hash(user)
+    user.sessions_epoch = 1
+    assert user.get_session_auth_hash() != AbstractBaseUser._get_session_auth_hash(user)
 
 
 def test_a_wrong_code_at_setup_is_shown_next_to_the_field_and_nothing_is_turned_on(client):
@@ -285,6 +331,40 @@ def test_a_person_turns_it_off_with_a_current_code(client):
     assert not TwoFactor.objects.filter(user=user).exists()
     assert not RecoveryCode.objects.filter(user=user).exists()
     assert AuditEntry.objects.filter(verb="two_factor.turned_off", actor=user).exists()
+
+
+NEW_CODES = "/accounts/two-factor/new-recovery-codes/"
+
+
+def test_new_recovery_codes_after_a_confirmation_and_the_old_ones_stop_working(client):
+    user = make_coordinator(email="sam@example.org")
+    secret, old_codes = with_two_factor(user)
+    client.force_login(user)
+    assert NEW_CODES in client.get(reverse("accounts:two_factor")).content.decode()
+    confirm = client.get(NEW_CODES).content.decode()
+    assert "All your old ones will stop working" in confirm
+    assert RecoveryCode.objects.filter(user=user).count() == 10  # asking changes nothing
+    wrong = client.post(NEW_CODES, {"code": "000000"})
+    assert wrong.status_code == 400 and 'id="id_code-error"' in wrong.content.decode()
+    assert "<title>Error: Make new recovery codes" in wrong.content.decode()
+    assert set(RecoveryCode.objects.filter(user=user).values_list("code_hash", flat=True)) == {
+        hash_token(normalise_recovery_code(c)) for c in old_codes
+    }
+    page = client.post(NEW_CODES, {"code": code_at(secret)}).content.decode()
+    new_codes = re.findall(r"<li><code>([a-z0-9-]+)</code></li>", page)
+    assert len(new_codes) == 10 and not set(new_codes) & set(old_codes)
+    assert "your old ones no longer work" in page
+    assert AuditEntry.objects.filter(verb="two_factor.recovery_codes_renewed", actor=user).count() == 1
+    client.post(reverse("accounts:logout"))
+    password_step(client, "sam@example.org")
+    assert client.post(VERIFY, {"code": old_codes[0]}).status_code == 400
+    client.post(VERIFY, {"code": new_codes[0]})
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_new_recovery_codes_without_two_factor_go_back_to_the_status_page(client):
+    client.force_login(make_facilitator())
+    assert client.get(NEW_CODES)["Location"] == reverse("accounts:two_factor")
 
 
 def test_the_command_turns_it_off_for_a_lost_phone_and_is_audited(capsys):

@@ -135,6 +135,33 @@ def test_coordinator_sets_it_up_by_keyboard_and_signs_in_with_a_code(page, axe, 
     axe(page)
     snap(page, "turn-off", width)
 
+    # New recovery codes, by keyboard from their own page: a confirmation, a mistake, then made.
+    page.goto("/accounts/two-factor/")
+    tab_to_button(page, "Make new recovery codes")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h1").inner_text() == "Make new recovery codes"
+    assert "All your old ones will stop working" in page.locator("main").inner_text()
+    axe(page)
+    snap(page, "new-codes", width)
+    tab_to(page, "id_code")
+    page.keyboard.type("not a code")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.title().startswith("Error: ")
+    axe(page)
+    snap(page, "new-codes-error", width)
+    tab_to(page, "id_code")
+    page.keyboard.press("Control+A")
+    page.keyboard.type(codes[0])  # a recovery code confirms it too (the app's codes are used up)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    new_codes = page.locator(".rt-recovery-codes code").all_inner_texts()
+    assert len(new_codes) == 10 and not set(new_codes) & set(codes)
+    assert "your old ones no longer work" in page.locator("main").inner_text()
+    axe(page)
+    snap(page, "new-codes-shown", width)
+
 
 def test_it_all_works_without_javascript(page_without_js):
     page = page_without_js
@@ -156,3 +183,9 @@ def test_it_all_works_without_javascript(page_without_js):
     page.locator("main").get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/coordinator/")
     assert "You signed in with a recovery code" in page.locator("main").inner_text()
+
+    page.goto("/accounts/two-factor/")
+    page.locator("main").get_by_role("link", name="Make new recovery codes").click()
+    page.locator("#id_code").fill(codes[1])
+    page.locator("main").get_by_role("button", name="Make new codes").click()
+    assert len(page.locator(".rt-recovery-codes code").all_inner_texts()) == 10

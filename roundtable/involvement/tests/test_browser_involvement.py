@@ -137,6 +137,26 @@ def test_your_involvement_by_keyboard_with_axe_at_1280_and_360(page, axe):
     _check(page, axe, "details-saved")
     assert Person.objects.get(email="ruth@example.org").pronouns == "she/her"
 
+    # Dietary needs and the access needs kept on file, by keyboard: a mistake, then saved.
+    assert page.locator("#id_access_needs_0").is_checked()  # step-free, kept on file
+    tab_to(page, "#id_dietary_kinds_7")  # Other, with no details
+    page.keyboard.press("Space")
+    tab_to(page, "#id_access_needs_2")  # a hearing loop
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".govuk-error-summary")
+    assert "Tell us what your other dietary need is" in page.locator("#id_dietary_needs-error").inner_text()
+    assert page.locator("#id_access_needs_2").is_checked()  # what they ticked is still there
+    _check(page, axe, "details-needs-error")
+    tab_to(page, "#id_dietary_needs")
+    page.keyboard.type("No mushrooms")
+    tab_to(page, "form[action$='/details/'] button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".govuk-notification-banner--success")
+    ruth = Booking.objects.filter(person__email="ruth@example.org", access_needs__keep_on_file=True).get()
+    assert ruth.dietary_needs == "No mushrooms"
+    assert ruth.access_needs.needs == ["step_free", "hearing_loop"]
+
     # Consents: withdraw health data, and the access needs go.
     tab_to(page, 'nav a[href$="/consents/"]')
     page.keyboard.press("Enter")
@@ -174,8 +194,13 @@ def test_your_involvement_works_without_javascript(page_without_js):
     home = _link_from_email()
     page.goto(home + "details/")
     page.fill("#id_name", "Ruth B")
+    page.check("#id_dietary_kinds_1")  # vegan
+    page.check("#id_access_prefer_not_to_say")
     page.click("form[action$='/details/'] button[type=submit]")
     page.wait_for_selector(".govuk-notification-banner--success")
+    kept = AccessNeeds.objects.get(booking__person__email="ruth@example.org", keep_on_file=True)
+    assert (kept.needs, kept.prefer_not_to_say) == ([], True)
+    assert Booking.objects.filter(person__email="ruth@example.org", dietary_kinds=["vegan"]).count() == 2
     page.goto(home + "consents/")
     page.click("form[action$='/consents/updates/withdraw/'] button")
     page.wait_for_selector(".govuk-notification-banner--success")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import re
 import time
 from datetime import timedelta
 
@@ -11,7 +13,10 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from roundtable.bookings.briefing import briefing_answers
+from roundtable.bookings.forms import SignupForm
 from roundtable.bookings.models import AccessNeeds, Booking
+from roundtable.bookings.printables import badges_for
 from roundtable.bookings.services import AccessNeedsAnswer
 from roundtable.bookings.testing import signup
 from roundtable.cocreation.testing import make_session
@@ -20,10 +25,12 @@ from roundtable.core.logfilter import redact
 from roundtable.core.models import AuditEntry, OutboundEmail
 from roundtable.core.privatelinks import hash_token
 from roundtable.involvement.models import PersonLink
+from roundtable.involvement.services import person_needs_update
 from roundtable.newsletter.models import Subscriber
 from roundtable.newsletter.services import consent_wording, subscriber_signup
-from roundtable.people.models import Person
-from roundtable.records.models import Action, ActionStatus, Decision, Method
+from roundtable.people.models import ConsentRecord, ConsentWording, Person, wording_version
+from roundtable.people.services import HEALTH_DATA_WORDING
+from roundtable.records.models import Action, ActionStatus, Consent, Decision, Method, Output
 
 pytestmark = pytest.mark.django_db
 
@@ -232,6 +239,120 @@ def test_a_missing_name_is_explained_next_to_the_field(client):
     assert b"Enter the name you want to be called" in response.content
 
 
+def _details_url(person: Person) -> str:
+    return reverse("involvement:details", args=[_home(person).split("/")[2]])
+
+
+def _details_post(person: Person, **extra) -> dict:
+    return {"name": person.name, "pronouns": "", "interests": "", "phone": "", **extra}
+
+
+def test_dietary_and_kept_access_needs_change_for_briefings_and_badges_and_are_audited(client):
+    session = make_session(title="Talking about buses")
+    booking = signup(
+        session,
+        name="Ada Example",
+        email="ada@example.org",
+        access_needs=HEALTH,
+        dietary_kinds=["vegetarian"],
+    ).booking
+    past = make_session(days_ahead=-40, title="Long ago")
+    Booking.objects.create(session=past, person=booking.person, status=Booking.Status.ATTENDED)
+    later = signup(make_session(title="Later on", days_ahead=20), email="ada@example.org", name="Ada").booking
+    url = _details_url(booking.person)
+
+    page = client.get(url)
+    body = page.content.decode()
+    assert re.search(r'value="step_free"[^>]*checked', body)
+    assert "I use a wheelchair" in body
+    viewed = AuditEntry.objects.get(verb="access_needs.viewed")
+    assert viewed.actor_label == "participant (involvement page)"
+    assert "wheelchair" not in str(viewed.data)
+
+    response = client.post(
+        url,
+        _details_post(
+            booking.person,
+            name="Ada B",
+            dietary_kinds=["vegan", "other"],
+            dietary_needs="No mushrooms",
+            access_needs=["hearing_loop"],
+            access_details="A seat near the front",
+        ),
+    )
+    assert response.status_code == 302
+
+    # The briefings for both upcoming sessions say so from now on, and the badge has the new name.
+    for s in (session, later.session):
+        (answer,) = briefing_answers(s)
+        assert answer.name == "Ada B"
+        assert answer.dietary == "No mushrooms"
+        assert answer.dietary_kinds == ["Vegan", "Other"]
+        assert answer.needs == ["A hearing loop"]
+        assert answer.details == "A seat near the front"
+    assert [b.name for b in badges_for(session)] == ["Ada B"]
+    kept = AccessNeeds.objects.get(booking=booking)
+    assert kept.keep_on_file and kept.needs == ["hearing_loop"]
+    # The later place had no answer: it gets a copy, deleted after its session like any other.
+    assert AccessNeeds.objects.get(booking=later).keep_on_file is False
+    changed = AuditEntry.objects.get(verb="access_needs.updated")
+    assert (changed.actor_label, changed.data) == ("participant (involvement page)", {"changed": 1, "added": 1})
+    assert AuditEntry.objects.get(verb="dietary_needs.updated").data == {"bookings": 2}
+    assert "mushrooms" not in str(list(AuditEntry.objects.values_list("data", flat=True)))
+    # The past session is not touched.
+    assert not Booking.objects.get(session=past).dietary_needs
+
+
+def test_saving_the_same_needs_again_writes_and_audits_nothing(client):
+    person = signup(make_session(), email="ada@example.org", name="Ada", access_needs=HEALTH).booking.person
+    url = _details_url(person)
+    data = _details_post(person, access_needs=["step_free"], access_details="I use a wheelchair")
+    client.post(url, data)
+    assert not AuditEntry.objects.filter(verb__in=["access_needs.updated", "dietary_needs.updated"]).exists()
+
+
+def test_a_mistake_in_the_needs_saves_nothing_and_is_shown_by_the_field(client):
+    person = signup(make_session(), email="ada@example.org", name="Ada", access_needs=HEALTH).booking.person
+    response = client.post(
+        _details_url(person),
+        _details_post(person, name="Ada B", dietary_kinds=["other"], access_needs=["not_a_need"]),
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="id_dietary_needs-error"' in body and "Tell us what your other dietary need is" in body
+    assert "Choose access needs from the list" in body
+    # In the error summary too, each linking to its field (the first box of a group).
+    assert '<a href="#id_dietary_needs">Tell us what your other dietary need is</a>' in body
+    assert '<a href="#id_access_needs_0">Choose access needs from the list</a>' in body
+    assert 'id="id_access_needs_0"' in body
+    assert Person.objects.get(pk=person.pk).name == "Ada"
+    assert AccessNeeds.objects.get().needs == ["step_free"]
+
+
+def test_without_keeping_on_file_the_page_says_how_and_refuses_access_needs(client):
+    answer = AccessNeedsAnswer(needs=["step_free"], consent=True, keep_on_file=False)
+    person = signup(make_session(), email="ada@example.org", name="Ada", access_needs=answer).booking.person
+    url = _details_url(person)
+    body = client.get(url).content.decode()
+    assert "We do not keep any access needs on file for you" in body
+    assert "Keep my access needs on file for next time" in body
+    assert 'name="access_needs"' not in body
+    assert not AuditEntry.objects.filter(verb="access_needs.viewed").exists()
+    # A hand-made post cannot change them either.
+    client.post(url, _details_post(person, access_needs=["hearing_loop"]))
+    assert AccessNeeds.objects.get().needs == ["step_free"]
+    with pytest.raises(PermissionError):
+        person_needs_update(person=person, access=AccessNeedsAnswer(needs=["hearing_loop"], consent=True))
+
+
+def test_with_no_upcoming_session_dietary_needs_are_explained_not_asked(client):
+    person = _person()
+    Booking.objects.filter(person=person).update(status=Booking.Status.CANCELLED)
+    body = client.get(_details_url(person)).content.decode()
+    assert "You have no upcoming sessions" in body
+    assert 'name="dietary_kinds"' not in body
+
+
 # --- Consents -----------------------------------------------------------------------------------------
 
 
@@ -244,6 +365,104 @@ def test_the_ledger_lists_consents_with_their_wording(client):
     assert "Keep my access needs on file" in body
     assert "what happens as a result" in body
     assert "The newsletter" in body
+
+
+def _credited_output(person: Person) -> Output:
+    return Output.objects.create(
+        session=make_session(days_ahead=-3),
+        kind=Output.Kind.TEXT,
+        caption="What buses mean to us",
+        body="The 42 is my lifeline",
+        credit=person.name,
+        consent=Consent.EVERYONE_AGREED,
+    )
+
+
+def test_every_kind_of_consent_given_is_recorded_and_listed_with_its_version(client):
+    person = _person(access_needs=HEALTH, wants_updates=True)
+    subscriber = subscriber_signup(email="ada@example.org", source="page", wording=consent_wording())
+    Subscriber.objects.filter(pk=subscriber.pk).update(status=Subscriber.Status.ACTIVE)
+    _credited_output(person)
+    # Given at sign-up, each is a record with the exact words and their version.
+    recorded = {r.kind: r for r in ConsentRecord.objects.filter(person=person, given=True)}
+    assert set(recorded) == {"health_data", "keep_on_file", "updates"}
+    assert recorded["keep_on_file"].wording == str(SignupForm.base_fields["keep_on_file"].label)
+    assert recorded["updates"].wording == str(SignupForm.base_fields["wants_updates"].label)
+    for record in recorded.values():
+        assert record.wording_version == wording_version(record.kind, record.wording)
+    body = client.get(reverse("involvement:consents", args=[_home(person).split("/")[2]])).content.decode()
+    for kind in ("health_data", "keep_on_file", "updates", "newsletter", "credit"):
+        assert f'id="consent-{kind}"' in body
+        assert f"/consents/{kind}/withdraw/" in body
+    today = timezone.localdate()
+    assert body.count(f"The version of {today.day} {today:%B %Y}") == 5
+    assert f"(reference {recorded['health_data'].wording_version})" in body
+    assert f"(reference {wording_version('newsletter', consent_wording())})" in body
+
+
+def test_new_wording_is_a_new_version_and_old_records_keep_theirs(client, monkeypatch):
+    person = _person(access_needs=HEALTH)
+    old = ConsentRecord.objects.get(person=person, kind="health_data")
+    ConsentWording.objects.filter(version=old.wording_version).update(
+        first_used_at=timezone.now() - timedelta(days=400)
+    )
+    first_used = timezone.localtime(ConsentWording.objects.get(version=old.wording_version).first_used_at)
+    token = _home(person).split("/")[2]
+    body = client.get(reverse("involvement:consents", args=[token])).content.decode()
+    assert f"The version of {first_used.day} {first_used:%B %Y} (reference {old.wording_version})" in body
+
+    new_words = HEALTH_DATA_WORDING.replace("Only the coordinating team", "Only the team organising it")
+    monkeypatch.setattr("roundtable.bookings.services.HEALTH_DATA_WORDING", new_words)
+    signup(make_session(title="Another"), email="ada@example.org", name="Ada Example", access_needs=HEALTH)
+    new = ConsentRecord.objects.filter(person=person, kind="health_data").latest("id")
+    assert new.wording == new_words and new.wording_version != old.wording_version
+    old.refresh_from_db()
+    assert (old.wording, old.wording_version) == (HEALTH_DATA_WORDING, wording_version("health_data", old.wording))
+    assert ConsentWording.objects.filter(kind="health_data").count() == 2
+    # The same words again are the same version, noted once.
+    signup(make_session(title="A third"), email="ada@example.org", name="Ada Example", access_needs=HEALTH)
+    assert ConsentRecord.objects.filter(person=person, kind="health_data").latest("id").wording_version == (
+        new.wording_version
+    )
+    assert ConsentWording.objects.filter(kind="health_data").count() == 2
+    body = client.get(reverse("involvement:consents", args=[token])).content.decode()
+    today = timezone.localdate()
+    assert f"The version of {today.day} {today:%B %Y} (reference {new.wording_version})" in body
+    assert "Only the team organising it" in body
+
+
+def test_the_migration_gives_old_records_their_version_and_date():
+    from django.apps import apps
+
+    migration = importlib.import_module("roundtable.people.migrations.0003_consent_wording_version")
+    person = _person(access_needs=HEALTH)
+    record = ConsentRecord.objects.get(person=person, kind="health_data")
+    ConsentRecord.objects.all().update(wording_version="")
+    ConsentWording.objects.all().delete()
+    migration.versions_for_existing_records(apps, None)
+    record.refresh_from_db()
+    assert record.wording_version == wording_version("health_data", HEALTH_DATA_WORDING)
+    assert ConsentWording.objects.get(version=record.wording_version).first_used_at == record.created_at
+
+
+def test_withdrawing_credit_makes_the_outputs_anonymous(client):
+    person = _person()
+    output = _credited_output(person)
+    token = _home(person).split("/")[2]
+    response = client.post(reverse("involvement:withdraw", args=[token, "credit"]))
+    output.refresh_from_db()
+    assert output.credit == "" and output.credit_line == "Anonymous"
+    assert ConsentRecord.objects.filter(person=person, kind="credit", given=False).exists()
+    assert AuditEntry.objects.get(verb="output.credit_removed").data == {"outputs": 1}
+    body = client.get(response["Location"]).content.decode()
+    assert "credited as anonymous" in body
+    assert 'id="consent-credit"' not in body
+
+
+def test_withdrawing_updates_is_recorded(client):
+    person = _person(wants_updates=True)
+    client.post(reverse("involvement:withdraw", args=[_home(person).split("/")[2], "updates"]))
+    assert ConsentRecord.objects.filter(person=person, kind="updates").latest("id").given is False
 
 
 def test_withdrawing_health_data_consent_deletes_access_needs_at_once(client):

@@ -65,6 +65,7 @@ VERB_LABELS = {
     "output.create": "Added an output to a session record",
     "output.update": "Changed an output",
     "output.delete": "Deleted an output",
+    "output.credit_removed": "Took their name off outputs (now anonymous)",
     "decision.create": "Recorded a decision",
     "decision.update": "Changed a decision",
     "decision.delete": "Deleted a decision",
@@ -110,10 +111,12 @@ VERB_LABELS = {
     "newsletter.send_started": "Sent a newsletter",
     "newsletter.subscribers_exported": "Downloaded the newsletter subscribers",
     # The team's accounts
+    "account.signed_out_elsewhere": "Signed out of their other browsers",
     "two_factor.turned_on": "Turned on two-factor sign-in",
     "two_factor.turned_off": "Turned off their two-factor sign-in",
     "two_factor.reset": "Two-factor sign-in turned off for a lost phone",
     "two_factor.recovery_code_used": "Signed in with a recovery code",
+    "two_factor.recovery_codes_renewed": "Made new recovery codes",
     # People
     "person.forgotten": "Removed a person's details (forgotten)",
     "person.stopped_updates": "Stopped getting updates",
