@@ -201,6 +201,9 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "team:audit_log": (COORDINATOR, {}),
     "team:outbox": (COORDINATOR, {}),
     "team:outbox_send_again": (COORDINATOR, ONLY_POST),
+    # People, for coordinators (issue 13)
+    "directory:people": (COORDINATOR, {}),
+    "directory:person": (COORDINATOR, {}),
     # Evaluation: feedback by private link, everything else for coordinators
     "evaluation:feedback_give": (PRIVATE_LINK, {"forged": 404}),
     "evaluation:feedback_thanks": (PUBLIC, {}),
@@ -525,6 +528,7 @@ def build_world() -> World:
             "code": board.code,
             "board_id": board.pk,
             "idea_id": photo_idea.pk,
+            "person_id": booked.person_id,
         },
         "blog:post": {"slug": post.slug},
         "blog:tag": {"slug": "co-production"},

@@ -1,0 +1,11 @@
+"""People, mounted at /coordinator/people/ (namespace "directory"). Coordinators only."""
+
+from django.urls import path
+
+from roundtable.workspace.views import people as views
+
+app_name = "directory"
+urlpatterns = [
+    path("", views.people_list, name="people"),
+    path("<int:person_id>/", views.person_detail, name="person"),
+]
