@@ -66,6 +66,7 @@ from roundtable.evaluation.models import (
 )
 from roundtable.involvement.models import PersonLink
 from roundtable.newsletter.models import ConfirmationLink, Delivery, Issue, Subscriber
+from roundtable.people.models import PersonNote
 from roundtable.people.updates import stop_updates_url
 from roundtable.records.tests.factories import add_action, add_decision, add_image, add_text, attend
 from roundtable.records.tests.factories import upload as record_upload
@@ -204,6 +205,8 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     # People, for coordinators (issue 13)
     "directory:people": (COORDINATOR, {}),
     "directory:person": (COORDINATOR, {}),
+    "directory:note_add": (COORDINATOR, ONLY_POST),
+    "directory:note_delete": (COORDINATOR, {}),
     # Evaluation: feedback by private link, everything else for coordinators
     "evaluation:feedback_give": (PRIVATE_LINK, {"forged": 404}),
     "evaluation:feedback_thanks": (PUBLIC, {}),
@@ -529,6 +532,7 @@ def build_world() -> World:
             "board_id": board.pk,
             "idea_id": photo_idea.pk,
             "person_id": booked.person_id,
+            "note_id": PersonNote.objects.create(person_id=booked.person_id, text="Prefers phone calls").pk,
         },
         "blog:post": {"slug": post.slug},
         "blog:tag": {"slug": "co-production"},

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Field, ForeignObjectRel
 
 from roundtable.core import audit
 from roundtable.core.forgetting import forget_everywhere
-from roundtable.people.models import ConsentRecord, Person, Perspective
+from roundtable.people.models import ConsentRecord, Person, PersonNote, Perspective
 
 if TYPE_CHECKING:
     # people sits beside accounts, not above it: a team member is any Django user here.
@@ -156,3 +157,22 @@ def person_forget_everywhere(*, person: Person, actor: User | str) -> tuple[Pers
         person.refresh_from_db()
         audit.log(actor, "person.forgotten", person, parts=counts)
     return person, counts
+
+
+def note_add(*, person: Person, author: Any, text: str) -> PersonNote:
+    """A note for the team about a person. The audit entry says a note was written, never what.
+    `author` is the signed-in team member (typed loosely: people cannot import accounts)."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Write the note"})
+    with transaction.atomic():
+        note = PersonNote.objects.create(person=person, author_id=author.pk, text=text)
+        audit.log(author, "person_note.added", person)
+    return note
+
+
+def note_delete(*, note: PersonNote, actor: Any) -> None:
+    with transaction.atomic():
+        person = note.person
+        note.delete()
+        audit.log(actor, "person_note.deleted", person)

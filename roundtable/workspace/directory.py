@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from roundtable.bookings.models import Booking
 from roundtable.evaluation.models import FeedbackRequest
-from roundtable.people.models import Person
+from roundtable.people.models import Person, PersonNote
 from roundtable.records.models import Output
 
 # What the forgetting registry leaves of a forgotten person (people/forgetting.py): not a person
@@ -142,3 +142,8 @@ def person_involvement(person: Person, *, now: datetime | None = None) -> Involv
         outputs=outputs,
         feedback_given=feedback_given,
     )
+
+
+def person_notes(person: Person) -> list[PersonNote]:
+    """The team's notes about them, newest first, with who wrote each (one query)."""
+    return list(PersonNote.objects.filter(person=person).select_related("author").order_by("-created_at", "-id"))

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from roundtable.accounts.testing import make_coordinator, sign_in_browser
 from roundtable.bookings.models import Booking
 from roundtable.cocreation.testing import make_session
-from roundtable.people.models import Person
+from roundtable.people.models import Person, PersonNote
 from roundtable.records.models import Output
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,6 +62,14 @@ def test_directory_and_person_page_pass_axe_and_fit_the_screen(browser, live_ser
     axe(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     shot(page, f"person-{width}")
+    page.get_by_role("button", name="Add the note").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Write the note")
+    axe(page)
+    page.get_by_label("Add a note for the team").fill("Prefers a phone call to email")
+    page.get_by_role("button", name="Add the note").click()
+    expect(page.locator("#notes ~ ul")).to_contain_text("Prefers a phone call to email")
+    axe(page)
+    shot(page, f"person-notes-{width}")
     context.close()
 
 
@@ -94,4 +102,10 @@ def test_the_directory_filters_work_without_javascript(browser, live_server, wor
     expect(page.locator("tbody tr")).to_have_count(3)
     page.get_by_role("link", name="Person 1").click()
     assert page.locator("h1").inner_text() == "Person 1"
+    page.get_by_label("Add a note for the team").fill("Met at the library")
+    page.get_by_role("button", name="Add the note").click()
+    page.get_by_role("link", name="Delete the note of").click()
+    page.get_by_role("button", name="Yes, delete it").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Note deleted")
+    assert not PersonNote.objects.exists()
     context.close()

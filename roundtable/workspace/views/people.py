@@ -1,20 +1,29 @@
-"""People, for coordinators: the directory of everyone who has taken part, and each person's page
-(their details, what they have done with the centre). Coordinators only: names and email
-addresses, never anything about health (access needs stay on their own audited page)."""
+"""People, for coordinators: the directory of everyone who has taken part, each person's page
+(their details, what they have done with the centre) and the team's notes about them.
+Coordinators only: names and email addresses, never anything about health (access needs stay on
+their own audited page). Every page that shows notes writes "person_notes.viewed" to the audit
+log."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roundtable.accounts.permissions import coordinator_required
-from roundtable.people.models import Perspective
+from roundtable.core import audit
+from roundtable.people.models import Person, PersonNote, Perspective
+from roundtable.people.services import note_add, note_delete
 from roundtable.workspace import directory
+from roundtable.workspace.views.common import confirm_delete
 
 PER_PAGE = 50
 
@@ -78,9 +87,65 @@ def people_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Add a note for the team",
+        help_text="Only coordinators see notes. The person can ask for everything we hold about them, notes included, so write only what you would be happy for them to read.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Write the note", "max_length": "Write the note in 2,000 characters or fewer"},
+    )
+
+
+def _person_page(request: HttpRequest, person: Person, *, form: NoteForm, status: int = 200) -> HttpResponse:
+    involvement = directory.person_involvement(person)
+    notes = directory.person_notes(person)
+    if notes:
+        audit.log(request.user, "person_notes.viewed", person, count=len(notes))
+    context = {"person": person, "involvement": involvement, "notes": notes, "form": form}
+    return render(request, "people/coordinator/detail.html", context, status=status)
+
+
 @require_GET
 @coordinator_required(hide=True)
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = directory.get_person_for_coordinator(person_id)
-    involvement = directory.person_involvement(person)
-    return render(request, "people/coordinator/detail.html", {"person": person, "involvement": involvement})
+    return _person_page(request, person, form=NoteForm())
+
+
+@require_POST
+@coordinator_required(hide=True)
+def note_add_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = directory.get_person_for_coordinator(person_id)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            note_add(person=person, author=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form.add_error("text", error.message_dict.get("text", error.messages))
+        else:
+            messages.success(request, "Note added.")
+            return redirect(reverse("directory:person", args=[person.pk]) + "#notes")
+    return _person_page(request, person, form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+@coordinator_required(hide=True)
+def note_delete_view(request: HttpRequest, person_id: int, note_id: int) -> HttpResponse:
+    person = directory.get_person_for_coordinator(person_id)
+    note = get_object_or_404(PersonNote, pk=note_id, person=person)
+    back = reverse("directory:person", args=[person.pk]) + "#notes"
+    if request.method == "POST":
+        note_delete(note=note, actor=request.user)
+        messages.success(request, "Note deleted.")
+        return redirect(back)
+    # The confirmation quotes the note, so it is a look at notes too.
+    audit.log(request.user, "person_notes.viewed", person, count=1)
+    return confirm_delete(
+        request,
+        thing=f"the note of {formats.date_format(timezone.localtime(note.created_at), 'j F Y')}",
+        warning=f"“{note.text}” will be deleted for the whole team. This cannot be undone.",
+        cancel_url=back,
+        caption=person.name,
+        back_label=f"Back to {person.name}",
+    )

@@ -120,6 +120,9 @@ VERB_LABELS = {
     "person.details_changed": "Changed their own details",
     "consent.withdrawn": "Withdrew their agreement",
     "person.data_downloaded": "Downloaded everything held about them",
+    "person_notes.viewed": "Looked at the team's notes about a person",
+    "person_note.added": "Wrote a note about a person",
+    "person_note.deleted": "Deleted a note about a person",
 }
 
 # What an entry's extra data may show. Anything else (a typed reason, a message) stays out of the
