@@ -205,6 +205,7 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     # People, for coordinators (issue 13)
     "directory:people": (COORDINATOR, {}),
     "directory:person": (COORDINATOR, {}),
+    "directory:recognition_letter": (COORDINATOR, {}),
     "directory:note_add": (COORDINATOR, ONLY_POST),
     "directory:note_delete": (COORDINATOR, {}),
     # Evaluation: feedback by private link, everything else for coordinators
@@ -543,6 +544,7 @@ def build_world() -> World:
         "newsletter:archive_issue": {"issue_id": issue_sent.pk},
         "day:check_in_mark": {"booking_id": booked.pk},
         "records:output_detail": {"output_id": image.pk},
+        "directory:recognition_letter": {"person_id": attendee.pk},
     }
     uid = urlsafe_base64_encode(force_bytes(coordinator.pk))
     private_links = {

@@ -26,6 +26,7 @@ from roundtable.bookings.models import Booking
 from roundtable.evaluation.models import FeedbackRequest
 from roundtable.people.models import Person, PersonNote
 from roundtable.records.models import Output
+from roundtable.records.recognition import credited_outputs
 
 # What the forgetting registry leaves of a forgotten person (people/forgetting.py): not a person
 # anyone can look up any more.
@@ -113,11 +114,8 @@ class Involvement:
 
 def person_involvement(person: Person, *, now: datetime | None = None) -> Involvement:
     """Their bookings (newest session first), the outputs credited to them, and how many feedback
-    forms they sent back. Three queries.
-
-    Credits are a chosen name, not a link to a person (records/models.py), so an output counts as
-    theirs when its credit is their name and it comes from a session they came to: a namesake at
-    another session is not them."""
+    forms they sent back. Three queries. Credits are matched as the letter of involvement matches
+    them (records/recognition.py): their name, on a session they came to."""
     now = now or timezone.now()
     bookings = list(
         Booking.objects.filter(person=person)
@@ -125,16 +123,7 @@ def person_involvement(person: Person, *, now: datetime | None = None) -> Involv
         .order_by("-session__starts_at", "-id")
     )
     attended_sessions = [b.session_id for b in bookings if b.status == Booking.Status.ATTENDED]
-    name = person.name.strip()
-    outputs = (
-        list(
-            Output.objects.filter(session_id__in=attended_sessions, credit__iexact=name)
-            .select_related("session")
-            .order_by("session__starts_at", "position", "id")
-        )
-        if attended_sessions and name
-        else []
-    )
+    outputs = credited_outputs(person, attended_sessions)
     feedback_given = FeedbackRequest.objects.filter(booking__person=person, answered=True).count()
     return Involvement(
         person=person,

@@ -167,7 +167,7 @@ def test_a_persons_page_shows_their_details_and_every_session_with_what_happened
         assert text in html
     assert "Attended: 1 session" in html and "Did not come: 1 session" in html and "Cancelled: 1 session" in html
     assert html.index("Spring planning") < html.index("Winter review") < html.index("Autumn talk")
-    assert "job" not in html.lower()
+    assert "job title" not in html.lower()
 
 
 def test_outputs_credited_to_them_count_only_from_sessions_they_came_to(coordinator_client):

@@ -20,8 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from roundtable.accounts.permissions import coordinator_required
 from roundtable.core import audit
+from roundtable.core.pdf import pdf_response
 from roundtable.people.models import Person, PersonNote, Perspective
 from roundtable.people.services import note_add, note_delete
+from roundtable.records.recognition import recognition_for
 from roundtable.workspace import directory
 from roundtable.workspace.views.common import confirm_delete
 
@@ -148,4 +150,23 @@ def note_delete_view(request: HttpRequest, person_id: int, note_id: int) -> Http
         cancel_url=back,
         caption=person.name,
         back_label=f"Back to {person.name}",
+    )
+
+
+@require_GET
+@coordinator_required(hide=True)
+def recognition_letter(request: HttpRequest, person_id: int) -> HttpResponse:
+    """A letter of involvement (PDF) for the person's CV or a job application. Audited: it names
+    them and what they did."""
+    person = directory.get_person_for_coordinator(person_id)
+    letter = recognition_for(person)
+    if not letter.sessions:
+        messages.error(request, f"{person.name} has not come to a session yet, so there is nothing to put in a letter.")
+        return redirect("directory:person", person.pk)
+    audit.log(request.user, "person.recognition_letter", person, count=len(letter.sessions))
+    return pdf_response(
+        "records/recognition.pdf.html",
+        {"letter": letter},
+        filename=f"letter-of-involvement-{person.name}",
+        request=request,
     )
