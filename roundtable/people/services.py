@@ -8,6 +8,7 @@ from django.db.models import Field, ForeignObjectRel
 
 from roundtable.core import audit
 from roundtable.core.forgetting import forget_everywhere
+from roundtable.core.merging import merge_everywhere
 from roundtable.people.models import ConsentRecord, Person, PersonNote, Perspective
 
 if TYPE_CHECKING:
@@ -176,3 +177,12 @@ def note_delete(*, note: PersonNote, actor: Any) -> None:
         person = note.person
         note.delete()
         audit.log(actor, "person_note.deleted", person)
+
+
+def person_merge(*, keep: Person, drop: Person, actor: Any) -> dict[str, list[str]]:
+    """Merge `drop` into `keep` everywhere (core/merging.py), in one transaction, audited with
+    both record ids and the parts that changed, never the details."""
+    with transaction.atomic():
+        done = merge_everywhere(keep_id=keep.pk, drop_id=drop.pk)
+        audit.log(actor, "person.merged", keep, merged_record=drop.pk, parts=sorted(k for k, v in done.items() if v))
+    return done

@@ -120,6 +120,7 @@ VERB_LABELS = {
     "person.details_changed": "Changed their own details",
     "consent.withdrawn": "Withdrew their agreement",
     "person.data_downloaded": "Downloaded everything held about them",
+    "person.merged": "Merged two records of the same person",
     "person.recognition_letter": "Downloaded a letter of involvement",
     "person_notes.viewed": "Looked at the team's notes about a person",
     "person_note.added": "Wrote a note about a person",
