@@ -206,6 +206,7 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "directory:people": (COORDINATOR, {}),
     "directory:person": (COORDINATOR, {}),
     "directory:recognition_letter": (COORDINATOR, {}),
+    "directory:merge": (COORDINATOR, {}),
     "directory:note_add": (COORDINATOR, ONLY_POST),
     "directory:note_delete": (COORDINATOR, {}),
     # Evaluation: feedback by private link, everything else for coordinators

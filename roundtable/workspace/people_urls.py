@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.people_list, name="people"),
     path("<int:person_id>/", views.person_detail, name="person"),
     path("<int:person_id>/letter-of-involvement.pdf", views.recognition_letter, name="recognition_letter"),
+    path("<int:person_id>/merge/", views.person_merge_view, name="merge"),
     path("<int:person_id>/notes/", views.note_add_view, name="note_add"),
     path("<int:person_id>/notes/<int:note_id>/delete/", views.note_delete_view, name="note_delete"),
 ]

@@ -20,9 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from roundtable.accounts.permissions import coordinator_required
 from roundtable.core import audit
+from roundtable.core.merging import MergeError, preview_merge
 from roundtable.core.pdf import pdf_response
 from roundtable.people.models import Person, PersonNote, Perspective
-from roundtable.people.services import note_add, note_delete
+from roundtable.people.services import note_add, note_delete, person_merge
 from roundtable.records.recognition import recognition_for
 from roundtable.workspace import directory
 from roundtable.workspace.views.common import confirm_delete
@@ -170,3 +171,68 @@ def recognition_letter(request: HttpRequest, person_id: int) -> HttpResponse:
         filename=f"letter-of-involvement-{person.name}",
         request=request,
     )
+
+
+class MergeForm(forms.Form):
+    other = forms.EmailField(
+        label="Email address of the other record",
+        max_length=254,
+        error_messages={
+            "required": "Enter the email address of the other record",
+            "invalid": "Enter an email address, like name@example.org",
+        },
+    )
+    keep = forms.ChoiceField(
+        label="Which record do you want to keep?",
+        widget=forms.RadioSelect,
+        choices=[("this", "This one"), ("other", "The other one")],
+        error_messages={"required": "Choose the record to keep", "invalid_choice": "Choose the record to keep"},
+        help_text="The kept record's email address and name stay; everything else joins it.",
+    )
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.other_person: Person | None = None
+
+    def clean_other(self) -> str:
+        email = self.cleaned_data["other"].strip().lower()
+        if email == self.person.email:
+            raise ValidationError("Enter the address of a different record: this is the record you are on")
+        found = directory.directory_people().filter(email=email).first()
+        if found is None:
+            raise ValidationError("There is no one with that email address in People")
+        self.other_person = found
+        return email
+
+
+@require_http_methods(["GET", "POST"])
+@coordinator_required(hide=True)
+def person_merge_view(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Step one (GET): find the other record and choose the one to keep; step two shows what will
+    move (the mergers run and are rolled back) and asks to confirm (POST)."""
+    person = directory.get_person_for_coordinator(person_id)
+    data = request.POST if request.method == "POST" else (request.GET if "other" in request.GET else None)
+    form = MergeForm(data, person=person)
+    if data is None:
+        return render(request, "people/coordinator/merge.html", {"person": person, "form": form})
+    if not form.is_valid() or form.other_person is None:
+        return render(request, "people/coordinator/merge.html", {"person": person, "form": form}, status=400)
+    other = form.other_person
+    keep, drop = (person, other) if form.cleaned_data["keep"] == "this" else (other, person)
+    if request.method == "POST":
+        try:
+            person_merge(keep=keep, drop=drop, actor=request.user)
+        except MergeError as error:
+            messages.error(request, str(error))
+            return redirect("directory:person", person.pk)
+        messages.success(request, f"The records are merged: everything is now with {keep.name} ({keep.email}).")
+        return redirect("directory:person", keep.pk)
+    try:
+        preview = preview_merge(keep_id=keep.pk, drop_id=drop.pk)
+    except MergeError as error:
+        form.add_error(None, str(error))
+        return render(request, "people/coordinator/merge.html", {"person": person, "form": form}, status=400)
+    lines = [line for part in preview.values() for line in part]
+    context = {"person": person, "form": form, "keep": keep, "drop": drop, "lines": lines}
+    return render(request, "people/coordinator/merge_confirm.html", context)
