@@ -66,6 +66,7 @@ from roundtable.evaluation.models import (
 )
 from roundtable.involvement.models import DataRequest, PersonLink
 from roundtable.newsletter.models import ConfirmationLink, Delivery, Issue, Subscriber
+from roundtable.people.models import PersonNote
 from roundtable.people.updates import stop_updates_url
 from roundtable.records.tests.factories import add_action, add_decision, add_image, add_text, attend
 from roundtable.records.tests.factories import upload as record_upload
@@ -211,6 +212,13 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "team:audit_log": (COORDINATOR, {}),
     "team:outbox": (COORDINATOR, {}),
     "team:outbox_send_again": (COORDINATOR, ONLY_POST),
+    # People, for coordinators (issue 13)
+    "directory:people": (COORDINATOR, {}),
+    "directory:person": (COORDINATOR, {}),
+    "directory:recognition_letter": (COORDINATOR, {}),
+    "directory:merge": (COORDINATOR, {}),
+    "directory:note_add": (COORDINATOR, ONLY_POST),
+    "directory:note_delete": (COORDINATOR, {}),
     # Evaluation: feedback by private link, everything else for coordinators
     "evaluation:feedback_give": (PRIVATE_LINK, {"forged": 404}),
     "evaluation:feedback_thanks": (PUBLIC, {}),
@@ -540,6 +548,8 @@ def build_world() -> World:
             "board_id": board.pk,
             "idea_id": photo_idea.pk,
             "request_id": data_request.pk,
+            "person_id": booked.person_id,
+            "note_id": PersonNote.objects.create(person_id=booked.person_id, text="Prefers phone calls").pk,
         },
         "blog:post": {"slug": post.slug},
         "blog:tag": {"slug": "co-production"},
@@ -550,6 +560,7 @@ def build_world() -> World:
         "newsletter:archive_issue": {"issue_id": issue_sent.pk},
         "day:check_in_mark": {"booking_id": booked.pk},
         "records:output_detail": {"output_id": image.pk},
+        "directory:recognition_letter": {"person_id": attendee.pk},
     }
     uid = urlsafe_base64_encode(force_bytes(coordinator.pk))
     private_links = {

@@ -42,8 +42,8 @@ from roundtable.involvement.datafile import PART_TITLES
 from roundtable.involvement.models import DataFile, PersonLink
 from roundtable.newsletter.models import ConfirmationLink, Delivery, Issue, Subscriber, SubscriptionConsent
 from roundtable.newsletter.services import subscriber_confirm, subscriber_signup
-from roundtable.people.models import ConsentRecord, Person
-from roundtable.people.services import person_forget
+from roundtable.people.models import ConsentRecord, Person, PersonNote
+from roundtable.people.services import note_add, person_forget
 from roundtable.records.models import Output
 from roundtable.records.services import output_create
 
@@ -168,6 +168,9 @@ def everywhere():
     them, _ = board_join(board, display_name=NAME)
     board_services.add_idea(board=board, participant=them, text="A step-free garden")
     board_services.add_idea(board=board, participant=None, text=f"What {NAME} said about ramps")
+    # The team's notes: one about them, and one about someone else that names them.
+    note_add(person=person, author=coordinator, text=f"{NAME} prefers a phone call")
+    note_add(person=next_in_line.person, author=coordinator, text=f"Came with {NAME} ({EMAIL})")
     return {
         "coordinator": coordinator,
         "person": person,
@@ -226,6 +229,8 @@ def test_forgetting_leaves_their_name_and_email_in_no_text_field_of_any_model(ev
     assert not ManageLink.objects.filter(booking__person=person).exists()
     assert not FeedbackRequest.objects.filter(booking__person=person).exists()
     assert not ConsentRecord.objects.filter(person=person).exists()
+    assert not PersonNote.objects.filter(person=person).exists()
+    assert PersonNote.objects.count() == 1
     assert FeedbackResponse.objects.filter(session=past, person=None).count() == 1
     subscriber = Subscriber.objects.get(pk=everywhere["subscriber"].pk)
     assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
@@ -268,6 +273,7 @@ def test_download_my_data_gives_back_every_part_they_touched(everywhere, client)
     assert set(data) == set(parts)
     assert [part for part in parts if not data[part]] == []
     assert data["people"]["email"] == EMAIL
+    assert [n["text"] for n in data["people"]["notes_by_the_team"]] == [f"{NAME} prefers a phone call"]
     assert any(b["access_needs"] for b in data["bookings"])
     assert data["evaluation"]["feedback_given"][0]["went_well"] == f"I'm {NAME} and I was heard"
     assert AuditEntry.objects.filter(verb="person.data_downloaded").count() == 1

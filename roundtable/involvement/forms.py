@@ -99,6 +99,8 @@ class DataRequestDoneForm(forms.Form):
         if done < self.data_request.received_on:
             raise forms.ValidationError("The date it was done must be on or after the day the request arrived")
         return done
+
+
 class DetailsDietaryForm(DietaryFields):
     """Dietary needs from the details page: they go to every upcoming session the person has."""
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -100,3 +101,23 @@ class ConsentRecord(models.Model):
         if not self.wording_version:
             self.wording_version = wording_version(self.kind, self.wording)
         super().save(*args, **kwargs)
+
+
+class PersonNote(models.Model):
+    """A note about a person for the coordinating team only: never shown to the person's
+    facilitators or in any public page, every look at notes is audited, the notes go when the
+    person is forgotten (people/forgetting.py) and are part of their data download."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notes")
+    # A team member may leave: their notes stay, without a name to them.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} about person {self.person_id}"

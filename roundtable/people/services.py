@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Field, ForeignObjectRel
 
 from roundtable.core import audit
 from roundtable.core.forgetting import forget_everywhere
-from roundtable.people.models import ConsentRecord, ConsentWording, Person, Perspective, wording_version
+from roundtable.core.merging import merge_everywhere
+from roundtable.people.models import ConsentRecord, ConsentWording, Person, PersonNote, Perspective, wording_version
 
 if TYPE_CHECKING:
     # people sits beside accounts, not above it: a team member is any Django user here.
@@ -176,3 +178,31 @@ def person_forget_everywhere(*, person: Person, actor: User | str) -> tuple[Pers
         person.refresh_from_db()
         audit.log(actor, "person.forgotten", person, parts=counts)
     return person, counts
+
+
+def note_add(*, person: Person, author: Any, text: str) -> PersonNote:
+    """A note for the team about a person. The audit entry says a note was written, never what.
+    `author` is the signed-in team member (typed loosely: people cannot import accounts)."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Write the note"})
+    with transaction.atomic():
+        note = PersonNote.objects.create(person=person, author_id=author.pk, text=text)
+        audit.log(author, "person_note.added", person)
+    return note
+
+
+def note_delete(*, note: PersonNote, actor: Any) -> None:
+    with transaction.atomic():
+        person = note.person
+        note.delete()
+        audit.log(actor, "person_note.deleted", person)
+
+
+def person_merge(*, keep: Person, drop: Person, actor: Any) -> dict[str, list[str]]:
+    """Merge `drop` into `keep` everywhere (core/merging.py), in one transaction, audited with
+    both record ids and the parts that changed, never the details."""
+    with transaction.atomic():
+        done = merge_everywhere(keep_id=keep.pk, drop_id=drop.pk)
+        audit.log(actor, "person.merged", keep, merged_record=drop.pk, parts=sorted(k for k, v in done.items() if v))
+    return done

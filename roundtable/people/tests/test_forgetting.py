@@ -91,7 +91,7 @@ def test_the_command_says_in_plain_english_what_went_from_each_part(capsys):
     call_command("forget_person", "gone@example.org", "--yes")
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("Done: the person is forgotten")
-    assert "  their details and consent records: 1 row erased or anonymised" in out
+    assert "  their details, consent records and the team's notes: 1 row erased or anonymised" in out
     assert "  bookings (places cancelled, needs, links): 0 rows erased or anonymised" in out
     assert any(line.startswith("  emails and audit log: ") for line in out)
     assert len(out) == 1 + len(forgetting.forgetters())

@@ -128,6 +128,11 @@ VERB_LABELS = {
     "data_request.recorded": "Recorded a request about someone's data",
     "data_request.data_sent": "Sent someone the link to their data",
     "data_request.done": "Marked a request about someone's data as done",
+    "person.merged": "Merged two records of the same person",
+    "person.recognition_letter": "Downloaded a letter of involvement",
+    "person_notes.viewed": "Looked at the team's notes about a person",
+    "person_note.added": "Wrote a note about a person",
+    "person_note.deleted": "Deleted a note about a person",
 }
 
 # What an entry's extra data may show. Anything else (a typed reason, a message) stays out of the

@@ -12,7 +12,7 @@ PARTS = {
     "blog": "blog replies",
     "newsletter": "newsletter (subscription, consents, deliveries)",
     "involvement": "links to their involvement page",
-    "people": "their details and consent records",
+    "people": "their details, consent records and the team's notes",
     "core": "emails and audit log",
 }
 
