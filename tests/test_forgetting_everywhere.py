@@ -36,6 +36,9 @@ from roundtable.evaluation.models import Aim, FeedbackLink, FeedbackRequest, Fee
 from roundtable.involvement.models import PersonLink
 from roundtable.newsletter.models import ConfirmationLink, Delivery, Issue, Subscriber, SubscriptionConsent
 from roundtable.newsletter.services import subscriber_confirm, subscriber_signup
+from roundtable.payments.models import Payment
+from roundtable.payments.services import ChoiceAnswer, payment_choose
+from roundtable.payments.testing import make_offer
 from roundtable.people.models import ConsentRecord, Person
 from roundtable.people.services import person_forget
 from roundtable.records.models import Output
@@ -162,6 +165,11 @@ def everywhere():
     them, _ = board_join(board, display_name=NAME)
     board_services.add_idea(board=board, participant=them, text="A step-free garden")
     board_services.add_idea(board=board, participant=None, text=f"What {NAME} said about ramps")
+    # Paid for their time at the past session; the reference names them.
+    make_offer(past, actor=coordinator)
+    fee = Payment.objects.get(session=past, person=person)
+    payment_choose(payment_id=fee.pk, answer=ChoiceAnswer("donate", donate_to=f"Friends of {NAME}"))
+    Payment.objects.filter(pk=fee.pk).update(reference=f"BACS {NAME}")
     return {
         "coordinator": coordinator,
         "person": person,
@@ -258,7 +266,18 @@ def test_download_my_data_gives_back_every_part_they_touched(everywhere, client)
     assert response["Content-Disposition"] == 'attachment; filename="my-data.json"'
     assert response["Referrer-Policy"] == "no-referrer"
     data = response.json()
-    parts = ("people", "bookings", "evaluation", "newsletter", "blog", "records", "board", "core", "involvement")
+    parts = (
+        "people",
+        "bookings",
+        "evaluation",
+        "newsletter",
+        "blog",
+        "records",
+        "board",
+        "core",
+        "involvement",
+        "payments",
+    )
     assert set(data) == set(parts)
     assert [part for part in parts if not data[part]] == []
     assert data["people"]["email"] == EMAIL
