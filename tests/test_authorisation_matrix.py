@@ -66,6 +66,8 @@ from roundtable.evaluation.models import (
 )
 from roundtable.involvement.models import PersonLink
 from roundtable.newsletter.models import ConfirmationLink, Delivery, Issue, Subscriber
+from roundtable.payments.models import Payment
+from roundtable.payments.testing import make_offer
 from roundtable.people.updates import stop_updates_url
 from roundtable.records.tests.factories import add_action, add_decision, add_image, add_text, attend
 from roundtable.records.tests.factories import upload as record_upload
@@ -327,6 +329,11 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "api:create_board": (API_COORDINATOR, {}),
     "api:set_stage": (API_COORDINATOR, {}),
     "api:record_decision": (API_COORDINATOR, {}),
+    # Payments for people's time (issue 12)
+    "api:list_payments": (API_COORDINATOR, {}),
+    "api:approve_payment": (API_COORDINATOR, {}),
+    "api:mark_paid": (API_COORDINATOR, {}),
+    "api:reject_payment": (API_COORDINATOR, {}),
 }
 
 # The API, operation by operation: (method, {role or "role@variant" or variant or "*": status}).
@@ -356,6 +363,11 @@ API_ANSWERS: dict[str, tuple[str, dict[str, int]]] = {
     "api:create_board": ("POST", NO_TOKEN),
     "api:set_stage": ("POST", NO_TOKEN),
     "api:record_decision": ("POST", NO_TOKEN),
+    "api:list_payments": ("GET", {"*": 401, "coordinator_token": 200}),
+    # The world's payment is only offered: approving it is a move its state does not allow.
+    "api:approve_payment": ("POST", {"*": 401, "coordinator_token": 409}),
+    "api:mark_paid": ("POST", NO_TOKEN),
+    "api:reject_payment": ("POST", NO_TOKEN),
 }
 
 # Where the site does not yet answer as the table says: each waits for another branch of issue 15.
@@ -415,6 +427,8 @@ def build_world() -> World:
     past.facilitators.add(assigned)
     attendee = attend(past, wants_updates=True)
     past_booking = Booking.objects.get(session=past, person=attendee)
+    make_offer(past, actor=coordinator)
+    payment = Payment.objects.get(booking=past_booking)
     image = add_image(past, coordinator)
     add_text(past, coordinator)
     decision = add_decision(past, coordinator)
@@ -525,6 +539,7 @@ def build_world() -> World:
             "code": board.code,
             "board_id": board.pk,
             "idea_id": photo_idea.pk,
+            "payment_id": payment.pk,
         },
         "blog:post": {"slug": post.slug},
         "blog:tag": {"slug": "co-production"},
