@@ -310,6 +310,10 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "board:dot": (PUBLIC, ONLY_POST),
     "board:projector": (PUBLIC, {}),
     "board:idea_photo": (PUBLIC, {}),
+    # Paying people for their time (issue 12): coordinators only
+    "payments:list": (COORDINATOR, {}),
+    "payments:export": (COORDINATOR, {}),
+    "payments:detail": (COORDINATOR, {}),
     # The API: see API_ANSWERS for what each operation answers to whom
     "api:api-root": (API_PUBLIC, {}),
     "api:openapi-json": (API_PUBLIC, {}),
