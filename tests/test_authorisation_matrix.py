@@ -314,6 +314,8 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "payments:list": (COORDINATOR, {}),
     "payments:export": (COORDINATOR, {}),
     "payments:detail": (COORDINATOR, {}),
+    "payments:rates": (COORDINATOR, {}),
+    "payments:session": (COORDINATOR, {}),
     # The API: see API_ANSWERS for what each operation answers to whom
     "api:api-root": (API_PUBLIC, {}),
     "api:openapi-json": (API_PUBLIC, {}),

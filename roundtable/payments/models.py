@@ -91,6 +91,10 @@ class Offer(models.Model):
     def fee_pence(self) -> int:
         return times(self.rate.amount_pence, self.quantity + self.preparation_quantity)
 
+    @property
+    def fee(self) -> str:
+        return pounds(self.fee_pence)
+
 
 class PaymentQuerySet(models.QuerySet["Payment"]):
     def unpaid(self) -> PaymentQuerySet:

@@ -8,6 +8,8 @@ from roundtable.workspace.views import payments as views
 app_name = "payments"
 urlpatterns = [
     path("payments/", views.payment_list_view, name="list"),
+    path("payments/rates/", views.rate_card, name="rates"),
+    path("sessions/<int:session_id>/payments/", views.session_payments, name="session"),
     path("payments/export/", views.export_view, name="export"),
     path("payments/<int:payment_id>/", views.payment_detail, name="detail"),
 ]

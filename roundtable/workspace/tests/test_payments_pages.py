@@ -14,7 +14,7 @@ from roundtable.bookings.services import booking_mark_attendance
 from roundtable.cocreation.testing import make_session
 from roundtable.core.models import AuditEntry
 from roundtable.payments import services
-from roundtable.payments.models import Payment
+from roundtable.payments.models import Payment, Rate
 from roundtable.payments.services import ChoiceAnswer
 from roundtable.payments.testing import make_offer
 from roundtable.people.models import Person
@@ -144,3 +144,28 @@ def test_the_export_form_says_what_is_wrong(client, due):
     assert response.status_code == 400
     assert "The last day must be on or after the first day" in response.content.decode()
     assert not AuditEntry.objects.filter(verb="payments.exported").exists()
+
+
+def test_setting_a_sessions_offer_from_its_payments_page(client):
+    coordinator = make_coordinator("solo@example.org")
+    client.force_login(coordinator)
+    session = make_session()
+    booking = _booked(session)
+    url = reverse("payments:rates")
+    bad = client.post(url, {"name": "", "unit": "hour", "amount": "27.555", "effective_from": "1/4/2020"})
+    assert bad.status_code == 400
+    assert "Enter a name for the rate" in bad.content.decode()
+    assert (
+        client.post(url, {"name": "Time", "unit": "hour", "amount": "27.50", "effective_from": "1/4/2020"}).status_code
+        == 302
+    )
+    rate = Rate.objects.get()
+    assert rate.amount_pence == 2750
+    page = reverse("payments:session", args=[session.pk])
+    assert client.get(page).status_code == 200
+    wrong = client.post(page, {"rate": rate.pk, "quantity": "abc"})
+    assert wrong.status_code == 400 and "Enter a number, like 3 or 2.5" in wrong.content.decode()
+    saved = client.post(page, {"rate": rate.pk, "quantity": "7", "repays": "travel and care costs"})
+    assert saved.status_code == 302
+    assert Payment.objects.get(booking=booking).amount_pence == 19250
+    assert "£192.50" in client.get(page).content.decode()

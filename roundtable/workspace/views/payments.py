@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -21,9 +22,10 @@ from django.views.decorators.http import require_http_methods
 
 from roundtable.accounts.models import User
 from roundtable.accounts.permissions import coordinator_required
+from roundtable.cocreation.models import Session
 from roundtable.core import audit
 from roundtable.payments import services
-from roundtable.payments.models import Payment, pounds
+from roundtable.payments.models import Offer, Payment, Rate, pounds
 from roundtable.payments.selectors import payment_list
 
 PAGE_SIZE = 50
@@ -230,3 +232,154 @@ def export_view(request: HttpRequest) -> HttpResponseBase:
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="payments-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
     return response
+
+
+class RateForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=100, error_messages={"required": "Enter a name for the rate"})
+    unit = forms.ChoiceField(
+        label="What it pays for",
+        choices=Rate.Unit.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the rate pays for", "invalid_choice": "Choose what the rate pays for"},
+    )
+    amount = forms.DecimalField(
+        label="Amount in pounds",
+        help_text="For example, 27.50",
+        min_value=Decimal("0.01"),
+        max_value=Decimal("10000"),
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the amount in pounds",
+            "invalid": "Enter an amount in pounds, like 27.50",
+            "min_value": "Enter an amount of at least £0.01",
+            "max_value": "Enter an amount of £10,000 or less",
+            "max_decimal_places": "Enter pounds and pence, like 27.50",
+        },
+    )
+    effective_from = forms.DateField(
+        label="First day it applies",
+        help_text="For example, 6/4/2026",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        error_messages={"required": "Enter the first day it applies", "invalid": "Enter a date like 6/4/2026"},
+    )
+    effective_to = forms.DateField(
+        label="Last day it applies (optional)",
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        error_messages={"invalid": "Enter a date like 5/4/2027"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@coordinator_required
+def rate_card(request: HttpRequest) -> HttpResponse:
+    form = RateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.rate_create(
+                name=data["name"],
+                unit=data["unit"],
+                amount_pence=int(data["amount"] * 100),
+                effective_from=data["effective_from"],
+                effective_to=data["effective_to"],
+                actor=_actor(request),
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Rate added to the rate card.")
+            return redirect("payments:rates")
+    rates = Rate.objects.order_by("name", "-effective_from")
+    return render(request, "payments/rates.html", {"form": form, "rates": rates}, status=400 if form.errors else 200)
+
+
+class OfferForm(forms.Form):
+    rate = forms.ModelChoiceField(
+        label="Rate",
+        queryset=Rate.objects.exclude(unit=Rate.Unit.MILE),
+        error_messages={"required": "Choose a rate", "invalid_choice": "Choose a rate from the rate card"},
+    )
+    quantity = forms.DecimalField(
+        label="How many for the session",
+        help_text="Hours, half days or days, as the rate says. For example, 3 or 2.5",
+        min_value=Decimal("0.25"),
+        max_value=Decimal(100),
+        decimal_places=2,
+        error_messages={
+            "required": "Enter how many",
+            "invalid": "Enter a number, like 3 or 2.5",
+            "min_value": "Enter at least 0.25",
+            "max_value": "Enter 100 or fewer",
+            "max_decimal_places": "Enter a number with at most two decimal places",
+        },
+    )
+    preparation_quantity = forms.DecimalField(
+        label="How many for preparation (optional)",
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        decimal_places=2,
+        error_messages={
+            "invalid": "Enter a number, like 1 or 0.5",
+            "min_value": "Enter 0 or more",
+            "max_value": "Enter 100 or fewer",
+            "max_decimal_places": "Enter a number with at most two decimal places",
+        },
+    )
+    repays = forms.CharField(
+        label="What is repaid",
+        required=False,
+        max_length=200,
+        help_text="Shown on the session page, for example: travel and care costs",
+        error_messages={"max_length": "Say what is repaid in 200 characters or fewer"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@coordinator_required(hide=True)
+def session_payments(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The session's offer (set or change it) and every payment for it, with days since the session."""
+    session = get_object_or_404(Session, pk=session_id)
+    offer = Offer.objects.select_related("rate").filter(session=session).first()
+    initial = (
+        {
+            "rate": offer.rate_id,
+            "quantity": offer.quantity,
+            "preparation_quantity": offer.preparation_quantity,
+            "repays": offer.repays,
+        }
+        if offer
+        else {}
+    )
+    form = OfferForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.offer_set(
+                session=session,
+                rate=data["rate"],
+                quantity=data["quantity"],
+                preparation_quantity=data["preparation_quantity"] or 0,
+                repays=data["repays"],
+                actor=_actor(request),
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "The offer is saved. Everyone with a place can see it and choose.")
+            return redirect("payments:session", session.pk)
+    rows = list(Payment.objects.filter(session=session).select_related("person").order_by("person__name", "id"))
+    days = (timezone.localdate() - timezone.localdate(session.starts_at)).days
+    context = {
+        "session": session,
+        "offer": offer,
+        "form": form,
+        "payments": rows,
+        "days_since": days,
+        "unpaid": Payment.UNPAID,
+        "total": pounds(sum(p.amount_pence for p in rows if p.status not in ("declined", "rejected"))),
+    }
+    return render(request, "payments/session.html", context, status=400 if form.errors else 200)
