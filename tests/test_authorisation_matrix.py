@@ -128,6 +128,8 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "involvement:withdraw": (PRIVATE_LINK, {"*": 405, "forged": 404}),
     "involvement:forget_me": (PRIVATE_LINK, {"forged": 404}),
     "involvement:download": (PRIVATE_LINK, {"forged": 404}),
+    "involvement:payments": (PRIVATE_LINK, {"forged": 404}),
+    "involvement:payment_choice": (PRIVATE_LINK, {"*": 405, "forged": 404}),
     # What happened: public records, stories and files
     "records:programme": (PUBLIC, {}),
     "records:you_said_we_did": (PUBLIC, {}),
@@ -567,6 +569,11 @@ def build_world() -> World:
         "involvement:consents": {"valid": {"token": person_token}, "forged": {"token": forged}},
         "involvement:forget_me": {"valid": {"token": person_token}, "forged": {"token": forged}},
         "involvement:download": {"valid": {"token": person_token}, "forged": {"token": forged}},
+        "involvement:payments": {"valid": {"token": person_token}, "forged": {"token": forged}},
+        "involvement:payment_choice": {
+            "valid": {"token": person_token, "payment_id": payment.pk},
+            "forged": {"token": forged, "payment_id": payment.pk},
+        },
         "involvement:manage_booking": {
             "valid": {"token": person_token, "booking_id": booked.pk},
             "forged": {"token": forged, "booking_id": booked.pk},

@@ -13,6 +13,8 @@ urlpatterns = [
     path("you/<str:token>/details/", views.details, name="details"),
     path("you/<str:token>/consents/", views.consents, name="consents"),
     path("you/<str:token>/consents/<str:kind>/withdraw/", views.withdraw, name="withdraw"),
+    path("you/<str:token>/payments/", views.payments, name="payments"),
+    path("you/<str:token>/payments/<int:payment_id>/", views.payment_choice, name="payment_choice"),
     path("you/<str:token>/download/", views.download, name="download"),
     path("you/<str:token>/forget-me/", views.forget_me, name="forget_me"),
 ]

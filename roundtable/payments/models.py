@@ -188,3 +188,7 @@ class Payment(models.Model):
     @property
     def amount(self) -> str:
         return pounds(self.amount_pence)
+
+    @property
+    def offered(self) -> str:
+        return pounds(self.offered_pence)
