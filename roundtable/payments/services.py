@@ -129,6 +129,8 @@ def offer_set(
         },
     )
     offer.rate = rate
+    # The public session page says what is paid; its cache key moves with the session's updated_at.
+    Session.objects.filter(pk=session.pk).update(updated_at=timezone.now())
     audit.log(actor, "payment_offer.set", offer, session_id=session.pk, fee_pence=offer.fee_pence)
     offer_sync(offer=offer, actor=actor)
     return offer

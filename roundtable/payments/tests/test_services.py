@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from roundtable.accounts.testing import make_coordinator
@@ -222,3 +223,11 @@ def test_someone_who_signs_up_after_the_offer_gets_one_fee_however_often_asked(t
     assert first is not None and services.fee_for_booking(booking) == first
     assert Payment.objects.count() == 1
     assert first.amount_pence == 8250 and Decimal(first.amount_pence) == 8250
+
+
+def test_the_public_session_page_says_what_is_paid_once_there_is_an_offer(client, team):
+    session = make_session()
+    url = reverse("bookings:session_detail", args=[session.pk])
+    assert "We pay" not in client.get(url).content.decode()
+    make_offer(session, actor=team[0], quantity="3")
+    assert "We pay £82.50 for this session and repay travel and care costs." in client.get(url).content.decode()
