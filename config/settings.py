@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "roundtable.evaluation",
     "roundtable.records",
     "roundtable.board",
+    "roundtable.payments",
     "roundtable.involvement",
     "roundtable.workspace",
     "roundtable.demo",

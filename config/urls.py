@@ -26,6 +26,7 @@ urlpatterns = [
     path("coordinator/", include("roundtable.workspace.team_urls")),
     path("coordinator/", include("roundtable.workspace.board_urls")),
     path("coordinator/people/", include("roundtable.workspace.people_urls")),
+    path("coordinator/", include("roundtable.workspace.payments_urls")),
     path("evaluation/", include((evaluation_urls.urlpatterns + workspace_evaluation_urls.urlpatterns, "evaluation"))),
     path("blog/", include((blog_urls.urlpatterns + workspace_blog_urls.urlpatterns, "blog"))),
     path("newsletter/", include((newsletter_urls.urlpatterns + workspace_newsletter_urls.urlpatterns, "newsletter"))),

@@ -66,6 +66,8 @@ from roundtable.evaluation.models import (
 )
 from roundtable.involvement.models import DataRequest, PersonLink
 from roundtable.newsletter.models import ConfirmationLink, Delivery, Issue, Subscriber
+from roundtable.payments.models import Payment
+from roundtable.payments.testing import make_offer
 from roundtable.people.models import PersonNote
 from roundtable.people.updates import stop_updates_url
 from roundtable.records.tests.factories import add_action, add_decision, add_image, add_text, attend
@@ -137,6 +139,8 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "involvement:request_send_data": (COORDINATOR, ONLY_POST),
     "involvement:request_download": (COORDINATOR, {}),
     "involvement:request_forget": (COORDINATOR, {}),
+    "involvement:payments": (PRIVATE_LINK, {"forged": 404}),
+    "involvement:payment_choice": (PRIVATE_LINK, {"*": 405, "forged": 404}),
     # What happened: public records, stories and files
     "records:programme": (PUBLIC, {}),
     "records:you_said_we_did": (PUBLIC, {}),
@@ -327,6 +331,12 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "board:dot": (PUBLIC, ONLY_POST),
     "board:projector": (PUBLIC, {}),
     "board:idea_photo": (PUBLIC, {}),
+    # Paying people for their time (issue 12): coordinators only
+    "payments:list": (COORDINATOR, {}),
+    "payments:export": (COORDINATOR, {}),
+    "payments:detail": (COORDINATOR, {}),
+    "payments:rates": (COORDINATOR, {}),
+    "payments:session": (COORDINATOR, {}),
     # The API: see API_ANSWERS for what each operation answers to whom
     "api:api-root": (API_PUBLIC, {}),
     "api:openapi-json": (API_PUBLIC, {}),
@@ -346,6 +356,11 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "api:create_board": (API_COORDINATOR, {}),
     "api:set_stage": (API_COORDINATOR, {}),
     "api:record_decision": (API_COORDINATOR, {}),
+    # Payments for people's time (issue 12)
+    "api:list_payments": (API_COORDINATOR, {}),
+    "api:approve_payment": (API_COORDINATOR, {}),
+    "api:mark_paid": (API_COORDINATOR, {}),
+    "api:reject_payment": (API_COORDINATOR, {}),
 }
 
 # The API, operation by operation: (method, {role or "role@variant" or variant or "*": status}).
@@ -375,6 +390,11 @@ API_ANSWERS: dict[str, tuple[str, dict[str, int]]] = {
     "api:create_board": ("POST", NO_TOKEN),
     "api:set_stage": ("POST", NO_TOKEN),
     "api:record_decision": ("POST", NO_TOKEN),
+    "api:list_payments": ("GET", {"*": 401, "coordinator_token": 200}),
+    # The world's payment is only offered: approving it is a move its state does not allow.
+    "api:approve_payment": ("POST", {"*": 401, "coordinator_token": 409}),
+    "api:mark_paid": ("POST", NO_TOKEN),
+    "api:reject_payment": ("POST", NO_TOKEN),
 }
 
 # Where the site does not yet answer as the table says: each waits for another branch of issue 15.
@@ -434,6 +454,8 @@ def build_world() -> World:
     past.facilitators.add(assigned)
     attendee = attend(past, wants_updates=True)
     past_booking = Booking.objects.get(session=past, person=attendee)
+    make_offer(past, actor=coordinator)
+    payment = Payment.objects.get(booking=past_booking)
     image = add_image(past, coordinator)
     add_text(past, coordinator)
     decision = add_decision(past, coordinator)
@@ -550,6 +572,7 @@ def build_world() -> World:
             "request_id": data_request.pk,
             "person_id": booked.person_id,
             "note_id": PersonNote.objects.create(person_id=booked.person_id, text="Prefers phone calls").pk,
+            "payment_id": payment.pk,
         },
         "blog:post": {"slug": post.slug},
         "blog:tag": {"slug": "co-production"},
@@ -574,6 +597,11 @@ def build_world() -> World:
         "involvement:download": {"valid": {"token": person_token}, "forged": {"token": forged}},
         "involvement:download_readable": {"valid": {"token": person_token}, "forged": {"token": forged}},
         "involvement:download_readable_file": {"valid": {"token": person_token}, "forged": {"token": forged}},
+        "involvement:payments": {"valid": {"token": person_token}, "forged": {"token": forged}},
+        "involvement:payment_choice": {
+            "valid": {"token": person_token, "payment_id": payment.pk},
+            "forged": {"token": forged, "payment_id": payment.pk},
+        },
         "involvement:manage_booking": {
             "valid": {"token": person_token, "booking_id": booked.pk},
             "forged": {"token": forged, "booking_id": booked.pk},

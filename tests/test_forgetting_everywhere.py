@@ -42,6 +42,9 @@ from roundtable.involvement.datafile import PART_TITLES
 from roundtable.involvement.models import DataFile, PersonLink
 from roundtable.newsletter.models import ConfirmationLink, Delivery, Issue, Subscriber, SubscriptionConsent
 from roundtable.newsletter.services import subscriber_confirm, subscriber_signup
+from roundtable.payments.models import Payment
+from roundtable.payments.services import ChoiceAnswer, payment_choose
+from roundtable.payments.testing import make_offer
 from roundtable.people.models import ConsentRecord, Person, PersonNote
 from roundtable.people.services import note_add, person_forget
 from roundtable.records.models import Output
@@ -171,6 +174,11 @@ def everywhere():
     # The team's notes: one about them, and one about someone else that names them.
     note_add(person=person, author=coordinator, text=f"{NAME} prefers a phone call")
     note_add(person=next_in_line.person, author=coordinator, text=f"Came with {NAME} ({EMAIL})")
+    # Paid for their time at the past session; the reference names them.
+    make_offer(past, actor=coordinator)
+    fee = Payment.objects.get(session=past, person=person)
+    payment_choose(payment_id=fee.pk, answer=ChoiceAnswer("donate", donate_to=f"Friends of {NAME}"))
+    Payment.objects.filter(pk=fee.pk).update(reference=f"BACS {NAME}")
     return {
         "coordinator": coordinator,
         "person": person,
@@ -269,7 +277,18 @@ def test_download_my_data_gives_back_every_part_they_touched(everywhere, client)
     assert response["Content-Disposition"] == 'attachment; filename="my-data.json"'
     assert response["Referrer-Policy"] == "no-referrer"
     data = response.json()
-    parts = ("people", "bookings", "evaluation", "newsletter", "blog", "records", "board", "core", "involvement")
+    parts = (
+        "people",
+        "bookings",
+        "evaluation",
+        "newsletter",
+        "blog",
+        "records",
+        "board",
+        "core",
+        "involvement",
+        "payments",
+    )
     assert set(data) == set(parts)
     assert [part for part in parts if not data[part]] == []
     assert data["people"]["email"] == EMAIL

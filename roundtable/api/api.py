@@ -8,7 +8,7 @@ from typing import Any
 
 from ninja import NinjaAPI
 
-from roundtable.api import boards, bookings, errors, records, sessions
+from roundtable.api import boards, bookings, errors, payments, records, sessions
 
 
 def document_error_statuses(schema: Any) -> None:
@@ -50,7 +50,7 @@ api = RoundtableAPI(
     title="Roundtable API",
     version="1",
     description=(
-        "Sessions, sign-ups, bookings, records and live boards. Public endpoints need no key; coordinator "
+        "Sessions, sign-ups, bookings, records, live boards and payments. Public endpoints need no key; coordinator "
         "endpoints take 'Authorization: Bearer <token>' (python manage.py api_token <email>); a facilitator's "
         "token works for the boards of the sessions they run; a board's participants send the key that joining "
         "gave them. Errors are JSON: "
@@ -64,3 +64,4 @@ api.add_router("", sessions.router)
 api.add_router("", bookings.router)
 api.add_router("", records.router)
 api.add_router("", boards.router)
+api.add_router("", payments.router)

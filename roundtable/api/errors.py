@@ -64,6 +64,13 @@ LABELS = {
     "idea_id": "The idea's id",
     "stage": "Stage",
     "outputs_consent": "Who agreed to the ideas being shared",
+    "method": "How it was paid",
+    "paid_on": "The date it was paid",
+    "reference": "Reference",
+    "status": "Status",
+    "session": "Session id",
+    "limit": "How many to show",
+    "offset": "How many to skip",
 }
 
 REQUIRED = {
@@ -78,6 +85,9 @@ REQUIRED = {
     "question": "Enter the question people are answering",
     "text": "Enter your idea",
     "idea_id": "Enter the id of the idea you are voting for",
+    "method": "Choose how it was paid: bank_transfer, voucher or payroll",
+    "paid_on": "Enter the date it was paid, like 2026-04-30",
+    "reason": "Say why it will not be paid",
     "stage": "Choose collecting, grouping, voting or closed",
 }
 

@@ -27,6 +27,7 @@ from roundtable.bookings.places import (
     returning_people,
 )
 from roundtable.bookings.retention import clear_dietary_needs, delete_access_needs
+from roundtable.bookings.signals import attendance_marked
 from roundtable.bookings.waiting_list import promote_waiting
 from roundtable.core import audit, mailcap
 from roundtable.core.email import queue_email
@@ -435,9 +436,11 @@ def booking_mark_attendance(*, booking_id: int, attended: bool | None, actor: Us
         raise BookingStateError(f"{booking.person.name} does not have a place, so cannot be checked in.")
     new = {True: Booking.Status.ATTENDED, False: Booking.Status.NO_SHOW, None: Booking.Status.CONFIRMED}[attended]
     if booking.status != new:
+        old = booking.status
         booking.status = new
         booking.save(update_fields=["status", "updated_at"])
         audit.log(actor, f"booking.{new}", booking)
+        attendance_marked.send(sender=Booking, booking=booking, old=old, new=new, actor=actor)
     return booking
 
 

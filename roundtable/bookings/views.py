@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from roundtable.bookings import venue_fit
 from roundtable.bookings.errors import BookingError, SignupClosed
+from roundtable.bookings.extensions import session_page_notes
 from roundtable.bookings.forms import (
     AccessNeedsFields,
     AccessNeedsForm,
@@ -318,6 +319,7 @@ def session_detail(request, session_id: int):
                 "facts": facts,
                 "key_facts": [fact for fact in facts if fact["key"] in venue_fit.FACTS],
                 "allocation": allocation,
+                "notes": session_page_notes(session),
             },
         )
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -32,6 +35,8 @@ from roundtable.involvement.services import (
     person_forget_me,
     person_needs_update,
 )
+from roundtable.payments.models import Payment
+from roundtable.payments.services import HAS_PLACE, ChoiceAnswer, PaymentStateError, fee_for_booking, payment_choose
 from roundtable.people.models import Person
 
 
@@ -212,3 +217,91 @@ def forget_me(request, person: Person, token: str):
         return redirect("involvement:forgotten")
     involvement = involvement_for(person=person)
     return render(request, "involvement/forget_me.html", {"person": person, "token": token, "involvement": involvement})
+
+
+class PaymentChoiceForm(forms.Form):
+    choice = forms.ChoiceField(
+        label="What would you like to do?",
+        choices=Payment.Choice.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose what you would like to do with the payment",
+            "invalid_choice": "Choose what you would like to do with the payment",
+        },
+    )
+    amount = forms.DecimalField(
+        label="If you would like a smaller amount, how much? (in pounds)",
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100000"),
+        decimal_places=2,
+        error_messages={
+            "invalid": "Enter an amount in pounds, like 20 or 12.50",
+            "min_value": "Enter an amount more than £0",
+            "max_value": "Enter an amount less than the payment offered",
+            "max_decimal_places": "Enter pounds and pence, like 12.50",
+        },
+    )
+    donate_to = forms.CharField(
+        label="If you would like to donate it, which charity?",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Enter the charity's name in 200 characters or fewer"},
+    )
+
+
+def _payments_page(
+    request, person: Person, token: str, *, bound: tuple[int, PaymentChoiceForm] | None = None, status=200
+):
+    bookings = Booking.objects.filter(person=person, status__in=HAS_PLACE, session__payment_offer__isnull=False)
+    for booking in bookings:
+        fee_for_booking(booking)
+    payments = list(
+        Payment.objects.filter(person=person).select_related("session").order_by("-session__starts_at", "id")
+    )
+    rows = []
+    for payment in payments:
+        form = (
+            bound[1]
+            if bound and bound[0] == payment.pk
+            else PaymentChoiceForm(prefix=f"p{payment.pk}", initial={"choice": payment.choice})
+        )
+        rows.append({"payment": payment, "form": form, "changeable": payment.status in Payment.CHANGEABLE})
+    errors = _error_summary(bound[1]) if bound else []
+    context = {"person": person, "token": token, "rows": rows, "errors": errors}
+    return render(request, "involvement/payments.html", context, status=status)
+
+
+@private_link
+@require_GET
+def payments(request, person: Person, token: str):
+    """What they are offered, what they chose, what is due, paid or not paid and why."""
+    return _payments_page(request, person, token)
+
+
+@private_link
+@require_POST
+def payment_choice(request, person: Person, token: str, payment_id: int):
+    payment = Payment.objects.filter(pk=payment_id, person=person, kind=Payment.Kind.FEE).first()
+    if payment is None:
+        raise Http404("No such payment")
+    form = PaymentChoiceForm(request.POST, prefix=f"p{payment.pk}")
+    if form.is_valid():
+        amount = form.cleaned_data["amount"]
+        try:
+            payment_choose(
+                payment_id=payment.pk,
+                answer=ChoiceAnswer(
+                    choice=form.cleaned_data["choice"],
+                    amount_pence=int(amount * 100) if amount is not None else None,
+                    donate_to=form.cleaned_data["donate_to"],
+                ),
+            )
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+        except PaymentStateError as error:
+            form.add_error("choice", error.message)
+        else:
+            return redirect(reverse("involvement:payments", args=[token]) + "?saved=1")
+    return _payments_page(request, person, token, bound=(payment.pk, form), status=400)

@@ -80,8 +80,9 @@ def test_session_page_costs_the_same_queries_with_3_or_30_bookings(client, djang
     add_agenda(session)
     for n in range(how_many):
         signup(session, n)
-    # The page's version, then the session with its counts, its agenda, how its places are given out.
-    with django_assert_num_queries(4):
+    # The page's version, then the session with its counts, its agenda, how its places are given out,
+    # and what the session pays (the note payments adds, bookings/extensions.py).
+    with django_assert_num_queries(5):
         response = client.get(session.get_absolute_url())
     html = _html(response)
     assert ("Full – waiting list open" in html) == (how_many >= 10)
@@ -194,7 +195,8 @@ def test_a_session_with_held_places_reads_them_once(client, django_assert_num_qu
     )
     for n in range(how_many):
         signup(session, n)
-    # The version; the session; its agenda; its held places, the places they have given, the places taken.
-    with django_assert_num_queries(6):
+    # The version; the session; its agenda; its held places, the places they have given, the places
+    # taken; what the session pays (bookings/extensions.py).
+    with django_assert_num_queries(7):
         response = client.get(session.get_absolute_url())
     assert f"Right now {40 - how_many} places are left: 10 of them kept as above" in _html(response)

@@ -32,6 +32,18 @@ VERB_LABELS = {
     "dietary_needs.viewed": "Looked at dietary needs",
     "dietary_needs.updated": "Changed their dietary needs",
     "dietary_needs.deleted": "Deleted dietary needs after the session",
+    # Paying people for their time
+    "payment_rate.created": "Added a rate to the rate card",
+    "payment_offer.set": "Set what a session pays",
+    "payment.chosen": "Chose what to do with a payment",
+    "payment.due": "A payment became due (they came)",
+    "payment.not_due": "A payment is no longer due",
+    "payment.approved": "Approved a payment",
+    "payment.paid": "Marked a payment as paid",
+    "payment.rejected": "Rejected a payment",
+    "payment.expense_added": "Added an expense",
+    "payments.exported": "Downloaded the finance export",
+    # Live boards
     "board.create": "Opened a board",
     "board.stage": "Changed the stage of a board",
     "board.idea.hide": "Hid an idea on a board",
