@@ -1,0 +1,44 @@
+"""How payments merge two records of a person (see core/merging.py). Expenses and fees move to the
+kept record. When both records have a fee for the same session (one fee per person per session),
+the one that has gone furthest (paid, approved, due, accepted, offered, then declined or rejected)
+is kept and the other deleted; two paid fees for one session are refused, because that money needs
+sorting out with finance before the records can be one."""
+
+from __future__ import annotations
+
+from roundtable.core.merging import MergeError, merger
+from roundtable.payments.models import Payment
+
+RANK: dict[str, int] = {
+    Payment.Status.PAID: 0,
+    Payment.Status.APPROVED: 1,
+    Payment.Status.DUE: 2,
+    Payment.Status.ACCEPTED: 3,
+    Payment.Status.OFFERED: 4,
+    Payment.Status.DECLINED: 5,
+    Payment.Status.REJECTED: 6,
+}
+
+
+@merger("payments", order=8)
+def merge_payments(keep_id: int, drop_id: int) -> list[str]:
+    kept_fees = {p.session_id: p for p in Payment.objects.filter(person_id=keep_id, kind=Payment.Kind.FEE)}
+    done: list[str] = []
+    for fee in Payment.objects.filter(person_id=drop_id, kind=Payment.Kind.FEE).select_related("session"):
+        other = kept_fees.get(fee.session_id)
+        if other is None:
+            continue
+        if fee.status == Payment.Status.PAID and other.status == Payment.Status.PAID:
+            raise MergeError(
+                f"Both records were paid a fee for “{fee.session.title}”. Sort that out with finance first."
+            )
+        better, worse = sorted([other, fee], key=lambda p: (RANK.get(p.status, 9), p.pk))
+        done.append(
+            f"Both had a fee for “{fee.session.title}”: the one that says “{better.get_status_display().lower()}” "
+            f"is kept, the one that says “{worse.get_status_display().lower()}” is deleted"
+        )
+        worse.delete()
+    moved = Payment.objects.filter(person_id=drop_id).update(person_id=keep_id)
+    if moved:
+        done.insert(0, f"{moved} payment{'s' if moved != 1 else ''} move{'' if moved != 1 else 's'}")
+    return done
