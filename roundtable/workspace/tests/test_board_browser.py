@@ -32,6 +32,22 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+@pytest.fixture
+def open_page(browser, live_server):
+    """A page in a fresh browser context; every context is closed when the test ends, so no page
+    goes on polling the live server while later tests run (their database is blocked)."""
+    contexts = []
+
+    def open_(viewport: dict):
+        context = browser.new_context(base_url=live_server.url, viewport=viewport)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
 def _fits(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
@@ -48,10 +64,10 @@ def board(coordinator, facilitator):
     return make_board(session=session, actor=coordinator, question="What should the Centre fund next year?")
 
 
-def test_the_room_from_joining_by_code_to_the_recorded_decision(browser, live_server, axe, board, facilitator):
-    phone = browser.new_context(base_url=live_server.url, viewport=PHONE).new_page()
-    other = browser.new_context(base_url=live_server.url, viewport=LAPTOP).new_page()
-    desk = browser.new_context(base_url=live_server.url, viewport=LAPTOP).new_page()
+def test_the_room_from_joining_by_code_to_the_recorded_decision(open_page, live_server, axe, board, facilitator):
+    phone = open_page(PHONE)
+    other = open_page(LAPTOP)
+    desk = open_page(LAPTOP)
     for pg in (phone, other, desk):
         pg.set_default_timeout(15000)
     sign_in_browser(desk, live_server, facilitator)
@@ -210,14 +226,14 @@ def test_the_projector_fits_1280_by_720_while_collecting_and_when_closed(page, a
 
 
 def test_a_photo_idea_from_a_phone_reaches_the_control_page_without_reloading(
-    browser, live_server, axe, board, facilitator, tmp_path
+    open_page, live_server, axe, board, facilitator, tmp_path
 ):
     from roundtable.records.tests.factories import image_bytes
 
     photo = tmp_path / "sticky-note.png"
     photo.write_bytes(image_bytes("PNG", size=(800, 600)))
-    phone = browser.new_context(base_url=live_server.url, viewport=PHONE).new_page()
-    desk = browser.new_context(base_url=live_server.url, viewport=LAPTOP).new_page()
+    phone = open_page(PHONE)
+    desk = open_page(LAPTOP)
     for pg in (phone, desk):
         pg.set_default_timeout(15000)
     sign_in_browser(desk, live_server, facilitator)
