@@ -109,28 +109,3 @@ def test_the_directory_filters_work_without_javascript(browser, live_server, wor
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Note deleted")
     assert not PersonNote.objects.exists()
     context.close()
-
-
-@pytest.mark.parametrize("width", [1280, 360])
-def test_merging_two_records_passes_axe_and_works_without_javascript(browser, live_server, world, axe, width):
-    coordinator, ama = world
-    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900},
-                                  java_script_enabled=False)  # fmt: skip
-    page = context.new_page()
-    sign_in_browser(context, live_server, coordinator)
-    page.goto(reverse("directory:merge", args=[ama.pk]))
-    axe(page)
-    page.get_by_role("button", name="See what will move").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the email address of the other record")
-    axe(page)
-    page.get_by_label("Email address of the other record").fill("p0@example.org")
-    page.get_by_label("This one").check()
-    page.get_by_role("button", name="See what will move").click()
-    expect(page.locator("h1")).to_contain_text("Merge p0@example.org into ama@example.org?")
-    axe(page)
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
-    shot(page, f"merge-confirm-{width}")
-    page.get_by_role("button", name="Yes, merge the records").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("The records are merged")
-    assert not Person.objects.filter(email="p0@example.org").exists()
-    context.close()
