@@ -225,6 +225,20 @@ def two_factor_saved(request: HttpRequest) -> HttpResponse:
     return redirect(request.session.pop(SETUP_NEXT, None) or reverse("accounts:two_factor"))
 
 
+def _confirm_with_a_code(request: HttpRequest, user: User) -> tuple[TwoFactorCodeForm, int, bool]:
+    """A current code or a recovery code, behind the sign-in lockout, before a change to two-factor:
+    the form to show, the status to answer with, and whether the code passed."""
+    form = TwoFactorCodeForm(request.POST or None, recovery_allowed=True)
+    if request.method != "POST":
+        return form, 200, False
+    if not form.is_valid():
+        return form, 400, False
+    passed, status = _code_behind_lockout(
+        request, user, form, lambda code: _ok(check_second_step(user=user, code=code)), WRONG_CODE_OR_RECOVERY
+    )
+    return form, status, passed is not None
+
+
 @never_cache
 @sensitive_post_parameters("code")
 @team_member_signed_in
@@ -232,18 +246,11 @@ def two_factor_off(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     if not has_two_factor(user):
         return redirect("accounts:two_factor")
-    form = TwoFactorCodeForm(request.POST or None, recovery_allowed=True)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            passed, status = _code_behind_lockout(
-                request, user, form, lambda code: _ok(check_second_step(user=user, code=code)), WRONG_CODE_OR_RECOVERY
-            )
-            if passed is not None:
-                two_factor_disable(user=user, actor=user)
-                messages.success(request, "Two-factor sign-in is off. You will sign in with your password only.")
-                return redirect("accounts:two_factor")
+    form, status, passed = _confirm_with_a_code(request, user)
+    if passed:
+        two_factor_disable(user=user, actor=user)
+        messages.success(request, "Two-factor sign-in is off. You will sign in with your password only.")
+        return redirect("accounts:two_factor")
     context = {"form": form, "two_factor_required": settings.TWO_FACTOR_REQUIRED}
     return render(request, "accounts/two_factor_off.html", context, status=status)
 
@@ -256,16 +263,9 @@ def two_factor_new_codes(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     if not has_two_factor(user):
         return redirect("accounts:two_factor")
-    form = TwoFactorCodeForm(request.POST or None, recovery_allowed=True)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            passed, status = _code_behind_lockout(
-                request, user, form, lambda code: _ok(check_second_step(user=user, code=code)), WRONG_CODE_OR_RECOVERY
-            )
-            if passed is not None:
-                codes = recovery_codes_renew(user=user)
-                # Shown in this answer only: the codes are never stored or shown again.
-                return render(request, "accounts/two_factor_recovery_codes.html", {"codes": codes, "renewed": True})
+    form, status, passed = _confirm_with_a_code(request, user)
+    if passed:
+        codes = recovery_codes_renew(user=user)
+        # Shown in this answer only: the codes are never stored or shown again.
+        return render(request, "accounts/two_factor_recovery_codes.html", {"codes": codes, "renewed": True})
     return render(request, "accounts/two_factor_new_codes.html", {"form": form}, status=status)

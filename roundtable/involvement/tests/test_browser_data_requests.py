@@ -4,7 +4,6 @@ recorded and answered by keyboard alone, and the whole journey without JavaScrip
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,28 +12,14 @@ from django.utils import timezone
 
 from roundtable.accounts.testing import sign_in_browser
 from roundtable.bookings.testing import signup
-from roundtable.bookings.tests.test_browser_signup import a_session, fits_320, tab_to
+from roundtable.bookings.tests.test_browser_signup import a_session, tab_to
 from roundtable.core.models import OutboundEmail
 from roundtable.core.testing import run_tasks
 from roundtable.involvement.models import DataRequest, PersonLink
+from roundtable.involvement.tests.test_browser_involvement import SHOTS, _check  # one check for every page
 from roundtable.people.models import Person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = os.environ.get("INVOLVEMENT_SHOTS", "")
-
-
-def _check(page, axe, name: str) -> None:
-    for width in (1280, 360):
-        page.set_viewport_size({"width": width, "height": 900})
-        axe(page)
-        if SHOTS:
-            Path(SHOTS).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 320, "height": 800})
-    fits_320(page)
-    assert page.locator("h1").count() == 1
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def _world() -> None:
