@@ -27,7 +27,7 @@ from roundtable.bookings.places import (
     returning_people,
 )
 from roundtable.bookings.retention import clear_dietary_needs, delete_access_needs
-from roundtable.bookings.signals import attendance_marked
+from roundtable.bookings.signals import attendance_marked, place_given
 from roundtable.bookings.waiting_list import promote_waiting
 from roundtable.core import audit, mailcap
 from roundtable.core.email import queue_email
@@ -318,6 +318,8 @@ def _booking_create(
     audit.log(
         taken_by, "booking.created", booking, actor_label="" if taken_by else "participant", status=booking.status
     )
+    if has_place:
+        place_given.send(sender=Booking, booking=booking, actor=taken_by)
     # Someone new has had no email from us; anyone else may be the target of a flood of sign-ups.
     if added or _may_email(person.email):
         _email_booking(booking, person.email)
@@ -464,4 +466,5 @@ def booking_walk_in(
         },
     )
     audit.log(actor, "booking.walk_in", booking)
+    place_given.send(sender=Booking, booking=booking, actor=actor)
     return booking

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from roundtable.bookings import venue_fit
 from roundtable.bookings.errors import BookingError, SignupClosed
-from roundtable.bookings.extensions import session_page_notes
+from roundtable.bookings.extensions import manage_page_parts, session_page_notes
 from roundtable.bookings.forms import (
     AccessNeedsFields,
     AccessNeedsForm,
@@ -243,6 +243,7 @@ def _render_manage(
         "dietary_form": dietary_form,
         "errors": errors,
         "updated": updated,
+        "parts": manage_page_parts(booking, token),
     }
     return render(request, "bookings/manage.html", context, status=http_status)
 

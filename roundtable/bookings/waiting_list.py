@@ -10,6 +10,7 @@ from django.utils import timezone
 from roundtable.bookings.errors import BookingStateError
 from roundtable.bookings.models import Booking
 from roundtable.bookings.places import lock_booking, lock_session, places_now, places_taken, returning_people
+from roundtable.bookings.signals import place_given
 from roundtable.cocreation.models import Session
 from roundtable.core import audit
 from roundtable.core.email import queue_email
@@ -41,6 +42,7 @@ def promote_waiting(session: Session, actor=None) -> list[Booking]:
         booking.save(update_fields=["status", "promoted_at", "reserved_place", "updated_at"])
         promoted.append(booking)
         audit.log(actor, "booking.promoted", booking, actor_label="" if actor else "automatic")
+        place_given.send(sender=Booking, booking=booking, actor=actor)
         queue_email(
             to=booking.person.email,
             template="booking_promoted",
@@ -110,6 +112,7 @@ def booking_promote(*, booking_id: int, actor) -> Booking:
     booking.promoted_at = timezone.now()
     booking.save(update_fields=["status", "promoted_at", "updated_at"])
     audit.log(actor, "booking.promoted", booking, by_hand=True)
+    place_given.send(sender=Booking, booking=booking, actor=actor)
     queue_email(
         to=booking.person.email,
         template="booking_promoted",

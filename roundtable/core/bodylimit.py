@@ -50,7 +50,11 @@ def takes_uploads(request: HttpRequest) -> bool:
 def body_limit(request: HttpRequest) -> int:
     """The largest body, in bytes, the view asked for accepts."""
     if takes_uploads(request):
-        return (max(settings.OUTPUT_MAX_UPLOAD_MB, LARGEST_IMAGE_MB) + FORM_MARGIN_MB) * 1024 * 1024
+        return (
+            (max(settings.OUTPUT_MAX_UPLOAD_MB, settings.RECEIPT_MAX_UPLOAD_MB, LARGEST_IMAGE_MB) + FORM_MARGIN_MB)
+            * 1024
+            * 1024
+        )
     return settings.MAX_FORM_BODY_KB * 1024
 
 

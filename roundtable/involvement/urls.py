@@ -16,6 +16,12 @@ urlpatterns = [
     path("you/<str:token>/consents/<str:kind>/withdraw/", views.withdraw, name="withdraw"),
     path("you/<str:token>/payments/", views.payments, name="payments"),
     path("you/<str:token>/payments/<int:payment_id>/", views.payment_choice, name="payment_choice"),
+    path("you/<str:token>/payments/booking/<int:booking_id>/claim/", views.expense_claim_view, name="expense_claim"),
+    path("you/<str:token>/payments/booking/<int:booking_id>/travel/", views.travel_request_view, name="travel_request"),
+    path("you/<str:token>/payments/<int:payment_id>/withdraw/", views.expense_withdraw_view, name="expense_withdraw"),
+    path("you/<str:token>/payments/<int:payment_id>/receipt/", views.expense_receipt, name="expense_receipt"),
+    # From a booking's own page (its manage link) to the person's Payments page.
+    path("booking/<str:token>/payments/", views.booking_payments, name="booking_payments"),
     path("you/<str:token>/download/", views.download, name="download"),
     path("you/<str:token>/download/readable/", views.download_readable, name="download_readable"),
     path("you/<str:token>/download/readable/file/", views.download_readable_file, name="download_readable_file"),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -35,8 +37,19 @@ from roundtable.involvement.services import (
     person_forget_me,
     person_needs_update,
 )
-from roundtable.payments.models import Payment
-from roundtable.payments.services import HAS_PLACE, ChoiceAnswer, PaymentStateError, fee_for_booking, payment_choose
+from roundtable.payments.models import Payment, TravelRequest
+from roundtable.payments.services import (
+    CLAIMABLE,
+    WITHDRAWABLE,
+    ChoiceAnswer,
+    ExpenseClaim,
+    PaymentStateError,
+    expense_claim,
+    expense_withdraw,
+    payment_choose,
+    travel_request,
+    travel_request_withdraw,
+)
 from roundtable.people.models import Person
 
 
@@ -219,6 +232,15 @@ def forget_me(request, person: Person, token: str):
     return render(request, "involvement/forget_me.html", {"person": person, "token": token, "involvement": involvement})
 
 
+class TravelForm(forms.Form):
+    details = forms.CharField(
+        label="Where will you travel from, and anything we should know? (optional)",
+        required=False,
+        max_length=500,
+        error_messages={"max_length": "Say it in 500 characters or fewer"},
+    )
+
+
 class PaymentChoiceForm(forms.Form):
     choice = forms.ChoiceField(
         label="What would you like to do?",
@@ -250,26 +272,89 @@ class PaymentChoiceForm(forms.Form):
     )
 
 
+@dataclass
+class SessionPayments:
+    """One session on the Payments page: its fee and expense lines, and what they can do."""
+
+    session: Any
+    booking: Booking | None = None
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    travel: TravelRequest | None = None
+    travel_form: TravelForm | None = None
+
+    @property
+    def can_claim(self) -> bool:
+        return self.booking is not None and self.booking.status in CLAIMABLE
+
+
 def _payments_page(
-    request, person: Person, token: str, *, bound: tuple[int, PaymentChoiceForm] | None = None, status=200
+    request,
+    person: Person,
+    token: str,
+    *,
+    bound: tuple[int, PaymentChoiceForm] | None = None,
+    travel_bound: tuple[int, TravelForm] | None = None,
+    status=200,
 ):
-    bookings = Booking.objects.filter(person=person, status__in=HAS_PLACE, session__payment_offer__isnull=False)
-    for booking in bookings:
-        fee_for_booking(booking)
-    payments = list(
-        Payment.objects.filter(person=person).select_related("session").order_by("-session__starts_at", "id")
+    """Read only: fees are made when a booking gains a place (payments/receivers.py). Queries: the
+    link, then bookings, payments and travel requests, one each, however many there are."""
+    groups: dict[int, SessionPayments] = {}
+    bookings = (
+        Booking.objects.filter(person=person, status__in=CLAIMABLE)
+        .select_related("session")
+        .order_by("-session__starts_at")
     )
-    rows = []
+    for booking in bookings:
+        groups[booking.session_id] = SessionPayments(session=booking.session, booking=booking)
+    payments = Payment.objects.filter(person=person).select_related("session").order_by("kind", "id")
     for payment in payments:
-        form = (
-            bound[1]
-            if bound and bound[0] == payment.pk
-            else PaymentChoiceForm(prefix=f"p{payment.pk}", initial={"choice": payment.choice})
+        group = groups.setdefault(payment.session_id, SessionPayments(session=payment.session))
+        form = None
+        if payment.kind == Payment.Kind.FEE:
+            form = (
+                bound[1]
+                if bound and bound[0] == payment.pk
+                else PaymentChoiceForm(prefix=f"p{payment.pk}", initial={"choice": payment.choice})
+            )
+        group.rows.append(
+            {
+                "payment": payment,
+                "form": form,
+                "changeable": payment.status in Payment.CHANGEABLE,
+                "withdrawable": payment.kind == Payment.Kind.EXPENSE and payment.status in WITHDRAWABLE,
+            }
         )
-        rows.append({"payment": payment, "form": form, "changeable": payment.status in Payment.CHANGEABLE})
+    for travel in TravelRequest.objects.filter(person=person):
+        if travel.session_id in groups:
+            groups[travel.session_id].travel = travel
+    for group in groups.values():
+        if group.booking is not None:
+            group.travel_form = (
+                travel_bound[1]
+                if travel_bound and travel_bound[0] == group.booking.pk
+                else TravelForm(prefix=f"t{group.booking.pk}")
+            )
+    ordered = sorted(groups.values(), key=lambda g: g.session.starts_at, reverse=True)
     errors = _error_summary(bound[1]) if bound else []
-    context = {"person": person, "token": token, "rows": rows, "errors": errors}
+    if travel_bound:
+        errors += _error_summary(travel_bound[1])
+    context = {
+        "person": person,
+        "token": token,
+        "groups": ordered,
+        "errors": errors,
+        "saved": SAVED.get(request.GET.get("saved", ""), ""),
+    }
     return render(request, "involvement/payments.html", context, status=status)
+
+
+SAVED = {
+    "1": "We have saved your choice. You can change it until the payment is made.",
+    "claim": "We have your expense claim. It shows below with where it is.",
+    "withdrawn": "Your claim is withdrawn.",
+    "travel": "We will book your travel and get in touch with the details.",
+    "travel_withdrawn": "You have withdrawn your request: we will not book your travel.",
+}
 
 
 @private_link
@@ -305,3 +390,167 @@ def payment_choice(request, person: Person, token: str, payment_id: int):
         else:
             return redirect(reverse("involvement:payments", args=[token]) + "?saved=1")
     return _payments_page(request, person, token, bound=(payment.pk, form), status=400)
+
+
+def _own_booking(person: Person, booking_id: int) -> Booking:
+    booking = Booking.objects.select_related("session").filter(pk=booking_id, person=person).first()
+    if booking is None:
+        raise Http404("No such booking")
+    return booking
+
+
+class ExpenseClaimForm(forms.Form):
+    expense_kind = forms.ChoiceField(
+        label="What was it for?",
+        choices=Payment.ExpenseKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the expense was for", "invalid_choice": "Choose what it was for"},
+    )
+    amount = forms.DecimalField(
+        label="How much did it cost? (in pounds)",
+        help_text="For example, 4.50. Leave this empty if you drove and are claiming miles.",
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("10000"),
+        decimal_places=2,
+        error_messages={
+            "invalid": "Enter an amount in pounds, like 4.50",
+            "min_value": "Enter an amount of at least 1p",
+            "max_value": "Enter an amount of £10,000 or less",
+            "max_decimal_places": "Enter pounds and pence, like 4.50",
+        },
+    )
+    miles = forms.DecimalField(
+        label="Or, if you drove, how many miles? (there and back)",
+        help_text="We pay mileage at the centre's rate per mile. You do not need a receipt for miles.",
+        required=False,
+        min_value=Decimal("0.1"),
+        max_value=Decimal(100),
+        decimal_places=2,
+        error_messages={
+            "invalid": "Enter the miles as a number, like 12 or 7.5",
+            "min_value": "Enter the miles you drove, more than 0",
+            "max_value": "Enter 100 miles or fewer; for a longer journey, email us",
+            "max_decimal_places": "Enter the miles with at most two decimal places",
+        },
+    )
+    description = forms.CharField(
+        label="What was it?",
+        help_text="For example: bus fare there and back",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Describe it in 200 characters or fewer"},
+    )
+    receipt = forms.FileField(
+        label="Photo or PDF of the receipt",
+        help_text=(
+            "A JPG, PNG or WebP photo, or a PDF. Needed for everything except miles driven. "
+            "We remove the photo's location and camera details."
+        ),
+        required=False,
+        error_messages={"empty": "The selected file is empty", "invalid": "Choose a photo or PDF of the receipt"},
+    )
+
+
+@private_link
+@require_http_methods(["GET", "POST"])
+def expense_claim_view(request, person: Person, token: str, booking_id: int):
+    """Claim one expense for one session: a question page that works on a phone, without JavaScript."""
+    booking = _own_booking(person, booking_id)
+    if booking.status not in CLAIMABLE:
+        raise Http404("No place at this session")
+    http_status = 200
+    if request.method == "POST":
+        form = ExpenseClaimForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            amount = data["amount"]
+            try:
+                expense_claim(
+                    booking=booking,
+                    claim=ExpenseClaim(
+                        expense_kind=data["expense_kind"],
+                        amount_pence=int(amount * 100) if amount is not None else None,
+                        miles=data["miles"],
+                        description=data["description"],
+                    ),
+                    receipt=data["receipt"] or None,
+                )
+            except ValidationError as error:
+                for name, messages_ in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, messages_)
+            else:
+                return redirect(reverse("involvement:payments", args=[token]) + "?saved=claim")
+        http_status = 400
+    else:
+        form = ExpenseClaimForm()
+    context = {"person": person, "token": token, "booking": booking, "form": form, "errors": _error_summary(form)}
+    return render(request, "involvement/expense_claim.html", context, status=http_status)
+
+
+@private_link
+@require_POST
+def expense_withdraw_view(request, person: Person, token: str, payment_id: int):
+    try:
+        expense_withdraw(payment_id=payment_id, person_id=person.pk)
+    except Payment.DoesNotExist:
+        raise Http404("No such claim") from None
+    except PaymentStateError:
+        return redirect(reverse("involvement:payments", args=[token]))
+    return redirect(reverse("involvement:payments", args=[token]) + "?saved=withdrawn")
+
+
+@private_link
+@require_GET
+def expense_receipt(request, person: Person, token: str, payment_id: int):
+    """Their own receipt, and nobody else's."""
+    payment = Payment.objects.filter(pk=payment_id, person=person).exclude(receipt="").first()
+    if payment is None:
+        raise Http404("No such receipt")
+    try:
+        handle = default_storage.open(payment.receipt, "rb")
+    except FileNotFoundError:
+        raise Http404("No such receipt") from None
+    response = FileResponse(handle, content_type=payment.receipt_type or "application/octet-stream")
+    response["Content-Disposition"] = f'inline; filename="receipt-{payment.pk}{_suffix(payment.receipt)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    add_never_cache_headers(response)
+    return response
+
+
+def _suffix(name: str) -> str:
+    return "." + name.rsplit(".", 1)[-1] if "." in name else ""
+
+
+@private_link
+@require_POST
+def travel_request_view(request, person: Person, token: str, booking_id: int):
+    """Ask the centre to book travel, or take the request back (the button says which)."""
+    booking = _own_booking(person, booking_id)
+    if request.POST.get("action") == "withdraw":
+        travel_request_withdraw(booking=booking)
+        return redirect(reverse("involvement:payments", args=[token]) + "?saved=travel_withdrawn")
+    if booking.status not in CLAIMABLE:
+        raise Http404("No place at this session")
+    form = TravelForm(request.POST, prefix=f"t{booking.pk}")
+    if form.is_valid():
+        try:
+            travel_request(booking=booking, details=form.cleaned_data["details"])
+        except ValidationError as error:
+            for name, messages_ in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, messages_)
+        else:
+            return redirect(reverse("involvement:payments", args=[token]) + "?saved=travel")
+    return _payments_page(request, person, token, travel_bound=(booking.pk, form), status=400)
+
+
+@private_link_view(ManageLink.booking_for, not_found_template="bookings/link_not_working.html")
+@require_POST
+def booking_payments(request, booking: Booking, token: str):
+    """From a booking's own page to the person's Payments page (or the claim page for this
+    session): a new involvement link, minted as the involvement emails do."""
+    person_token = PersonLink.mint(person=booking.person)
+    if request.POST.get("next") == "claim" and booking.status in CLAIMABLE:
+        return redirect("involvement:expense_claim", token=person_token, booking_id=booking.pk)
+    return redirect("involvement:payments", token=person_token)

@@ -2,12 +2,13 @@
 kept record. When both records have a fee for the same session (one fee per person per session),
 the one that has gone furthest (paid, approved, due, accepted, offered, then declined or rejected)
 is kept and the other deleted; two paid fees for one session are refused, because that money needs
-sorting out with finance before the records can be one."""
+sorting out with finance before the records can be one. Expense claims (with their receipts) and
+requests to book travel move with everything else."""
 
 from __future__ import annotations
 
 from roundtable.core.merging import MergeError, merger
-from roundtable.payments.models import Payment
+from roundtable.payments.models import Payment, TravelRequest
 
 RANK: dict[str, int] = {
     Payment.Status.PAID: 0,
@@ -39,6 +40,7 @@ def merge_payments(keep_id: int, drop_id: int) -> list[str]:
         )
         worse.delete()
     moved = Payment.objects.filter(person_id=drop_id).update(person_id=keep_id)
+    TravelRequest.objects.filter(person_id=drop_id).update(person_id=keep_id)
     if moved:
         done.insert(0, f"{moved} payment{'s' if moved != 1 else ''} move{'' if moved != 1 else 's'}")
     return done

@@ -161,6 +161,13 @@ class Payment(models.Model):
     paid_on = models.DateField(null=True, blank=True)
     reference = models.CharField(max_length=100, blank=True)
     reason = models.CharField(max_length=1000, blank=True)
+    # An expense claim: what it was for in the person's words, the miles for travel by car (the
+    # amount is the miles at the rate card's mileage rate), and the receipt's storage name (random,
+    # never derived from the upload) with its checked type. Served only through receipt views.
+    description = models.CharField(max_length=200, blank=True)
+    miles = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    receipt = models.CharField(max_length=255, blank=True)
+    receipt_type = models.CharField(max_length=50, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     paid_at = models.DateTimeField(null=True, blank=True)
@@ -192,3 +199,20 @@ class Payment(models.Model):
     @property
     def offered(self) -> str:
         return pounds(self.offered_pence)
+
+
+class TravelRequest(models.Model):
+    """ "Please book my travel for me": the centre books the person's travel to a session instead
+    of them claiming it back. One per booking; withdrawing it deletes it."""
+
+    booking = models.OneToOneField("bookings.Booking", on_delete=models.CASCADE, related_name="travel_request")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="travel_requests")
+    session = models.ForeignKey("cocreation.Session", on_delete=models.CASCADE, related_name="travel_requests")
+    details = models.CharField("where from and anything we should know", max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session_id", "id"]
+
+    def __str__(self) -> str:
+        return f"Travel to book for booking {self.booking_id}"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from roundtable.core.personaldata import exporter
-from roundtable.payments.models import Payment
+from roundtable.payments.models import Payment, TravelRequest
 
 
 @exporter("payments")
@@ -25,6 +25,19 @@ def payments_data(person_id: int, email: str, name: str) -> Any:
             "method",
             "paid_on",
             "reason",
+            "description",
+            "miles",
+            "receipt_type",
             "created_at",
         )
+    )
+
+
+@exporter("travel_requests")
+def travel_requests_data(person_id: int, email: str, name: str) -> Any:
+    """Sessions they asked us to book their travel for."""
+    return list(
+        TravelRequest.objects.filter(person_id=person_id)
+        .order_by("id")
+        .values("session__title", "details", "created_at")
     )

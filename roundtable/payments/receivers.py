@@ -7,15 +7,22 @@ from typing import Any
 from django.dispatch import receiver
 
 from roundtable.bookings.extensions import session_page_note
-from roundtable.bookings.signals import attendance_marked
+from roundtable.bookings.signals import attendance_marked, place_given
 from roundtable.cocreation.models import Session
 from roundtable.payments.models import Offer
-from roundtable.payments.services import attendance_changed
+from roundtable.payments.services import attendance_changed, fee_for_booking
 
 
 @receiver(attendance_marked, dispatch_uid="payments.attendance")
 def fee_due_when_they_came(sender: Any, *, booking, old: str, new: str, actor, **kwargs: Any) -> None:
     attendance_changed(booking=booking, new=new, actor=actor)
+
+
+@receiver(place_given, dispatch_uid="payments.place_given")
+def fee_when_they_get_a_place(sender: Any, *, booking, actor, **kwargs: Any) -> None:
+    """Someone who gains a place on a session that pays gets their offered fee now, in the same
+    transaction, so the Payments page only ever reads."""
+    fee_for_booking(booking)
 
 
 @session_page_note

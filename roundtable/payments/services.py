@@ -22,7 +22,8 @@ from roundtable.accounts.models import User
 from roundtable.bookings.models import Booking
 from roundtable.cocreation.models import Session
 from roundtable.core import audit
-from roundtable.payments.models import Offer, Payment, Rate, pounds, times
+from roundtable.payments.models import Offer, Payment, Rate, TravelRequest, pounds, times
+from roundtable.payments.receipts import UploadRefused, check_receipt, delete_receipts, store_receipt
 
 HAS_PLACE = (Booking.Status.CONFIRMED, Booking.Status.ATTENDED)
 MAX_QUANTITY = Decimal(100)
@@ -341,7 +342,15 @@ def payment_reject(*, payment_id: int, reason: str, actor: User) -> Payment:
 
 @transaction.atomic
 def expense_add(
-    *, booking: Booking, expense_kind: str, amount_pence: int | None = None, miles: Any = None, actor: Any = None
+    *,
+    booking: Booking,
+    expense_kind: str,
+    amount_pence: int | None = None,
+    miles: Any = None,
+    description: str = "",
+    receipt: str = "",
+    receipt_type: str = "",
+    actor: Any = None,
 ) -> Payment:
     """One expense line for a booking: an amount, or for travel by car a number of miles at the
     rate card's mileage rate on the day of the session. Expenses are due once the person came."""
@@ -373,6 +382,133 @@ def expense_add(
         status=Payment.Status.DUE if came else Payment.Status.ACCEPTED,
         choice=Payment.Choice.ACCEPT,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        description=description.strip(),
+        miles=distance if miles is not None else None,
+        receipt=receipt,
+        receipt_type=receipt_type,
     )
     _log(actor, payment, "", verb="payment.expense_added", amount_pence=amount_pence)
     return payment
+
+
+# Claims from the person (their private link) --------------------------------------------------
+
+CLAIMABLE = (Booking.Status.CONFIRMED, Booking.Status.ATTENDED)
+WITHDRAWABLE = (Payment.Status.ACCEPTED, Payment.Status.DUE)
+
+
+@dataclass(frozen=True)
+class ExpenseClaim:
+    expense_kind: str
+    amount_pence: int | None = None  # or, for travel by car:
+    miles: Decimal | None = None
+    description: str = ""
+
+
+def mileage_rate_for(booking: Booking) -> Rate | None:
+    day = timezone.localdate(booking.session.starts_at)
+    return Rate.objects.in_effect(day).filter(unit=Rate.Unit.MILE).order_by("-effective_from").first()
+
+
+def expense_claim(*, booking: Booking, claim: ExpenseClaim, receipt: Any = None, actor: Any = None) -> Payment:
+    """A person claims an expense for a session they have a place at: an amount with a receipt,
+    or for travel by car the miles (receipt optional). Every check runs before anything is
+    written; the receipt is stored, then the row made in one transaction, and a stored receipt is
+    deleted again if the row is not made, so nothing is ever half-written."""
+    errors: dict[str, str] = {}
+    if booking.status not in CLAIMABLE:
+        errors["expense_kind"] = "You can claim expenses only for a session you have a place at"
+    if claim.expense_kind not in Payment.ExpenseKind.values:
+        errors["expense_kind"] = "Choose what the expense was for"
+    if claim.miles is not None and claim.amount_pence is not None:
+        errors["amount"] = "Enter an amount or the miles you drove, not both"
+    elif claim.miles is not None:
+        if claim.expense_kind and claim.expense_kind != Payment.ExpenseKind.TRAVEL:
+            errors["miles"] = "Miles are only for travel by car; enter an amount for anything else"
+        elif mileage_rate_for(booking) is None:
+            errors["miles"] = "We cannot pay mileage for this session; enter what the journey cost instead"
+    elif claim.amount_pence is None:
+        errors["amount"] = "Enter how much it cost, or for travel by car the miles you drove"
+    elif claim.amount_pence <= 0:
+        errors["amount"] = "Enter an amount of at least 1p"
+    description = claim.description.strip()
+    if not description:
+        errors["description"] = "Say briefly what it was, for example: bus fare there and back"
+    elif len(description) > 200:
+        errors["description"] = "Describe it in 200 characters or fewer"
+    if receipt is None:
+        if claim.miles is None:
+            errors["receipt"] = "Add a photo or PDF of the receipt"
+    else:
+        try:
+            check_receipt(receipt)
+        except UploadRefused as refused:
+            errors["receipt"] = str(refused)
+    if errors:
+        raise ValidationError(errors)
+    name, content_type = "", ""
+    if receipt is not None:
+        try:
+            name, content_type = store_receipt(receipt)
+        except UploadRefused as refused:
+            raise ValidationError({"receipt": str(refused)}) from None
+    try:
+        return expense_add(
+            booking=booking,
+            expense_kind=claim.expense_kind,
+            amount_pence=claim.amount_pence,
+            miles=claim.miles,
+            description=description,
+            receipt=name,
+            receipt_type=content_type,
+            actor=actor,
+        )
+    except BaseException:
+        delete_receipts([name])
+        raise
+
+
+@transaction.atomic
+def expense_withdraw(*, payment_id: int, person_id: int) -> None:
+    """The person takes back a claim that is not yet approved: the line and its receipt go."""
+    payment = _lock(payment_id)
+    if payment.person_id != person_id or payment.kind != Payment.Kind.EXPENSE:
+        raise Payment.DoesNotExist
+    if payment.status not in WITHDRAWABLE:
+        raise PaymentStateError("This claim has been approved or settled, so it can no longer be withdrawn.")
+    audit.log(
+        None,
+        "payment.expense_withdrawn",
+        payment,
+        actor_label="participant",
+        from_status=payment.status,
+        amount_pence=payment.amount_pence,
+    )
+    name = payment.receipt
+    payment.delete()
+    transaction.on_commit(lambda: delete_receipts([name]))
+
+
+@transaction.atomic
+def travel_request(*, booking: Booking, details: str = "") -> TravelRequest:
+    """ "Please book my travel for me": asked once per booking (asking again keeps the first)."""
+    details = details.strip()
+    if len(details) > 500:
+        raise ValidationError({"details": "Say it in 500 characters or fewer"})
+    if booking.status not in CLAIMABLE:
+        raise ValidationError({"details": "We can book travel only for a session you have a place at"})
+    request, created = TravelRequest.objects.get_or_create(
+        booking=booking,
+        defaults={"person_id": booking.person_id, "session_id": booking.session_id, "details": details},
+    )
+    if created:
+        audit.log(None, "travel_request.made", booking, actor_label="participant")
+    return request
+
+
+@transaction.atomic
+def travel_request_withdraw(*, booking: Booking) -> bool:
+    deleted, _ = TravelRequest.objects.filter(booking=booking).delete()
+    if deleted:
+        audit.log(None, "travel_request.withdrawn", booking, actor_label="participant")
+    return bool(deleted)

@@ -205,3 +205,19 @@ def delete_stored(names: Iterable[str | None]) -> None:
     for name in names:
         if name:
             default_storage.delete(name)
+
+
+def clean_image_bytes(upload, *, longest: int = VARIANTS["file"]) -> tuple[bytes, str, str]:
+    """One clean copy of an uploaded photo, for other apps' uploads (payments' receipts): every
+    check store_image makes, re-encoded from the pixels (EXIF gone), no longer than `longest` on
+    its longest side. Returns the bytes, the file extension and the content type."""
+    image = _open_image(upload)
+    fmt = image.format
+    assert fmt is not None  # _open_image refuses anything but IMAGE_FORMATS
+    try:
+        clean = _clean_copy(image)
+    except (OSError, ValueError, SyntaxError):
+        raise UploadRefused("The selected photo could not be read; save it again as JPG or PNG and try again") from None
+    clean.thumbnail((longest, longest), Image.Resampling.LANCZOS)
+    extension, content_type = IMAGE_FORMATS[fmt]
+    return _encode(clean, fmt), extension, content_type

@@ -12,4 +12,5 @@ urlpatterns = [
     path("sessions/<int:session_id>/payments/", views.session_payments, name="session"),
     path("payments/export/", views.export_view, name="export"),
     path("payments/<int:payment_id>/", views.payment_detail, name="detail"),
+    path("payments/<int:payment_id>/receipt/", views.payment_receipt, name="receipt"),
 ]

@@ -13,11 +13,13 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods
 
 from roundtable.accounts.models import User
@@ -25,7 +27,7 @@ from roundtable.accounts.permissions import coordinator_required
 from roundtable.cocreation.models import Session
 from roundtable.core import audit
 from roundtable.payments import services
-from roundtable.payments.models import Offer, Payment, Rate, pounds
+from roundtable.payments.models import Offer, Payment, Rate, TravelRequest, pounds
 from roundtable.payments.selectors import payment_list
 
 PAGE_SIZE = 50
@@ -158,6 +160,26 @@ def payment_detail(request: HttpRequest, payment_id: int) -> HttpResponse:
         "offered": pounds(payment.offered_pence),
     }
     return render(request, "payments/detail.html", context, status=status)
+
+
+@require_http_methods(["GET"])
+@coordinator_required(hide=True)
+def payment_receipt(request: HttpRequest, payment_id: int) -> HttpResponseBase:
+    """The receipt for an expense claim. A receipt can show health or benefit details (a carer, a
+    support worker), so every look is audited."""
+    payment = get_object_or_404(Payment.objects.exclude(receipt=""), pk=payment_id)
+    try:
+        handle = default_storage.open(payment.receipt, "rb")
+    except FileNotFoundError:
+        raise Http404("No such receipt") from None
+    audit.log(_actor(request), "payment.receipt_viewed", payment)
+    response = FileResponse(handle, content_type=payment.receipt_type or "application/octet-stream")
+    suffix = "." + payment.receipt.rsplit(".", 1)[-1] if "." in payment.receipt else ""
+    response["Content-Disposition"] = f'inline; filename="receipt-{payment.pk}{suffix}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    add_never_cache_headers(response)
+    return response
 
 
 class _Echo:
@@ -372,12 +394,14 @@ def session_payments(request: HttpRequest, session_id: int) -> HttpResponse:
             messages.success(request, "The offer is saved. Everyone with a place can see it and choose.")
             return redirect("payments:session", session.pk)
     rows = list(Payment.objects.filter(session=session).select_related("person").order_by("person__name", "id"))
+    travel = list(TravelRequest.objects.filter(session=session).select_related("person").order_by("person__name"))
     days = (timezone.localdate() - timezone.localdate(session.starts_at)).days
     context = {
         "session": session,
         "offer": offer,
         "form": form,
         "payments": rows,
+        "travel_requests": travel,
         "days_since": days,
         "unpaid": Payment.UNPAID,
         "total": pounds(sum(p.amount_pence for p in rows if p.status not in ("declined", "rejected"))),

@@ -42,6 +42,10 @@ VERB_LABELS = {
     "payment.paid": "Marked a payment as paid",
     "payment.rejected": "Rejected a payment",
     "payment.expense_added": "Added an expense",
+    "payment.expense_withdrawn": "Withdrew an expense claim",
+    "payment.receipt_viewed": "Looked at a receipt for an expense",
+    "travel_request.made": "Asked the centre to book their travel",
+    "travel_request.withdrawn": "Withdrew a request to book their travel",
     "payments.exported": "Downloaded the finance export",
     # Live boards
     "board.create": "Opened a board",
