@@ -141,6 +141,12 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "involvement:request_forget": (COORDINATOR, {}),
     "involvement:payments": (PRIVATE_LINK, {"forged": 404}),
     "involvement:payment_choice": (PRIVATE_LINK, {"*": 405, "forged": 404}),
+    "involvement:expense_claim": (PRIVATE_LINK, {"forged": 404}),
+    "involvement:travel_request": (PRIVATE_LINK, {"*": 405, "forged": 404}),
+    # The world's payment is someone else's fee: nothing to withdraw, and no receipt for anyone.
+    "involvement:expense_withdraw": (PRIVATE_LINK, {"*": 405, "forged": 404}),
+    "involvement:expense_receipt": (PRIVATE_LINK, {"*": 404}),
+    "involvement:booking_payments": (PRIVATE_LINK, {"*": 405, "forged": 404}),
     # What happened: public records, stories and files
     "records:programme": (PUBLIC, {}),
     "records:you_said_we_did": (PUBLIC, {}),
@@ -335,6 +341,7 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "payments:list": (COORDINATOR, {}),
     "payments:export": (COORDINATOR, {}),
     "payments:detail": (COORDINATOR, {}),
+    "payments:receipt": (COORDINATOR, {"*": 404}),  # the world's payment is a fee, with no receipt
     "payments:rates": (COORDINATOR, {}),
     "payments:session": (COORDINATOR, {}),
     # The API: see API_ANSWERS for what each operation answers to whom
@@ -606,6 +613,23 @@ def build_world() -> World:
             "valid": {"token": person_token, "booking_id": booked.pk},
             "forged": {"token": forged, "booking_id": booked.pk},
         },
+        "involvement:expense_claim": {
+            "valid": {"token": person_token, "booking_id": booked.pk},
+            "forged": {"token": forged, "booking_id": booked.pk},
+        },
+        "involvement:travel_request": {
+            "valid": {"token": person_token, "booking_id": booked.pk},
+            "forged": {"token": forged, "booking_id": booked.pk},
+        },
+        "involvement:expense_withdraw": {
+            "valid": {"token": person_token, "payment_id": payment.pk},
+            "forged": {"token": forged, "payment_id": payment.pk},
+        },
+        "involvement:expense_receipt": {
+            "valid": {"token": person_token, "payment_id": payment.pk},
+            "forged": {"token": forged, "payment_id": payment.pk},
+        },
+        "involvement:booking_payments": {"valid": {"token": manage_token}, "forged": {"token": forged}},
         "involvement:withdraw": {
             "valid": {"token": person_token, "kind": "health_data"},
             "forged": {"token": forged, "kind": "health_data"},

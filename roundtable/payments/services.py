@@ -247,23 +247,19 @@ def payment_choose(*, payment_id: int, answer: ChoiceAnswer, actor: Any = None) 
 
 
 def attendance_changed(*, booking: Booking, new: str, actor: User | None) -> None:
-    """Marking someone attended makes their accepted fee due; taking it back (undo or did not come)
-    returns a due fee to accepted. Approved or paid fees are left alone."""
-    fee = Payment.objects.select_for_update().filter(
-        session_id=booking.session_id, person_id=booking.person_id, kind="fee"
+    """Marking someone attended makes their accepted fee and expense claims due; taking it back
+    (undo or did not come) returns what is due to accepted. Approved or paid items are left alone."""
+    came = new == Booking.Status.ATTENDED
+    theirs = Payment.objects.select_for_update().filter(
+        session_id=booking.session_id,
+        person_id=booking.person_id,
+        status=Payment.Status.ACCEPTED if came else Payment.Status.DUE,
     )
-    payment = fee.first()
-    if payment is None:
-        return
-    old = payment.status
-    if new == Booking.Status.ATTENDED and old == Payment.Status.ACCEPTED:
-        payment.status = Payment.Status.DUE
-    elif new != Booking.Status.ATTENDED and old == Payment.Status.DUE:
-        payment.status = Payment.Status.ACCEPTED
-    else:
-        return
-    payment.save(update_fields=["status", "updated_at"])
-    _log(actor, payment, old, verb="payment.due" if payment.status == Payment.Status.DUE else "payment.not_due")
+    for payment in theirs.order_by("id"):
+        old = payment.status
+        payment.status = Payment.Status.DUE if came else Payment.Status.ACCEPTED
+        payment.save(update_fields=["status", "updated_at"])
+        _log(actor, payment, old, verb="payment.due" if came else "payment.not_due")
 
 
 # Approving and paying ------------------------------------------------------------------------

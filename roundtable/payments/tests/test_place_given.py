@@ -1,0 +1,66 @@
+"""A fee is made when a booking gains a place on a session that pays, never when a page is read."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from roundtable.accounts.testing import make_coordinator
+from roundtable.bookings.services import booking_cancel, booking_walk_in
+from roundtable.bookings.testing import signup
+from roundtable.bookings.waiting_list import booking_promote
+from roundtable.cocreation.testing import make_session
+from roundtable.involvement.models import PersonLink
+from roundtable.payments.models import Payment
+from roundtable.payments.testing import make_offer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def paid_session():
+    coordinator = make_coordinator()
+    session = make_session(capacity=1)
+    make_offer(session, actor=coordinator, quantity="3")
+    return session, coordinator
+
+
+def test_signing_up_with_a_place_makes_the_fee_and_the_waiting_list_does_not(paid_session):
+    session, _ = paid_session
+    placed = signup(session).booking
+    waiting = signup(session).booking
+    assert waiting.status == "waitlisted"
+    fees = Payment.objects.filter(session=session, kind="fee")
+    assert [(f.person_id, f.amount_pence, f.status) for f in fees] == [(placed.person_id, 8250, "offered")]
+
+
+def test_promotion_when_a_place_frees_makes_the_fee(paid_session):
+    session, _ = paid_session
+    placed = signup(session).booking
+    waiting = signup(session).booking
+    booking_cancel(booking_id=placed.pk)
+    assert Payment.objects.filter(person_id=waiting.person_id, kind="fee").exists()
+
+
+def test_a_coordinator_promoting_by_hand_or_adding_a_walk_in_makes_the_fee(paid_session):
+    session, coordinator = paid_session
+    session.capacity = 3
+    session.save()
+    first = signup(session).booking
+    session.capacity = 1
+    session.save()
+    waiting = signup(session).booking
+    session.capacity = 3
+    session.save()
+    booking_promote(booking_id=waiting.pk, actor=coordinator)
+    walk_in = booking_walk_in(session_id=session.pk, name="Dee", actor=coordinator)
+    people = set(Payment.objects.filter(session=session, kind="fee").values_list("person_id", flat=True))
+    assert people == {first.person_id, waiting.person_id, walk_in.person_id}
+
+
+def test_reading_the_payments_page_writes_nothing(client, paid_session):
+    session, _ = paid_session
+    booking = signup(session).booking
+    Payment.objects.all().delete()  # as if the fee had never been made
+    client.get(reverse("involvement:payments", args=[PersonLink.mint(person=booking.person)]))
+    assert not Payment.objects.exists()
