@@ -306,7 +306,7 @@ def _payments_page(
     )
     for booking in bookings:
         groups[booking.session_id] = SessionPayments(session=booking.session, booking=booking)
-    payments = Payment.objects.filter(person=person).select_related("session").order_by("kind", "id")
+    payments = Payment.objects.filter(person=person).select_related("session").order_by("-kind", "id")
     for payment in payments:
         group = groups.setdefault(payment.session_id, SessionPayments(session=payment.session))
         form = None

@@ -182,7 +182,7 @@ def test_the_team_sees_the_claim_and_every_look_at_the_receipt_is_audited(client
     claim = Payment.objects.get(kind="expense")
     client.force_login(claimant["coordinator"])
     page = client.get(reverse("payments:detail", args=[claim.pk])).content.decode()
-    assert "Support worker" in page and "Support worker, 3 hours" in page
+    assert "Expense: support worker" in page and "Support worker, 3 hours" in page
     assert reverse("payments:receipt", args=[claim.pk]) in page
     response = client.get(reverse("payments:receipt", args=[claim.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
