@@ -8,8 +8,9 @@ from roundtable.payments.models import Payment, TravelRequest
 
 @exporter("payments")
 def payments_data(person_id: int, email: str, name: str) -> Any:
-    """What they were offered, chose, were due and were paid, session by session."""
-    return list(
+    """What they were offered, chose, claimed, were due and were paid, session by session, and the
+    sessions they asked us to book their travel for."""
+    payments = (
         Payment.objects.filter(person_id=person_id)
         .order_by("id")
         .values(
@@ -31,13 +32,9 @@ def payments_data(person_id: int, email: str, name: str) -> Any:
             "created_at",
         )
     )
-
-
-@exporter("travel_requests")
-def travel_requests_data(person_id: int, email: str, name: str) -> Any:
-    """Sessions they asked us to book their travel for."""
-    return list(
+    travel = (
         TravelRequest.objects.filter(person_id=person_id)
         .order_by("id")
         .values("session__title", "details", "created_at")
     )
+    return {"payments_and_expenses": list(payments), "travel_we_book_for_you": list(travel)}

@@ -259,7 +259,10 @@ def test_forgetting_deletes_receipts_and_the_data_download_lists_claims(
     person = claimant["booking"].person
     claim = Payment.objects.get(kind="expense")
     data = export_everywhere(person_id=person.pk, email=person.email, name=person.name)
-    assert any(row["expense_kind"] == "travel" and row["description"] == "Bus" for row in data["payments"])
+    assert any(
+        row["expense_kind"] == "travel" and row["description"] == "Bus"
+        for row in data["payments"]["payments_and_expenses"]
+    )
     with django_capture_on_commit_callbacks(execute=True):
         forget_everywhere(person_id=person.pk, email=person.email, name=person.name, actor=claimant["coordinator"])
     claim.refresh_from_db()
@@ -280,3 +283,9 @@ def test_merging_moves_claims_and_travel_requests(client, claimant):
     merge_everywhere(keep_id=keep.pk, drop_id=drop.pk)
     assert Payment.objects.get(kind="expense").person_id == keep.pk
     assert TravelRequest.objects.get().person_id == keep.pk
+
+
+def test_reading_the_payments_page_writes_nothing(client, claimant):
+    Payment.objects.all().delete()  # as if the fee had never been made at sign-up
+    client.get(reverse("involvement:payments", args=[claimant["token"]]))
+    assert not Payment.objects.exists()

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
 from roundtable.accounts.testing import make_coordinator
 from roundtable.bookings.services import booking_cancel, booking_walk_in
 from roundtable.bookings.testing import signup
 from roundtable.bookings.waiting_list import booking_promote
 from roundtable.cocreation.testing import make_session
-from roundtable.involvement.models import PersonLink
 from roundtable.payments.models import Payment
 from roundtable.payments.testing import make_offer
 
@@ -56,11 +54,3 @@ def test_a_coordinator_promoting_by_hand_or_adding_a_walk_in_makes_the_fee(paid_
     walk_in = booking_walk_in(session_id=session.pk, name="Dee", actor=coordinator)
     people = set(Payment.objects.filter(session=session, kind="fee").values_list("person_id", flat=True))
     assert people == {first.person_id, waiting.person_id, walk_in.person_id}
-
-
-def test_reading_the_payments_page_writes_nothing(client, paid_session):
-    session, _ = paid_session
-    booking = signup(session).booking
-    Payment.objects.all().delete()  # as if the fee had never been made
-    client.get(reverse("involvement:payments", args=[PersonLink.mint(person=booking.person)]))
-    assert not Payment.objects.exists()
