@@ -98,6 +98,12 @@ def test_a_contributor_claims_on_a_phone_and_a_coordinator_approves_and_exports(
         main = page.locator("main").inner_text()
         assert "Expense: travel" in main and "£4.50" in main and "Waiting for the session" in main
         assert "Bus there and back" in main
+        # And the centre books the train home instead.
+        tab_to(page, f"#id_t{world['booking'].pk}-details")
+        page.keyboard.type("From Hull, by train")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/payments/?saved=travel")
+        assert "You asked us to book your travel (From Hull, by train)" in page.locator("main").inner_text()
     finally:
         phone.close()
     claim = Payment.objects.get(kind="expense")
@@ -138,6 +144,7 @@ def test_a_contributor_claims_on_a_phone_and_a_coordinator_approves_and_exports(
         page.wait_for_selector("text=Payment approved.")
         assert Payment.objects.get(pk=fee.pk).status == "approved"
         page.goto(f"/coordinator/sessions/{world['session'].pk}/payments/")
+        assert "Priya Shah: From Hull, by train" in page.locator("main").inner_text()
         _check(page, axe, "team-session")
         page.goto("/coordinator/payments/export/")
         today = timezone.localdate()
