@@ -283,6 +283,10 @@ class SessionPayments:
     travel_form: TravelForm | None = None
 
     @property
+    def has_expenses(self) -> bool:
+        return any(row["payment"].kind == Payment.Kind.EXPENSE for row in self.rows)
+
+    @property
     def can_claim(self) -> bool:
         return self.booking is not None and self.booking.status in CLAIMABLE
 
