@@ -213,7 +213,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 # Session outputs (photos, audio): larger uploads are refused with a message next to the field.
 OUTPUT_MAX_UPLOAD_MB = env_int("OUTPUT_MAX_UPLOAD_MB", 15, minimum=1)
-# Receipts for expense claims (a photo or a PDF): larger ones are refused next to the field.
+# Receipts for expense claims (a photo or a PDF): larger ones are refused next to the field. The
+# claim page is in UPLOAD_VIEWS, so its body limit is the largest of the upload limits plus 1 MB.
 RECEIPT_MAX_UPLOAD_MB = env_int("RECEIPT_MAX_UPLOAD_MB", 10, minimum=1)
 # Request bodies: every request but an upload is refused (413) above MAX_FORM_BODY_KB, before
 # any of it is read; the views in UPLOAD_VIEWS take up to the largest upload plus 1 MB for the

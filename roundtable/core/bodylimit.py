@@ -7,7 +7,7 @@ and looks only at Content-Length: above the limit for the view asked for, it ans
 short page and reads nothing.
 
 The limit is MAX_FORM_BODY_KB, except for the views named in UPLOAD_VIEWS, which take up to the
-largest upload (OUTPUT_MAX_UPLOAD_MB, or a blog image's 10 MB) plus 1 MB for the rest of the
+largest upload (OUTPUT_MAX_UPLOAD_MB, RECEIPT_MAX_UPLOAD_MB, or a blog image's 10 MB) plus 1 MB for the rest of the
 form. Every other view also gets an upload handler that skips file parts, so a form that takes
 no file never stores one, whatever the body claims (a chunked body has no Content-Length; Django
 then reads none of it, and the proxy's own limit applies first).

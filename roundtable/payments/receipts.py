@@ -10,12 +10,14 @@ a random folder name, and are served only to the person (their private link) and
 from __future__ import annotations
 
 import secrets
+import warnings
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from PIL import Image, UnidentifiedImageError
 
-from roundtable.records.files import UploadRefused, clean_image_bytes, precheck
+from roundtable.records.files import IMAGE_FORMATS, MAX_PIXELS, UploadRefused, clean_image_bytes
 
 PDF_SIGNATURE = b"%PDF-"
 WRONG_TYPE = "The receipt must be a photo (JPG, PNG or WebP) or a PDF"
@@ -43,11 +45,21 @@ def check_receipt(upload) -> None:
         raise UploadRefused(f"The receipt must be smaller than {settings.RECEIPT_MAX_UPLOAD_MB} MB")
     if _is_pdf(upload):
         return
-    try:
-        precheck("image", upload)
-    except UploadRefused as refused:
-        message = str(refused)
-        raise UploadRefused(WRONG_TYPE if "must be a photo" in message else message) from None
+    too_many = UploadRefused("The photo has too many pixels; save a smaller copy and try again")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(upload) as image:
+                if image.format not in IMAGE_FORMATS:
+                    raise UploadRefused(WRONG_TYPE)
+                if image.size[0] * image.size[1] > MAX_PIXELS:
+                    raise too_many
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise too_many from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+            raise UploadRefused(WRONG_TYPE) from None
+        finally:
+            upload.seek(0)
 
 
 def store_receipt(upload) -> tuple[str, str]:

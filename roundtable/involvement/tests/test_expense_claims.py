@@ -289,3 +289,13 @@ def test_reading_the_payments_page_writes_nothing(client, claimant):
     Payment.objects.all().delete()  # as if the fee had never been made at sign-up
     client.get(reverse("involvement:payments", args=[claimant["token"]]))
     assert not Payment.objects.exists()
+
+
+def test_a_photo_cut_off_halfway_is_refused_when_it_is_decoded_and_nothing_is_written(client, claimant):
+    whole = image_bytes(size=(800, 600))
+    receipt = SimpleUploadedFile("receipt.jpg", whole[: len(whole) // 2], content_type="image/jpeg")
+    data = {"expense_kind": "subsistence", "amount": "6.20", "description": "Lunch", "receipt": receipt}
+    response = client.post(_claim_url(claimant), data)
+    assert response.status_code == 400
+    assert 'id="id_receipt-error"' in response.content.decode()
+    assert not Payment.objects.filter(kind="expense").exists() and _files() == []
