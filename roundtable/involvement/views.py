@@ -14,6 +14,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -283,6 +284,10 @@ class SessionPayments:
     travel_form: TravelForm | None = None
 
     @property
+    def can_ask_travel(self) -> bool:
+        return self.can_claim and self.session.starts_at > timezone.now()
+
+    @property
     def has_expenses(self) -> bool:
         return any(row["payment"].kind == Payment.Kind.EXPENSE for row in self.rows)
 
@@ -329,8 +334,9 @@ def _payments_page(
             }
         )
     for travel in TravelRequest.objects.filter(person=person):
-        if travel.session_id in groups:
-            groups[travel.session_id].travel = travel
+        group = groups.get(travel.session_id)
+        if group is not None and group.booking is not None:
+            group.travel = travel
     for group in groups.values():
         if group.booking is not None:
             group.travel_form = (

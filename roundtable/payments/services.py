@@ -493,6 +493,8 @@ def travel_request(*, booking: Booking, details: str = "") -> TravelRequest:
         raise ValidationError({"details": "Say it in 500 characters or fewer"})
     if booking.status not in CLAIMABLE:
         raise ValidationError({"details": "We can book travel only for a session you have a place at"})
+    if booking.session.starts_at <= timezone.now():
+        raise ValidationError({"details": "This session has started, so we can no longer book travel for it"})
     request, created = TravelRequest.objects.get_or_create(
         booking=booking,
         defaults={"person_id": booking.person_id, "session_id": booking.session_id, "details": details},

@@ -299,3 +299,22 @@ def test_a_photo_cut_off_halfway_is_refused_when_it_is_decoded_and_nothing_is_wr
     assert response.status_code == 400
     assert 'id="id_receipt-error"' in response.content.decode()
     assert not Payment.objects.filter(kind="expense").exists() and _files() == []
+
+
+def test_travel_is_not_booked_for_a_session_that_has_started_or_a_place_given_up(client, claimant):
+    from roundtable.bookings.services import booking_cancel
+
+    past = make_session(title="Last month", days_ahead=-30)
+    booking = Booking.objects.create(session=past, person=claimant["booking"].person, status="attended")
+    url = reverse("involvement:travel_request", args=[claimant["token"], booking.pk])
+    page = client.get(reverse("involvement:payments", args=[claimant["token"]])).content.decode()
+    assert url not in page  # no "book my travel" for a session that has happened
+    response = client.post(url, {"action": "request"})
+    assert response.status_code == 400 and "This session has started" in response.content.decode()
+    mine = reverse("involvement:travel_request", args=[claimant["token"], claimant["booking"].pk])
+    assert client.post(mine, {"action": "request"}).status_code == 302
+    booking_cancel(booking_id=claimant["booking"].pk)
+    assert client.get(reverse("involvement:payments", args=[claimant["token"]])).status_code == 200
+    client.force_login(claimant["coordinator"])
+    team = client.get(reverse("payments:session", args=[claimant["session"].pk])).content.decode()
+    assert "Nobody has asked us to book their travel." in team

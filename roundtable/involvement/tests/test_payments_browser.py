@@ -51,7 +51,17 @@ def _world():
     person = Person.objects.create(name="Priya Shah", email="priya@example.org")
     booking = Booking.objects.create(session=session, person=person, status=Booking.Status.CONFIRMED)
     make_offer(session, actor=creator, quantity="3")  # everyone with a place is offered £82.50
-    return {"creator": creator, "approver": approver, "session": session, "booking": booking, "person": person}
+    upcoming = make_session(title="Tasting the harvest", days_ahead=20)
+    next_booking = Booking.objects.create(session=upcoming, person=person, status=Booking.Status.CONFIRMED)
+    return {
+        "creator": creator,
+        "approver": approver,
+        "session": session,
+        "booking": booking,
+        "person": person,
+        "upcoming": upcoming,
+        "next_booking": next_booking,
+    }
 
 
 def test_a_contributor_claims_on_a_phone_and_a_coordinator_approves_and_exports(browser, live_server, axe, tmp_path):
@@ -76,7 +86,7 @@ def test_a_contributor_claims_on_a_phone_and_a_coordinator_approves_and_exports(
         page.wait_for_url("**/payments/?saved=1")
         assert "Accept the payment" in page.locator("main").inner_text()
 
-        tab_to(page, "a[href$='/claim/']")
+        tab_to(page, f"a[href$='/booking/{world['booking'].pk}/claim/']")
         page.keyboard.press("Enter")
         page.wait_for_url("**/claim/")
         # First a mistake: no amount and no receipt, told by the fields.
@@ -98,8 +108,8 @@ def test_a_contributor_claims_on_a_phone_and_a_coordinator_approves_and_exports(
         main = page.locator("main").inner_text()
         assert "Expense: travel" in main and "£4.50" in main and "Waiting for the session" in main
         assert "Bus there and back" in main
-        # And the centre books the train home instead.
-        tab_to(page, f"#id_t{world['booking'].pk}-details")
+        # For the next session, the centre books the train instead.
+        tab_to(page, f"#id_t{world['next_booking'].pk}-details")
         page.keyboard.type("From Hull, by train")
         page.keyboard.press("Enter")
         page.wait_for_url("**/payments/?saved=travel")
@@ -143,8 +153,9 @@ def test_a_contributor_claims_on_a_phone_and_a_coordinator_approves_and_exports(
         page.click("text=Approve this payment")
         page.wait_for_selector("text=Payment approved.")
         assert Payment.objects.get(pk=fee.pk).status == "approved"
-        page.goto(f"/coordinator/sessions/{world['session'].pk}/payments/")
+        page.goto(f"/coordinator/sessions/{world['upcoming'].pk}/payments/")
         assert "Priya Shah: From Hull, by train" in page.locator("main").inner_text()
+        page.goto(f"/coordinator/sessions/{world['session'].pk}/payments/")
         _check(page, axe, "team-session")
         page.goto("/coordinator/payments/export/")
         today = timezone.localdate()

@@ -394,7 +394,12 @@ def session_payments(request: HttpRequest, session_id: int) -> HttpResponse:
             messages.success(request, "The offer is saved. Everyone with a place can see it and choose.")
             return redirect("payments:session", session.pk)
     rows = list(Payment.objects.filter(session=session).select_related("person").order_by("person__name", "id"))
-    travel = list(TravelRequest.objects.filter(session=session).select_related("person").order_by("person__name"))
+    # Only people who still have a place: a cancelled booking's request is not travel to book.
+    travel = list(
+        TravelRequest.objects.filter(session=session, booking__status__in=services.HAS_PLACE)
+        .select_related("person")
+        .order_by("person__name")
+    )
     days = (timezone.localdate() - timezone.localdate(session.starts_at)).days
     context = {
         "session": session,
