@@ -334,9 +334,9 @@ def _payments_page(
             }
         )
     for travel in TravelRequest.objects.filter(person=person):
-        group = groups.get(travel.session_id)
-        if group is not None and group.booking is not None:
-            group.travel = travel
+        asked = groups.get(travel.session_id)
+        if asked is not None and asked.booking is not None:
+            asked.travel = travel
     for group in groups.values():
         if group.booking is not None:
             group.travel_form = (
