@@ -458,6 +458,8 @@ class ExpenseClaimForm(forms.Form):
             "We remove the photo's location and camera details."
         ),
         required=False,
+        # A phone offers its camera and photos for these; the type is still checked from the bytes.
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
         error_messages={"empty": "The selected file is empty", "invalid": "Choose a photo or PDF of the receipt"},
     )
 
