@@ -38,7 +38,7 @@ def _coordinator() -> User | None:
 
 def _rates(actor: User) -> dict[str, Rate]:
     start = date(timezone.localdate().year - 2, 4, 6)
-    rates = {}
+    rates: dict[str, Rate] = {}
     for name, unit, pence in RATES:
         rate = Rate.objects.filter(name=name).first()
         if rate is None:
