@@ -112,7 +112,7 @@ class CorrectionForm(forms.Form):
 class DataRequestDoneForm(forms.Form):
     completed_on = GovukDateField(label="When it was done", what="The date it was done")
     note = forms.CharField(
-        label="What you did (optional)",
+        label="What you did",
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -102,6 +102,7 @@ def test_a_correction_request_is_recorded_confirmed_and_on_the_teams_list(client
     detail = coordinator_client.get(reverse("involvement:request_detail", args=[data_request.pk])).content.decode()
     assert "What they wrote" in detail and "My surname is spelt Exampel" in detail
     assert "sent from their involvement page" in detail
+    assert "What you did (optional)" in detail and "(optional) (optional)" not in detail
 
 
 def test_a_correction_request_counts_on_the_dashboard_when_it_is_due(client, coordinator_client):
