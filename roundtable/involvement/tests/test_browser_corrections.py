@@ -50,6 +50,7 @@ def a_page(browser, live_server, *, javascript: bool = True, user=None):
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
         page = context.new_page()
+        page.without_javascript = not javascript  # the axe check refuses such a page, not hangs
         if user is not None:
             sign_in_browser(context, live_server, user)
         yield page

@@ -3,10 +3,13 @@ the other record by its address and choose the one to keep → see what will mov
 under axe-core (WCAG 2.2 AA) at 1280 and 360 px, by the keyboard alone, and without JavaScript.
 Screenshots of each page at 1280 and 360 px go to MERGE_SHOTS when it is set, to be looked at.
 
-Nothing here can hang: every page has a 10-second default timeout, every wait is for a URL or an
-element the server's answer must contain (never for a navigation event set up around a submit,
-which a page without JavaScript may have already finished, or a download or a dialog that never
-comes), and every browser context is closed in `finally`."""
+Why the earlier version hung: it ran axe-core in the page with JavaScript turned off. axe.run
+waits on timers, and with JavaScript disabled timers never fire, so its promise never settles; and
+page.evaluate has no timeout, so the test waited for ever with its browser context open (it was
+closed at the end of the test, not in `finally`). Now axe runs only in pages with JavaScript (the
+conftest's axe check refuses a page_without_js), the page without JavaScript is checked for
+working, every wait has a 10-second timeout and waits for something the server's answer must
+contain, and every context is closed in `finally`."""
 
 from __future__ import annotations
 
@@ -38,6 +41,7 @@ def signed_in_page(browser, live_server, user, *, javascript: bool = True):
         context.set_default_navigation_timeout(TIMEOUT_MS)
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
+        page.without_javascript = not javascript  # the axe check refuses such a page, not hangs
         sign_in_browser(context, live_server, user)
         yield page
     finally:
@@ -146,3 +150,11 @@ def test_merging_without_javascript_keeping_the_other_record(browser, live_serve
     assert not Person.objects.filter(pk=ama.pk).exists()
     assert Booking.objects.filter(person=work).count() == 2
     assert PersonNote.objects.get().person_id == work.pk
+
+
+def test_axe_refuses_a_page_without_javascript_instead_of_hanging(browser, live_server, axe, pair):
+    coordinator, ama, _work = pair
+    with signed_in_page(browser, live_server, coordinator, javascript=False) as page:
+        page.goto(reverse("directory:merge", args=[ama.pk]))
+        with pytest.raises(AssertionError, match="cannot run in a page without JavaScript"):
+            axe(page)
