@@ -91,7 +91,11 @@ def _detail(request, data_request: DataRequest, *, done_form: DataRequestDoneFor
 @require_GET
 @coordinator_required(hide=True)
 def request_detail(request, request_id: int):
-    return _detail(request, _get_request_for_user(request, request_id))
+    data_request = _get_request_for_user(request, request_id)
+    if data_request.from_person and data_request.notes:
+        # What the person wrote about their own data may be about their health: every look is logged.
+        audit.log(request.user, "data_request.viewed", data_request)
+    return _detail(request, data_request)
 
 
 @require_POST

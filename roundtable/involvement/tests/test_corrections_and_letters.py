@@ -102,6 +102,8 @@ def test_a_correction_request_is_recorded_confirmed_and_on_the_teams_list(client
     detail = coordinator_client.get(reverse("involvement:request_detail", args=[data_request.pk])).content.decode()
     assert "What they wrote" in detail and "My surname is spelt Exampel" in detail
     assert "sent from their involvement page" in detail
+    viewed = AuditEntry.objects.get(verb="data_request.viewed")
+    assert viewed.target_id == str(data_request.pk) and viewed.actor is not None
     assert "What you did (optional)" in detail and "(optional) (optional)" not in detail
 
 
