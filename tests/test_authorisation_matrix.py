@@ -128,6 +128,11 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "involvement:consents": (PRIVATE_LINK, {"forged": 404}),
     "involvement:withdraw": (PRIVATE_LINK, {"*": 405, "forged": 404}),
     "involvement:forget_me": (PRIVATE_LINK, {"forged": 404}),
+    # The world's person has not come to a session yet: no letter, back to their page.
+    "involvement:letter": (PRIVATE_LINK, {"valid": 302, "forged": 404}),
+    "involvement:correction": (PRIVATE_LINK, {"forged": 404}),
+    # The world's request is the team's erasure request, not a correction the person sent.
+    "involvement:correction_sent": (PRIVATE_LINK, {"*": 404}),
     "involvement:download": (PRIVATE_LINK, {"forged": 404}),
     "involvement:download_readable": (PRIVATE_LINK, {"forged": 404}),
     "involvement:download_readable_file": (PRIVATE_LINK, {"*": 404}),  # nothing has been prepared
@@ -138,6 +143,8 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "involvement:request_done": (COORDINATOR, ONLY_POST),
     "involvement:request_send_data": (COORDINATOR, ONLY_POST),
     "involvement:request_download": (COORDINATOR, {}),
+    "involvement:request_readable": (COORDINATOR, ONLY_POST),
+    "involvement:request_readable_file": (COORDINATOR, {"*": 404}),  # nothing has been prepared
     "involvement:request_forget": (COORDINATOR, {}),
     "involvement:payments": (PRIVATE_LINK, {"forged": 404}),
     "involvement:payment_choice": (PRIVATE_LINK, {"*": 405, "forged": 404}),
@@ -601,6 +608,12 @@ def build_world() -> World:
         "involvement:details": {"valid": {"token": person_token}, "forged": {"token": forged}},
         "involvement:consents": {"valid": {"token": person_token}, "forged": {"token": forged}},
         "involvement:forget_me": {"valid": {"token": person_token}, "forged": {"token": forged}},
+        "involvement:letter": {"valid": {"token": person_token}, "forged": {"token": forged}},
+        "involvement:correction": {"valid": {"token": person_token}, "forged": {"token": forged}},
+        "involvement:correction_sent": {
+            "valid": {"token": person_token, "request_id": data_request.pk},
+            "forged": {"token": forged, "request_id": data_request.pk},
+        },
         "involvement:download": {"valid": {"token": person_token}, "forged": {"token": forged}},
         "involvement:download_readable": {"valid": {"token": person_token}, "forged": {"token": forged}},
         "involvement:download_readable_file": {"valid": {"token": person_token}, "forged": {"token": forged}},

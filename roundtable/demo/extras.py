@@ -70,12 +70,13 @@ def seed_team_tools(programme: Programme) -> None:
 
 
 def seed_other_parts() -> None:
-    """The blog, newsletter, session records, live boards and evaluation each own their demo data."""
+    """The blog, newsletter, session records, live boards, evaluation and payments each own their demo data."""
     from roundtable.demo.blog import seed_blog
     from roundtable.demo.board import seed_boards
     from roundtable.demo.evaluation import seed_evaluation
     from roundtable.demo.evaluation_reports import seed_reports
     from roundtable.demo.newsletter import seed_newsletter
+    from roundtable.demo.payments import seed_payments
     from roundtable.demo.records import seed_records
 
     seed_records()
@@ -84,3 +85,4 @@ def seed_other_parts() -> None:
     seed_reports()
     seed_blog()
     seed_newsletter()
+    seed_payments()

@@ -15,6 +15,8 @@ def forget_involvement_links(person_id: int, email: str, name: str, actor) -> in
     deleted, _ = PersonLink.objects.filter(person_id=person_id).delete()
     deleted += delete_files(DataFile.objects.filter(person_id=person_id))
     theirs = Q(person_id=person_id) | (Q(email__iexact=email.strip()) if email.strip() else Q(pk__in=[]))
-    touched = DataRequest.objects.filter(theirs).update(person=None, email="")
-    touched += scrub_rows(DataRequest.objects.all(), ["notes"], email=email, name=name)
+    # What they wrote themselves (what is wrong, what it should say) goes with them.
+    touched = DataRequest.objects.filter(theirs, from_person=True).update(notes="")
+    touched += DataRequest.objects.filter(theirs).update(person=None, email="")
+    touched += scrub_rows(DataRequest.objects.all(), ["notes", "done_note"], email=email, name=name)
     return deleted + touched

@@ -85,8 +85,40 @@ class DataRequestForm(forms.Form):
         return email
 
 
+class CorrectionForm(forms.Form):
+    """ "Ask us to correct something", from the person's own page."""
+
+    wrong = forms.CharField(
+        label="What is wrong?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, “My name is spelt wrong on my badge” or “I did not come to the March session”",
+        error_messages={
+            "required": "Tell us what is wrong",
+            "max_length": "Tell us what is wrong in 2,000 characters or fewer",
+        },
+    )
+    should_say = forms.CharField(
+        label="What should it say?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Tell us what it should say",
+            "max_length": "Tell us what it should say in 2,000 characters or fewer",
+        },
+    )
+
+
 class DataRequestDoneForm(forms.Form):
     completed_on = GovukDateField(label="When it was done", what="The date it was done")
+    note = forms.CharField(
+        label="What you did",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, “Corrected the spelling of their name”. Do not write down health details",
+        error_messages={"max_length": "The note must be 5,000 characters or fewer"},
+    )
 
     def __init__(self, *args, data_request: DataRequest, **kwargs) -> None:
         self.data_request = data_request

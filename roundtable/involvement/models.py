@@ -82,7 +82,11 @@ class DataRequest(models.Model):
     received_on = models.DateField()
     due_on = models.DateField()
     notes = models.TextField(blank=True)
+    # Sent by the person from their involvement page (a correction), rather than recorded by the team.
+    from_person = models.BooleanField(default=False)
     completed_on = models.DateField(null=True, blank=True)
+    # What the team did, written when they mark it done (for the person who asks, and the record).
+    done_note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = DataRequestQuerySet.as_manager()

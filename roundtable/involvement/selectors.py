@@ -147,7 +147,11 @@ def consents_held(*, person: Person) -> list[ConsentHeld]:
     credited = outputs_credited_to(person.name).order_by("-created_at").values_list("created_at", flat=True)
     latest_credit = credited.first()
     if latest_credit is not None and not _withdrawn_since(records, ConsentRecord.Kind.CREDIT, latest_credit):
-        add("credit", ConsentRecord.Kind.CREDIT.label, CREDIT_WORDING, latest_credit)
+        said = _latest_given(records, ConsentRecord.Kind.CREDIT)
+        if said is not None:  # recorded when the team entered the credit (records/services.py)
+            add("credit", said.get_kind_display(), said.wording, said.created_at, said.wording_version)
+        else:  # credited before the "yes" itself was recorded
+            add("credit", ConsentRecord.Kind.CREDIT.label, CREDIT_WORDING, latest_credit)
     dates = dict(
         ConsentWording.objects.filter(version__in=[f[4] for f in found]).values_list("version", "first_used_at")
     )

@@ -265,10 +265,37 @@ def data_request_person(data_request: DataRequest) -> Person | None:
 
 
 @transaction.atomic
-def data_request_complete(*, actor: Any, data_request: DataRequest, completed_on: date) -> DataRequest:
-    DataRequest.objects.filter(pk=data_request.pk).update(completed_on=completed_on)
-    data_request.completed_on = completed_on
+def data_request_complete(*, actor: Any, data_request: DataRequest, completed_on: date, note: str = "") -> DataRequest:
+    """Mark it done, with what the team did (the note is kept, never copied to the audit log)."""
+    note = note.strip()
+    DataRequest.objects.filter(pk=data_request.pk).update(completed_on=completed_on, done_note=note)
+    data_request.completed_on, data_request.done_note = completed_on, note
     audit.log(actor, "data_request.done", data_request, completed_on=completed_on.isoformat())
+    return data_request
+
+
+def correction_request_send(*, person: Person, wrong: str, should_say: str) -> DataRequest:
+    """The person asks us to correct something from their involvement page: a correction request,
+    received today and due in one calendar month, on the team's list like one that came by email.
+    The audit entry says a request was made, never what it says."""
+    notes = f"What is wrong: {wrong.strip()}\n\nWhat it should say: {should_say.strip()}"
+    with transaction.atomic():
+        data_request = DataRequest.objects.create(
+            person=person,
+            email=person.email,
+            kind=DataRequest.Kind.CORRECTION,
+            received_on=timezone.localdate(),
+            notes=notes,
+            from_person=True,
+        )
+        audit.log(
+            None,
+            "data_request.recorded",
+            data_request,
+            actor_label=PARTICIPANT,
+            kind=DataRequest.Kind.CORRECTION.value,
+            due_on=data_request.due_on.isoformat(),
+        )
     return data_request
 
 

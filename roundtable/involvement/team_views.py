@@ -8,15 +8,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roundtable.accounts.permissions import coordinator_required
+from roundtable.core import audit
 from roundtable.core.forms import parse_id
+from roundtable.involvement.datafile import data_file_current, data_file_request
 from roundtable.involvement.forms import DataRequestDoneForm, DataRequestForm
-from roundtable.involvement.models import DataRequest
+from roundtable.involvement.models import DataFile, DataRequest
 from roundtable.involvement.selectors import involvement_for
 from roundtable.involvement.services import (
     data_request_complete,
@@ -73,9 +77,11 @@ def request_add(request):
 
 def _detail(request, data_request: DataRequest, *, done_form: DataRequestDoneForm | None = None, status: int = 200):
     today = timezone.localdate()
+    person = data_request_person(data_request)
     context = {
         "data_request": data_request,
-        "person": data_request_person(data_request),
+        "person": person,
+        "data_file": data_file_current(person=person) if person is not None else None,
         "overdue": data_request.completed_on is None and data_request.due_on < today,
         "done_form": done_form or DataRequestDoneForm(data_request=data_request, initial={"completed_on": today}),
     }
@@ -85,7 +91,11 @@ def _detail(request, data_request: DataRequest, *, done_form: DataRequestDoneFor
 @require_GET
 @coordinator_required(hide=True)
 def request_detail(request, request_id: int):
-    return _detail(request, _get_request_for_user(request, request_id))
+    data_request = _get_request_for_user(request, request_id)
+    if data_request.from_person and data_request.notes:
+        # What the person wrote about their own data may be about their health: every look is logged.
+        audit.log(request.user, "data_request.viewed", data_request)
+    return _detail(request, data_request)
 
 
 @require_POST
@@ -95,7 +105,12 @@ def request_done(request, request_id: int):
     form = DataRequestDoneForm(request.POST, data_request=data_request)
     if not form.is_valid():
         return _detail(request, data_request, done_form=form, status=400)
-    data_request_complete(actor=request.user, data_request=data_request, completed_on=form.cleaned_data["completed_on"])
+    data_request_complete(
+        actor=request.user,
+        data_request=data_request,
+        completed_on=form.cleaned_data["completed_on"],
+        note=form.cleaned_data["note"],
+    )
     messages.success(request, "The request is marked as done.")
     return redirect("involvement:request_list")
 
@@ -127,6 +142,35 @@ def request_download(request, request_id: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="data-request-{request_id}.json"'
     response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@coordinator_required(hide=True)
+def request_readable(request, request_id: int):
+    """Ask the worker for the readable copy (PDF): the same file as the person's own "download my
+    data, readable", made once and kept briefly for whichever of them downloads it."""
+    data_request = _get_request_for_user(request, request_id)
+    person = data_request_person(data_request)
+    if person is None:
+        raise Http404("Nobody to download")
+    data_file_request(person=person)
+    messages.success(request, "The readable copy is being prepared. Reload this page in a minute to download it.")
+    return redirect(reverse("involvement:request_detail", args=[data_request.pk]) + "#readable")
+
+
+@require_GET
+@coordinator_required(hide=True)
+def request_readable_file(request, request_id: int):
+    """The readable copy, once the worker has made it; audited as the coordinator."""
+    person = data_request_person(_get_request_for_user(request, request_id))
+    data_file = data_file_current(person=person) if person is not None else None
+    if person is None or data_file is None or data_file.state != DataFile.State.READY or not data_file.file:
+        raise Http404("No file ready")
+    audit.log(request.user, "person.data_downloaded", person, format="pdf")
+    response = FileResponse(data_file.file.open("rb"), content_type="application/pdf", as_attachment=True)
+    response["Content-Disposition"] = f'attachment; filename="data-request-{request_id}.pdf"'
+    add_never_cache_headers(response)
     return response
 
 

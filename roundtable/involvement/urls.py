@@ -25,6 +25,9 @@ urlpatterns = [
     path("you/<str:token>/download/", views.download, name="download"),
     path("you/<str:token>/download/readable/", views.download_readable, name="download_readable"),
     path("you/<str:token>/download/readable/file/", views.download_readable_file, name="download_readable_file"),
+    path("you/<str:token>/letter-of-involvement.pdf", views.letter, name="letter"),
+    path("you/<str:token>/correction/", views.correction, name="correction"),
+    path("you/<str:token>/correction/<int:request_id>/", views.correction_sent, name="correction_sent"),
     path("you/<str:token>/forget-me/", views.forget_me, name="forget_me"),
     # The team's side: requests about people's data (coordinators only).
     path("coordinator/requests/", team.request_list, name="request_list"),
@@ -33,5 +36,9 @@ urlpatterns = [
     path("coordinator/requests/<int:request_id>/done/", team.request_done, name="request_done"),
     path("coordinator/requests/<int:request_id>/send-data/", team.request_send_data, name="request_send_data"),
     path("coordinator/requests/<int:request_id>/download/", team.request_download, name="request_download"),
+    path("coordinator/requests/<int:request_id>/readable/", team.request_readable, name="request_readable"),
+    path(
+        "coordinator/requests/<int:request_id>/readable/file/", team.request_readable_file, name="request_readable_file"
+    ),
     path("coordinator/requests/<int:request_id>/forget/", team.request_forget, name="request_forget"),
 ]

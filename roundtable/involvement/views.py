@@ -21,17 +21,25 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from roundtable.bookings.forms import AccessNeedsFields, DietaryFields
 from roundtable.bookings.models import Booking, ManageLink
 from roundtable.core import audit, ratelimit
+from roundtable.core.pdf import pdf_response
 from roundtable.core.privatelinks import private_link_view
 from roundtable.core.templatetags.govuk import error_anchor
 from roundtable.involvement.datafile import data_file_current, data_file_request
-from roundtable.involvement.forms import DetailsDietaryForm, DetailsForm, GetLinkForm, KeptAccessNeedsForm
-from roundtable.involvement.models import DataFile, PersonLink
+from roundtable.involvement.forms import (
+    CorrectionForm,
+    DetailsDietaryForm,
+    DetailsForm,
+    GetLinkForm,
+    KeptAccessNeedsForm,
+)
+from roundtable.involvement.models import DataFile, DataRequest, PersonLink
 from roundtable.involvement.selectors import consents_held, involvement_for, kept_access_needs, upcoming_bookings
 from roundtable.involvement.services import (
     PARTICIPANT,
     WITHDRAWALS,
     DietaryAnswer,
     consent_withdraw,
+    correction_request_send,
     involvement_link_request,
     person_data_download,
     person_details_update,
@@ -52,6 +60,7 @@ from roundtable.payments.services import (
     travel_request_withdraw,
 )
 from roundtable.people.models import Person
+from roundtable.records.recognition import recognition_for
 
 
 def _error_summary(form) -> list[tuple[str, str]]:
@@ -103,6 +112,53 @@ def home(request, person: Person, token: str):
         "involvement/home.html",
         {"involvement": involvement_for(person=person), "person": person, "token": token},
     )
+
+
+@private_link
+@require_GET
+def letter(request, person: Person, token: str):
+    """Their letter of involvement (PDF): the same builder and template as the one a coordinator
+    downloads from the person's page, so both say the same. Audited as the person."""
+    recognition = recognition_for(person)
+    if not recognition.sessions:
+        # The home page only offers the letter once they have come to a session.
+        return redirect("involvement:home", token=token)
+    audit.log(None, "person.recognition_letter", person, actor_label=PARTICIPANT, count=len(recognition.sessions))
+    return pdf_response(
+        "records/recognition.pdf.html",
+        {"letter": recognition},
+        filename=f"letter-of-involvement-{person.name}",
+        request=request,
+    )
+
+
+@private_link
+@require_http_methods(["GET", "POST"])
+def correction(request, person: Person, token: str):
+    """ "Ask us to correct something": recorded as a correction request, due in one month."""
+    if request.method == "POST":
+        form = CorrectionForm(request.POST)
+        if form.is_valid():
+            data_request = correction_request_send(person=person, **form.cleaned_data)
+            return redirect("involvement:correction_sent", token=token, request_id=data_request.pk)
+        http_status = 400
+    else:
+        form = CorrectionForm()
+        http_status = 200
+    context = {"person": person, "token": token, "form": form, "errors": _error_summary(form)}
+    return render(request, "involvement/correction.html", context, status=http_status)
+
+
+@private_link
+@require_GET
+def correction_sent(request, person: Person, token: str, request_id: int):
+    data_request = DataRequest.objects.filter(
+        pk=request_id, person=person, kind=DataRequest.Kind.CORRECTION, from_person=True
+    ).first()
+    if data_request is None:
+        raise Http404("No such request")
+    context = {"person": person, "token": token, "data_request": data_request}
+    return render(request, "involvement/correction_sent.html", context)
 
 
 @private_link

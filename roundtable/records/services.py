@@ -12,9 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from roundtable.accounts.models import User
+from roundtable.bookings.models import Booking
 from roundtable.cocreation.models import Session
 from roundtable.core import audit
-from roundtable.people.models import Perspective
+from roundtable.people.models import ConsentRecord, Person, Perspective
+from roundtable.people.services import CREDIT_WORDING, consent_record
 from roundtable.records import digest
 from roundtable.records.files import StoredFiles, UploadRefused, delete_stored, store_audio, store_image
 from roundtable.records.models import (
@@ -129,10 +131,37 @@ def output_create(
             _apply_files(output, stored)
             output.save()
             audit.log(actor, "output.create", output, consent=consent, kind=kind)
+            credit_consent_record(session=session, credit=credit)
     except Exception:
         delete_stored(list(stored.names.values()))
         raise
     return output
+
+
+def credit_consent_record(*, session: Session, credit: str) -> list[Person]:
+    """A person agrees on the day that what they made may carry their chosen name; the team
+    writes that down by entering the credit. When the credit is the name of someone booked on
+    the session (the rule the letter of involvement and the ledger use), their "yes" goes into
+    the consent ledger now, with the versioned wording, unless it is already their latest answer.
+    Returns the people it was recorded for."""
+    name = credit.strip()
+    if len(name) < 3:
+        return []
+    people = list(
+        Person.objects.filter(
+            pk__in=Booking.objects.filter(session=session).exclude(status=Booking.Status.CANCELLED).values("person_id"),
+            name__iexact=name,
+        )
+    )
+    recorded = []
+    for person in people:
+        latest = person.consents.filter(kind=ConsentRecord.Kind.CREDIT).order_by("-created_at", "-id").first()
+        if latest is None or not latest.given:
+            consent_record(
+                person=person, kind=ConsentRecord.Kind.CREDIT, given=True, wording=CREDIT_WORDING, source="coordinator"
+            )
+            recorded.append(person)
+    return recorded
 
 
 def output_update(
@@ -174,6 +203,7 @@ def output_update(
             replaced = _apply_files(locked, stored) if stored else []
             locked.save()
             audit.log(actor, "output.update", locked, consent=consent, consent_was=was, new_file=bool(stored))
+            credit_consent_record(session=locked.session, credit=credit)
             transaction.on_commit(lambda: delete_stored(replaced))
     except Exception:
         if stored:

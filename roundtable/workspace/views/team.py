@@ -144,6 +144,7 @@ VERB_LABELS = {
     "data_request.recorded": "Recorded a request about someone's data",
     "data_request.data_sent": "Sent someone the link to their data",
     "data_request.done": "Marked a request about someone's data as done",
+    "data_request.viewed": "Read what someone wrote in their request to correct their data",
     "person.merged": "Merged two records of the same person",
     "person.recognition_letter": "Downloaded a letter of involvement",
     "person_notes.viewed": "Looked at the team's notes about a person",
