@@ -1,16 +1,19 @@
 """Demo payments: a rate card, and the latest past session paying its contributors with a fee in
 every state that follows attendance (offered, declined, due, approved, paid, not paid) and expenses
-beside them; the next session says up front what it pays, and two people have accepted already. Everything goes through the payments services, so the
+beside them (a childcare claim with a photo of its receipt); the next session says up front what it pays, and two people have accepted already. Everything goes through the payments services, so the
 audit log shows each move as it would in use. Idempotent: a session that has an offer is left alone.
 """
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from roundtable.accounts.models import User
 from roundtable.bookings.models import Booking
@@ -138,4 +141,20 @@ def _every_state(session: Session, actor: User) -> None:
     if len(came) > 3:
         booking = came[3].booking
         assert booking is not None
-        services.expense_add(booking=booking, expense_kind="childcare", amount_pence=2400, actor=actor)
+        # Claimed by the person from their Payments page, with a photo of the childminder's receipt.
+        services.expense_claim(
+            booking=booking,
+            claim=services.ExpenseClaim(
+                expense_kind="childcare", amount_pence=2400, description="Childminder for the afternoon"
+            ),
+            receipt=_receipt_photo("Childminder: afternoon care, £24.00"),
+        )
+
+
+def _receipt_photo(text: str) -> SimpleUploadedFile:
+    """A plain picture of a receipt, stored as a real claim's photo would be (re-encoded, no EXIF)."""
+    image = Image.new("RGB", (480, 240), "white")
+    ImageDraw.Draw(image).text((24, 100), text, fill="black")
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return SimpleUploadedFile("receipt.png", out.getvalue(), content_type="image/png")

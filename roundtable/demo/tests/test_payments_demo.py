@@ -18,6 +18,8 @@ def test_the_demo_pays_in_every_state_and_seeding_again_adds_nothing(client):
     assert len(session_ids) == 2  # the paying past session and the next one
     expenses = Payment.objects.filter(kind=Payment.Kind.EXPENSE)
     assert {e.expense_kind for e in expenses} == {"travel", "childcare"}
+    childcare = expenses.get(expense_kind="childcare")
+    assert childcare.receipt.startswith("receipts/") and childcare.receipt_type == "image/png"
     paid = Payment.objects.filter(status=Payment.Status.PAID)
     assert all(p.paid_on and p.method and p.reference for p in paid)
     assert AuditEntry.objects.filter(verb="payment.paid").count() == paid.count()
