@@ -19,7 +19,7 @@ def offered():
     coordinator = make_coordinator()
     session = make_session(title="Planning the garden")
     make_offer(session, actor=coordinator, quantity="3")
-    booking = signup(session).booking  # after the offer: their fee is made when they look
+    booking = signup(session).booking  # after the offer: their fee is made as they get their place
     return {"booking": booking, "token": PersonLink.mint(person=booking.person), "coordinator": coordinator}
 
 
