@@ -141,6 +141,10 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "involvement:request_forget": (COORDINATOR, {}),
     "involvement:payments": (PRIVATE_LINK, {"forged": 404}),
     "involvement:payment_choice": (PRIVATE_LINK, {"*": 405, "forged": 404}),
+    "involvement:payment_profile": (PRIVATE_LINK, {"forged": 404}),
+    "involvement:benefit_check": (PRIVATE_LINK, {"forged": 404}),
+    "involvement:benefit_letter": (PRIVATE_LINK, {"forged": 404}),
+    "involvement:payment_statement": (PRIVATE_LINK, {"forged": 404}),
     # What happened: public records, stories and files
     "records:programme": (PUBLIC, {}),
     "records:you_said_we_did": (PUBLIC, {}),
@@ -602,6 +606,13 @@ def build_world() -> World:
             "valid": {"token": person_token, "payment_id": payment.pk},
             "forged": {"token": forged, "payment_id": payment.pk},
         },
+        "involvement:payment_profile": {"valid": {"token": person_token}, "forged": {"token": forged}},
+        "involvement:benefit_check": {
+            "valid": {"token": person_token, "payment_id": payment.pk},
+            "forged": {"token": forged, "payment_id": payment.pk},
+        },
+        "involvement:benefit_letter": {"valid": {"token": person_token}, "forged": {"token": forged}},
+        "involvement:payment_statement": {"valid": {"token": person_token}, "forged": {"token": forged}},
         "involvement:manage_booking": {
             "valid": {"token": person_token, "booking_id": booked.pk},
             "forged": {"token": forged, "booking_id": booked.pk},

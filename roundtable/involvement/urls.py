@@ -1,7 +1,7 @@
 from django.urls import path
 
+from roundtable.involvement import benefit_views, views
 from roundtable.involvement import team_views as team
-from roundtable.involvement import views
 
 app_name = "involvement"
 urlpatterns = [
@@ -16,6 +16,11 @@ urlpatterns = [
     path("you/<str:token>/consents/<str:kind>/withdraw/", views.withdraw, name="withdraw"),
     path("you/<str:token>/payments/", views.payments, name="payments"),
     path("you/<str:token>/payments/<int:payment_id>/", views.payment_choice, name="payment_choice"),
+    # Benefit-safe mode and employment status, the warning step, the letter and the statement.
+    path("you/<str:token>/payments/about-you/", benefit_views.payment_profile, name="payment_profile"),
+    path("you/<str:token>/payments/<int:payment_id>/check/", benefit_views.benefit_check_view, name="benefit_check"),
+    path("you/<str:token>/payments/letter.pdf", benefit_views.benefit_letter, name="benefit_letter"),
+    path("you/<str:token>/payments/statement/", benefit_views.payment_statement, name="payment_statement"),
     path("you/<str:token>/download/", views.download, name="download"),
     path("you/<str:token>/download/readable/", views.download_readable, name="download_readable"),
     path("you/<str:token>/download/readable/file/", views.download_readable_file, name="download_readable_file"),

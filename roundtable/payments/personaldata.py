@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from roundtable.core.personaldata import exporter
-from roundtable.payments.models import Payment
+from roundtable.payments.models import Payment, PaymentProfile
 
 
 @exporter("payments")
@@ -25,6 +25,27 @@ def payments_data(person_id: int, email: str, name: str) -> Any:
             "method",
             "paid_on",
             "reason",
+            "route",
+            "route_reason",
+            "pay_after",
             "created_at",
         )
+    )
+
+
+@exporter("payment_profile")
+def payment_profile_data(person_id: int, email: str, name: str) -> Any:
+    """Benefit-safe mode, their own limits (pence) and their answers about employment."""
+    return (
+        PaymentProfile.objects.filter(person_id=person_id)
+        .values(
+            "benefit_safe",
+            "weekly_limit_pence",
+            "monthly_limit_pence",
+            "paid_job",
+            "public_work_time",
+            "wants_payroll",
+            "updated_at",
+        )
+        .first()
     )

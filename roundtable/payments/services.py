@@ -22,6 +22,7 @@ from roundtable.accounts.models import User
 from roundtable.bookings.models import Booking
 from roundtable.cocreation.models import Session
 from roundtable.core import audit
+from roundtable.payments.benefits import INCOME_CHOICES, OverBenefitLimit, benefit_check, profile_for, route_for
 from roundtable.payments.models import Offer, Payment, Rate, pounds, times
 
 HAS_PLACE = (Booking.Status.CONFIRMED, Booking.Status.ATTENDED)
@@ -195,6 +196,8 @@ class ChoiceAnswer:
     choice: str
     amount_pence: int | None = None  # for "less"
     donate_to: str = ""  # for "donate"
+    pay_after: date | None = None  # benefit-safe "spread": pay it on or after this day
+    understood_over_limit: bool = False  # benefit-safe: they said they understand it goes over
 
 
 @transaction.atomic
@@ -224,13 +227,25 @@ def payment_choose(*, payment_id: int, answer: ChoiceAnswer, actor: Any = None) 
             errors["donate_to"] = "Enter the name of the charity"
         elif len(answer.donate_to) > 200:
             errors["donate_to"] = "Enter the charity's name in 200 characters or fewer"
+    route, route_reason = route_for(profile_for(payment.person_id))
+    if not errors and route == Payment.Route.NOT_PAYABLE and answer.choice in INCOME_CHOICES:
+        errors["choice"] = f"{route_reason} Choose expenses only or decline the payment."
+    session_day = timezone.localdate(payment.session.starts_at)
+    if not errors and answer.pay_after is not None and answer.pay_after <= session_day:
+        errors["pay_after"] = "Enter a date after the day of the session"
+    if not errors and answer.choice in INCOME_CHOICES and not answer.understood_over_limit:
+        check = benefit_check(payment=payment, amount_pence=amount, day=answer.pay_after or session_day)
+        if check is not None and check.over:
+            raise OverBenefitLimit(check)
     if errors:
         raise ValidationError(errors)
     old = payment.status
+    payment.route, payment.route_reason = route, route_reason
+    payment.pay_after = answer.pay_after if answer.choice in INCOME_CHOICES else None
     payment.choice = answer.choice
     payment.donate_to = answer.donate_to.strip() if answer.choice == Payment.Choice.DONATE else ""
     payment.amount_pence = amount
-    if answer.choice == Payment.Choice.DECLINE:
+    if answer.choice in (Payment.Choice.DECLINE, Payment.Choice.EXPENSES_ONLY):
         payment.status = Payment.Status.DECLINED
     elif payment.booking_id and Booking.objects.filter(pk=payment.booking_id, status=Booking.Status.ATTENDED).exists():
         payment.status = Payment.Status.DUE
@@ -238,7 +253,17 @@ def payment_choose(*, payment_id: int, answer: ChoiceAnswer, actor: Any = None) 
         payment.status = Payment.Status.ACCEPTED
     payment.approved_by = None
     payment.save()
-    _log(actor, payment, old, verb="payment.chosen", choice=answer.choice, amount_pence=amount)
+    _log(
+        actor,
+        payment,
+        old,
+        verb="payment.chosen",
+        choice=answer.choice,
+        amount_pence=amount,
+        route=route,
+        **({"pay_after": payment.pay_after.isoformat()} if payment.pay_after else {}),
+        **({"understood_over_limit": True} if answer.understood_over_limit else {}),
+    )
     return payment
 
 
