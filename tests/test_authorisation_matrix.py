@@ -142,7 +142,9 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "involvement:payments": (PRIVATE_LINK, {"forged": 404}),
     "involvement:payment_choice": (PRIVATE_LINK, {"*": 405, "forged": 404}),
     "involvement:payment_profile": (PRIVATE_LINK, {"forged": 404}),
-    "involvement:benefit_check": (PRIVATE_LINK, {"forged": 404}),
+    # The world's payment belongs to someone other than the link's holder: not found, even with a
+    # valid link (the page's own answers are in involvement/tests/test_benefit_safe.py).
+    "involvement:benefit_check": (PRIVATE_LINK, {"valid": 404, "forged": 404}),
     "involvement:benefit_letter": (PRIVATE_LINK, {"forged": 404}),
     "involvement:payment_statement": (PRIVATE_LINK, {"forged": 404}),
     # What happened: public records, stories and files

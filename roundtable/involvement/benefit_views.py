@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from roundtable.core import audit
+from roundtable.core.forms import GovukDateField
 from roundtable.core.pdf import pdf_response
 from roundtable.involvement.services import PARTICIPANT
 from roundtable.involvement.views import _error_summary, private_link
@@ -43,7 +44,6 @@ from roundtable.payments.statements import (
 from roundtable.people.models import Person
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 def _yes_no(value: bool | None) -> str:
@@ -215,12 +215,11 @@ class BenefitOptionForm(forms.Form):
             "max_decimal_places": "Enter pounds and pence, like 12.50",
         },
     )
-    pay_after = forms.DateField(
+    pay_after = GovukDateField(
         label="If you spread it, pay it on or after",
-        help_text="For example, 14/12/2026",
+        what="The date to pay it on or after",
+        help_text="For example, 18 1 2027",
         required=False,
-        input_formats=DATE_FORMATS,
-        error_messages={"invalid": "Enter a date like 14/12/2026"},
     )
     donate_to = forms.CharField(
         label="If you donate it, which charity?",
@@ -239,7 +238,7 @@ class BenefitOptionForm(forms.Form):
         if option == "less" and data.get("amount") is None and "amount" not in self.errors:
             self.add_error("amount", "Enter the amount you would like, in pounds, like 20 or 12.50")
         if option == "spread" and data.get("pay_after") is None and "pay_after" not in self.errors:
-            self.add_error("pay_after", "Enter the date to pay it on or after, like 14/12/2026")
+            self.add_error("pay_after", "Enter the date to pay it on or after, like 18 1 2027")
         if option == "anyway" and not data.get("understood"):
             self.add_error("understood", "Tick to say you understand, or choose another option")
         return data
@@ -276,7 +275,7 @@ def benefit_check_view(request, person: Person, token: str, payment_id: int):
     if check.keeps_under_pence == 0:
         suggestion = None
     else:
-        suggestion = Decimal(min(check.keeps_under_pence, payment.offered_pence - 1)) / 100
+        suggestion = (Decimal(min(check.keeps_under_pence, payment.offered_pence - 1)) / 100).quantize(Decimal("0.01"))
     spread = spread_day(payment=payment, amount_pence=amount)
     http_status = 200
     if request.method == "POST":
@@ -296,9 +295,7 @@ def benefit_check_view(request, person: Person, token: str, payment_id: int):
                 return redirect(reverse("involvement:payments", args=[token]) + "?saved=1")
         http_status = 400
     else:
-        form = BenefitOptionForm(
-            initial={"amount": suggestion, "pay_after": spread.strftime("%d/%m/%Y") if spread else ""}
-        )
+        form = BenefitOptionForm(initial={"amount": suggestion, "pay_after": spread})
     if suggestion:
         form.fields["amount"].help_text = f"{pounds(int(suggestion * 100))} or less keeps you within your limits."
     if spread:
