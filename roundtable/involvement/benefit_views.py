@@ -280,6 +280,14 @@ def benefit_check_view(request, person: Person, token: str, payment_id: int):
     http_status = 200
     if request.method == "POST":
         form = BenefitOptionForm(request.POST)
+    else:
+        form = BenefitOptionForm(initial={"amount": suggestion, "pay_after": spread})
+    # Before validating: a bound field copies its help text when it is first made.
+    if suggestion:
+        form.fields["amount"].help_text = f"{pounds(int(suggestion * 100))} or less keeps you within your limits."
+    if spread:
+        form.fields["pay_after"].help_text = f"The first day it fits within your limits is {spread:%-d %B %Y}."
+    if request.method == "POST":
         if form.is_valid():
             try:
                 payment_choose(payment_id=payment.pk, answer=_answer(form, choice, amount))
@@ -294,12 +302,6 @@ def benefit_check_view(request, person: Person, token: str, payment_id: int):
             else:
                 return redirect(reverse("involvement:payments", args=[token]) + "?saved=1")
         http_status = 400
-    else:
-        form = BenefitOptionForm(initial={"amount": suggestion, "pay_after": spread})
-    if suggestion:
-        form.fields["amount"].help_text = f"{pounds(int(suggestion * 100))} or less keeps you within your limits."
-    if spread:
-        form.fields["pay_after"].help_text = f"The first day it fits within your limits is {spread:%-d %B %Y}."
     context = {
         "person": person,
         "token": token,

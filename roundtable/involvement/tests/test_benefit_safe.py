@@ -133,6 +133,7 @@ def test_accepting_anyway_needs_the_i_understand_box(client, world):
     response = client.post(url, {"option": "anyway"})
     assert response.status_code == 400
     assert 'href="#id_understood"' in response.content.decode()
+    assert "£17.50 or less keeps you within your limits." in response.content.decode()  # still there
     assert Payment.objects.get(pk=world["second"].pk).status == "offered"
     response = client.post(url, {"option": "anyway", "understood": "on"})
     assert response.status_code == 302 and response["Location"].endswith("?saved=1")
