@@ -124,6 +124,13 @@ def test_benefit_safe_settings_and_the_warning_step_by_keyboard_with_axe(page, a
     fee = Payment.objects.get(pk=second.pk)
     assert (fee.choice, fee.amount_pence) == ("less", 1750)
 
+    # The yearly statement's page: choose a tax year.
+    page.goto(home + "payments/")
+    tab_to(page, 'a[href$="/payments/statement/"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/payments/statement/")
+    _check(page, axe, "statement")
+
 
 def test_the_warning_step_works_without_javascript(page_without_js):
     home, second = _world()
