@@ -226,6 +226,7 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "directory:people": (COORDINATOR, {}),
     "directory:person": (COORDINATOR, {}),
     "directory:recognition_letter": (COORDINATOR, {}),
+    "directory:benefit_letter": (COORDINATOR, {}),
     "directory:merge": (COORDINATOR, {}),
     "directory:note_add": (COORDINATOR, ONLY_POST),
     "directory:note_delete": (COORDINATOR, {}),
@@ -590,6 +591,7 @@ def build_world() -> World:
         "day:check_in_mark": {"booking_id": booked.pk},
         "records:output_detail": {"output_id": image.pk},
         "directory:recognition_letter": {"person_id": attendee.pk},
+        "directory:benefit_letter": {"person_id": attendee.pk},
     }
     uid = urlsafe_base64_encode(force_bytes(coordinator.pk))
     private_links = {

@@ -277,3 +277,19 @@ def test_the_route_shows_on_the_payment_page_and_in_the_finance_export(client, w
     assert rows[0][-1] == "Route"
     assert rows[1][-1] == "Involvement payment (not through payroll)"
     assert len(rows[-1]) == len(rows[0])
+
+
+def test_a_coordinator_downloads_the_adviser_letter_from_the_persons_page_and_it_is_audited(client, world):
+    _paid(world)
+    coordinator = world["coordinator"]
+    client.force_login(coordinator)
+    person = world["person"]
+    page = client.get(reverse("directory:person", args=[person.pk])).content.decode()
+    url = reverse("directory:benefit_letter", args=[person.pk])
+    assert url in page
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "£82.50, paid 20 January 2027" in _pdf_text(response)
+    assert AuditEntry.objects.get(verb="payment_letter.downloaded").actor == coordinator
+    client.logout()
+    assert client.get(url).status_code in (302, 404)
