@@ -23,6 +23,7 @@ from roundtable.involvement.models import PersonLink
 from roundtable.payments import services
 from roundtable.payments.benefits import ProfileAnswer, payment_profile_update
 from roundtable.payments.models import Payment, PaymentProfile
+from roundtable.payments.statements import benefit_letter_for, statement_for
 from roundtable.payments.testing import make_offer
 
 pytestmark = pytest.mark.django_db
@@ -293,3 +294,41 @@ def test_a_coordinator_downloads_the_adviser_letter_from_the_persons_page_and_it
     assert AuditEntry.objects.get(verb="payment_letter.downloaded").actor == coordinator
     client.logout()
     assert client.get(url).status_code in (302, 404)
+
+
+def test_asking_for_less_that_still_goes_over_carries_the_amount_to_the_warning_step(client, world):
+    response = _choose(client, world, choice="less", amount="50")
+    assert response.status_code == 302 and response["Location"] == _check_url(world, "?choice=less&amount=5000")
+    text = client.get(response["Location"]).content.decode()
+    assert "£132.50 with this payment, over your limit of £100.00" in text
+    response = client.post(response["Location"], {"option": "anyway", "understood": "on"})
+    assert response.status_code == 302
+    fee = Payment.objects.get(pk=world["second"].pk)
+    assert (fee.choice, fee.amount_pence, fee.status) == ("less", 5000, "accepted")
+
+
+def test_the_papers_cost_the_same_queries_with_one_payment_or_thirty(client, world, django_assert_num_queries):
+    _paid(world)
+    person = world["person"]
+    with django_assert_num_queries(2):
+        assert len(benefit_letter_for(person).sessions) == 1
+    with django_assert_num_queries(1):
+        assert len(statement_for(person, 2026).lines) == 2
+    first = world["first"]
+    for _ in range(30):
+        Payment.objects.create(
+            person=person,
+            session_id=first.session_id,
+            booking_id=first.booking_id,
+            kind="expense",
+            expense_kind="travel",
+            amount_pence=33,
+            status="paid",
+            paid_on=date(2027, 1, 21),
+        )
+    with django_assert_num_queries(2):
+        letter = benefit_letter_for(person)
+    assert letter.expenses_paid_pence == 1233 + 30 * 33
+    with django_assert_num_queries(1):
+        statement = statement_for(person, 2026)
+    assert statement.expenses_pence == 1233 + 30 * 33 and statement.fees_pence == 8250
