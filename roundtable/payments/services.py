@@ -23,7 +23,7 @@ from roundtable.bookings.models import Booking
 from roundtable.cocreation.models import Session
 from roundtable.core import audit
 from roundtable.payments.benefits import INCOME_CHOICES, OverBenefitLimit, benefit_check, profile_for, route_for
-from roundtable.payments.models import Offer, Payment, Rate, pounds, times
+from roundtable.payments.models import Offer, Payment, PaymentProfile, Rate, pounds, times
 
 HAS_PLACE = (Booking.Status.CONFIRMED, Booking.Status.ATTENDED)
 MAX_QUANTITY = Decimal(100)
@@ -147,7 +147,10 @@ def offer_sync(*, offer: Offer, actor: User | None) -> int:
     have = set(
         Payment.objects.filter(session_id=offer.session_id, kind=Payment.Kind.FEE).values_list("person_id", flat=True)
     )
-    bookings = Booking.objects.filter(session_id=offer.session_id, status__in=HAS_PLACE).exclude(person_id__in=have)
+    bookings = list(
+        Booking.objects.filter(session_id=offer.session_id, status__in=HAS_PLACE).exclude(person_id__in=have)
+    )
+    profiles = {p.person_id: p for p in PaymentProfile.objects.filter(person_id__in=[b.person_id for b in bookings])}
     added = [
         Payment(
             person_id=b.person_id,
@@ -157,11 +160,24 @@ def offer_sync(*, offer: Offer, actor: User | None) -> int:
             offered_pence=fee,
             amount_pence=fee,
             created_by=offer.created_by or actor,
+            **_first_route(profiles.get(b.person_id)),
         )
         for b in bookings
     ]
     Payment.objects.bulk_create(added)
     return len(added)
+
+
+def _first_route(profile: PaymentProfile | None) -> dict[str, Any]:
+    """A new fee for someone who has answered the employment questions starts on its route; one
+    that is not payable starts declined, with the reason they see."""
+    if profile is None:
+        return {}
+    route, reason = route_for(profile)
+    fields: dict[str, Any] = {"route": route, "route_reason": reason}
+    if route == Payment.Route.NOT_PAYABLE:
+        fields.update(status=Payment.Status.DECLINED, choice=Payment.Choice.DECLINE)
+    return fields
 
 
 def fee_for_booking(booking: Booking) -> Payment | None:
@@ -183,6 +199,7 @@ def fee_for_booking(booking: Booking) -> Payment | None:
                 "offered_pence": offer.fee_pence,
                 "amount_pence": offer.fee_pence,
                 "created_by": offer.created_by,
+                **_first_route(profile_for(booking.person_id)),
             },
         )
     return fee

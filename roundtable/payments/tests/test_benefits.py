@@ -327,3 +327,17 @@ def test_the_statement_takes_what_was_paid_in_the_year_and_its_totals_add_up(coo
     assert statement.fees_pence + statement.expenses_pence == sum(p.amount_pence for p in statement.lines)
     assert [p.pk for p in statement_for(person, 2025).lines] == [fees[0].pk]
     assert statement_for(person, 2027).lines == []
+
+
+def test_a_new_fee_for_someone_whose_work_pays_them_starts_declined_with_the_reason(coordinator):
+    earlier = fee_on(date(2027, 1, 11), coordinator)
+    payment_profile_update(person=earlier.person, answer=ProfileAnswer(benefit_safe=False, paid_job=True))
+    later = fee_on(date(2027, 1, 20), coordinator)  # the offer is set after they signed up
+    assert (later.status, later.route, later.choice) == ("declined", "not_payable", "decline")
+    assert "part of your paid job" in later.route_reason
+
+    session = make_session(starts_at=timezone.make_aware(datetime(2027, 1, 27, 13, 30)))
+    make_offer(session, actor=coordinator)
+    booking = signup(session, name="Ade", email=EMAIL).booking  # signed up after the offer was set
+    fee = services.fee_for_booking(booking)
+    assert fee is not None and (fee.status, fee.route) == ("declined", "not_payable")
