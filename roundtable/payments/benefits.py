@@ -54,7 +54,7 @@ def route_for(profile: PaymentProfile | None) -> tuple[str, str]:
         )
     if profile is not None and profile.wants_payroll and settings.PAYMENTS_PAYROLL_OFFERED:
         return Payment.Route.PAYROLL, "You asked to be paid through payroll."
-    return Payment.Route.NON_PAYROLL, "Paid as an involvement payment, not through payroll."
+    return Payment.Route.NON_PAYROLL, "The usual way we pay people for their time."
 
 
 def reroute_unpaid_fees(*, person_id: int, profile: PaymentProfile | None, actor: Any = None) -> int:

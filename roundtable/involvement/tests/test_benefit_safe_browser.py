@@ -20,6 +20,7 @@ from roundtable.involvement.models import PersonLink
 from roundtable.payments.benefits import ProfileAnswer, payment_profile_update
 from roundtable.payments.models import Payment, PaymentProfile
 from roundtable.payments.testing import make_offer
+from roundtable.workspace.tests.test_coordinator_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +43,7 @@ def _check(page, axe, name: str) -> None:
 def _world(*, benefit_safe: bool = True) -> tuple[str, Payment]:
     """Ade has accepted £82.50 for Monday 11 January 2027 and is offered £82.50 for the Wednesday;
     their own limits are £100 a week and £500 a month."""
-    coordinator = make_coordinator("sam@example.org")
+    coordinator = make_coordinator("coordinator@example.org")
     fees = []
     for day, title in ((11, "Planning the garden"), (13, "Choosing the questions")):
         session = make_session(title=title, starts_at=timezone.make_aware(datetime(2027, 1, day, 10, 0)))
@@ -153,3 +154,22 @@ def test_the_warning_step_works_without_javascript(page_without_js):
     with page.expect_download() as download:
         page.click("main form button[type=submit]")
     assert download.value.suggested_filename == "payments-statement-2026-2027.pdf"
+
+
+def test_the_team_sees_the_route_pay_after_date_and_benefit_safe_mode_with_axe(page, axe):
+    home, second = _world()
+    Payment.objects.filter(pk=second.pk).update(
+        status="accepted",
+        choice="accept",
+        route="non_payroll",
+        route_reason="The usual way we pay people for their time.",
+        pay_after=date(2027, 1, 18),
+    )
+    sign_in(page)
+    page.goto(f"/coordinator/payments/{second.pk}/")
+    main = page.locator("main").inner_text()
+    assert "Involvement payment (not through payroll)" in main
+    assert "18 January 2027" in main and "£100.00 a week and £500.00 a month" in main
+    _check(page, axe, "team-payment")
+    page.goto(f"/coordinator/people/{second.person_id}/")
+    _check(page, axe, "team-person")
