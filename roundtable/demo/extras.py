@@ -76,6 +76,7 @@ def seed_other_parts() -> None:
     from roundtable.demo.evaluation import seed_evaluation
     from roundtable.demo.evaluation_reports import seed_reports
     from roundtable.demo.newsletter import seed_newsletter
+    from roundtable.demo.payments_benefits import seed_benefit_safe
     from roundtable.demo.records import seed_records
 
     seed_records()
@@ -84,3 +85,4 @@ def seed_other_parts() -> None:
     seed_reports()
     seed_blog()
     seed_newsletter()
+    seed_benefit_safe()
