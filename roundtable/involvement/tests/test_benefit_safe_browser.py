@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from roundtable.accounts.testing import make_coordinator
+from roundtable.accounts.testing import PASSWORD, make_coordinator
 from roundtable.bookings.testing import signup
 from roundtable.bookings.tests.test_browser_signup import fits_320, tab_to
 from roundtable.cocreation.testing import make_session
@@ -20,7 +20,6 @@ from roundtable.involvement.models import PersonLink
 from roundtable.payments.benefits import ProfileAnswer, payment_profile_update
 from roundtable.payments.models import Payment, PaymentProfile
 from roundtable.payments.testing import make_offer
-from roundtable.workspace.tests.test_coordinator_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,6 +37,14 @@ def _check(page, axe, name: str) -> None:
     fits_320(page)
     assert page.locator("h1").count() == 1
     page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def _sign_in(page, email: str = "coordinator@example.org") -> None:
+    page.goto("/accounts/sign-in/")
+    page.locator("main").get_by_label("Email address").fill(email)
+    page.locator("main").get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/coordinator/")
 
 
 def _world(*, benefit_safe: bool = True) -> tuple[str, Payment]:
@@ -165,7 +172,7 @@ def test_the_team_sees_the_route_pay_after_date_and_benefit_safe_mode_with_axe(p
         route_reason="The usual way we pay people for their time.",
         pay_after=date(2027, 1, 18),
     )
-    sign_in(page)
+    _sign_in(page)
     page.goto(f"/coordinator/payments/{second.pk}/")
     main = page.locator("main").inner_text()
     assert "Involvement payment (not through payroll)" in main
