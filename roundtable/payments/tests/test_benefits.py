@@ -8,6 +8,9 @@ from datetime import date, datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from roundtable.accounts.testing import make_coordinator
 from roundtable.bookings.models import Booking
@@ -20,6 +23,7 @@ from roundtable.core.models import AuditEntry
 from roundtable.core.personaldata import export_everywhere
 from roundtable.payments import services
 from roundtable.payments.benefits import (
+    BenefitCheck,
     OverBenefitLimit,
     ProfileAnswer,
     benefit_check,
@@ -341,3 +345,28 @@ def test_a_new_fee_for_someone_whose_work_pays_them_starts_declined_with_the_rea
     booking = signup(session, name="Ade", email=EMAIL).booking  # signed up after the offer was set
     fee = services.fee_for_booking(booking)
     assert fee is not None and (fee.status, fee.route) == ("declined", "not_payable")
+
+
+@given(
+    week_others=st.integers(0, 50_000),
+    month_extra=st.integers(0, 50_000),
+    weekly=st.integers(0, 50_000),
+    monthly=st.integers(0, 100_000),
+    amount=st.integers(1, 50_000),
+)
+@hypothesis_settings(max_examples=200, deadline=None)
+def test_an_amount_is_within_the_limits_exactly_when_it_is_at_most_what_keeps_them_under(
+    week_others, month_extra, weekly, monthly, amount
+):
+    check = BenefitCheck(
+        amount_pence=amount,
+        day=date(2027, 1, 13),
+        week_start=date(2027, 1, 11),
+        week_end=date(2027, 1, 17),
+        week_others_pence=week_others,
+        month_start=date(2027, 1, 1),
+        month_others_pence=week_others + month_extra,  # the month holds the week's fees and more
+        weekly_limit_pence=weekly,
+        monthly_limit_pence=monthly,
+    )
+    assert check.over == (amount > check.keeps_under_pence)
