@@ -349,6 +349,13 @@ def payment_mark_paid(*, payment_id: int, method: str, paid_on: date | None, ref
         raise PaymentStateError(
             f"Only an approved payment can be marked as paid; this one is {payment.get_status_display().lower()}."
         )
+    if paid_on is not None and payment.pay_after is not None and paid_on < payment.pay_after:
+        # Benefit-safe "spread": paying it sooner could take them over a benefit limit.
+        raise ValidationError(
+            {
+                "paid_on": f"They asked for this to be paid on or after {payment.pay_after:%-d %B %Y}, to stay within a benefit limit"
+            }
+        )
     old = payment.status
     payment.status = Payment.Status.PAID
     payment.method = method

@@ -3,7 +3,7 @@ expenses only, and the tax year of the yearly statement."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -179,6 +179,26 @@ def test_spreading_finds_the_first_monday_it_fits_and_records_the_pay_after_date
     third = fee_on(date(2027, 1, 27), coordinator)
     with pytest.raises(OverBenefitLimit):
         accept(third)
+
+
+def test_a_spread_fee_cannot_be_marked_paid_before_its_pay_after_date(coordinator):
+    fee = fee_on(date(2027, 1, 12), coordinator)
+    today = timezone.localdate()
+    Payment.objects.filter(pk=fee.pk).update(status=Payment.Status.APPROVED, pay_after=today)
+    with pytest.raises(ValidationError) as error:
+        services.payment_mark_paid(
+            payment_id=fee.pk,
+            method="bank_transfer",
+            paid_on=today - timedelta(days=1),
+            reference="",
+            actor=coordinator,
+        )
+    assert f"on or after {today:%-d %B %Y}" in error.value.message_dict["paid_on"][0]
+    assert Payment.objects.get(pk=fee.pk).status == Payment.Status.APPROVED
+    paid = services.payment_mark_paid(
+        payment_id=fee.pk, method="bank_transfer", paid_on=today, reference="", actor=coordinator
+    )
+    assert paid.status == Payment.Status.PAID
 
 
 def test_a_pay_after_date_must_be_after_the_session(coordinator):
