@@ -295,6 +295,18 @@ DIGEST_MAX_FILES = env_int("DIGEST_MAX_FILES", 100, minimum=1)
 DIGEST_MAX_MB = env_int("DIGEST_MAX_MB", 500, minimum=1)
 API_TOKEN_PREFIX = "rt_"
 
+# --- Payments -------------------------------------------------------------------------------
+# Benefit-safe mode warns a person before accepted fees in one week (Monday to Sunday) or one
+# calendar month would go over these limits, in pence. These are the centre's figures and
+# benefit rules change every April: check them each April (the defaults are £20 a week, the
+# earnings disregard of several means-tested benefits, and £86.67 a month, the same over a month).
+# A person may set their own limits, which take the place of these.
+PAYMENTS_BENEFIT_WEEKLY_LIMIT_PENCE = env_int("PAYMENTS_BENEFIT_WEEKLY_LIMIT_PENCE", 2000, minimum=0)
+PAYMENTS_BENEFIT_MONTHLY_LIMIT_PENCE = env_int("PAYMENTS_BENEFIT_MONTHLY_LIMIT_PENCE", 8667, minimum=0)
+# Whether the centre pays regular contributors through payroll: if so, people are asked whether
+# they would like that.
+PAYMENTS_PAYROLL_OFFERED = env_bool("PAYMENTS_PAYROLL_OFFERED", False)
+
 # --- Newsletter -----------------------------------------------------------------------------
 # Emails per second when sending an issue (0: as fast as the mail server takes them).
 NEWSLETTER_SEND_RATE = env_int("NEWSLETTER_SEND_RATE", 10, minimum=0)

@@ -154,6 +154,12 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "involvement:expense_withdraw": (PRIVATE_LINK, {"*": 405, "forged": 404}),
     "involvement:expense_receipt": (PRIVATE_LINK, {"*": 404}),
     "involvement:booking_payments": (PRIVATE_LINK, {"*": 405, "forged": 404}),
+    "involvement:payment_profile": (PRIVATE_LINK, {"forged": 404}),
+    # The world's payment belongs to someone other than the link's holder: not found, even with a
+    # valid link (the page's own answers are in involvement/tests/test_benefit_safe.py).
+    "involvement:benefit_check": (PRIVATE_LINK, {"valid": 404, "forged": 404}),
+    "involvement:benefit_letter": (PRIVATE_LINK, {"forged": 404}),
+    "involvement:payment_statement": (PRIVATE_LINK, {"forged": 404}),
     # What happened: public records, stories and files
     "records:programme": (PUBLIC, {}),
     "records:you_said_we_did": (PUBLIC, {}),
@@ -233,6 +239,7 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     "directory:people": (COORDINATOR, {}),
     "directory:person": (COORDINATOR, {}),
     "directory:recognition_letter": (COORDINATOR, {}),
+    "directory:benefit_letter": (COORDINATOR, {}),
     "directory:merge": (COORDINATOR, {}),
     "directory:note_add": (COORDINATOR, ONLY_POST),
     "directory:note_delete": (COORDINATOR, {}),
@@ -598,6 +605,7 @@ def build_world() -> World:
         "day:check_in_mark": {"booking_id": booked.pk},
         "records:output_detail": {"output_id": image.pk},
         "directory:recognition_letter": {"person_id": attendee.pk},
+        "directory:benefit_letter": {"person_id": attendee.pk},
     }
     uid = urlsafe_base64_encode(force_bytes(coordinator.pk))
     private_links = {
@@ -622,6 +630,13 @@ def build_world() -> World:
             "valid": {"token": person_token, "payment_id": payment.pk},
             "forged": {"token": forged, "payment_id": payment.pk},
         },
+        "involvement:payment_profile": {"valid": {"token": person_token}, "forged": {"token": forged}},
+        "involvement:benefit_check": {
+            "valid": {"token": person_token, "payment_id": payment.pk},
+            "forged": {"token": forged, "payment_id": payment.pk},
+        },
+        "involvement:benefit_letter": {"valid": {"token": person_token}, "forged": {"token": forged}},
+        "involvement:payment_statement": {"valid": {"token": person_token}, "forged": {"token": forged}},
         "involvement:manage_booking": {
             "valid": {"token": person_token, "booking_id": booked.pk},
             "forged": {"token": forged, "booking_id": booked.pk},

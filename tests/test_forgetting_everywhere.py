@@ -42,6 +42,7 @@ from roundtable.involvement.datafile import PART_TITLES
 from roundtable.involvement.models import DataFile, PersonLink
 from roundtable.newsletter.models import ConfirmationLink, Delivery, Issue, Subscriber, SubscriptionConsent
 from roundtable.newsletter.services import subscriber_confirm, subscriber_signup
+from roundtable.payments.benefits import ProfileAnswer, payment_profile_update
 from roundtable.payments.models import Payment
 from roundtable.payments.services import ChoiceAnswer, payment_choose
 from roundtable.payments.testing import make_offer
@@ -179,6 +180,8 @@ def everywhere():
     fee = Payment.objects.get(session=past, person=person)
     payment_choose(payment_id=fee.pk, answer=ChoiceAnswer("donate", donate_to=f"Friends of {NAME}"))
     Payment.objects.filter(pk=fee.pk).update(reference=f"BACS {NAME}")
+    # Their own payment answers: benefit-safe mode and whether this is part of a paid job.
+    payment_profile_update(person=person, answer=ProfileAnswer(benefit_safe=True, paid_job=False))
     return {
         "coordinator": coordinator,
         "person": person,
@@ -288,6 +291,7 @@ def test_download_my_data_gives_back_every_part_they_touched(everywhere, client)
         "core",
         "involvement",
         "payments",
+        "payment_profile",
     )
     assert set(data) == set(parts)
     assert [part for part in parts if not data[part]] == []

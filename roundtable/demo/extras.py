@@ -77,6 +77,7 @@ def seed_other_parts() -> None:
     from roundtable.demo.evaluation_reports import seed_reports
     from roundtable.demo.newsletter import seed_newsletter
     from roundtable.demo.payments import seed_payments
+    from roundtable.demo.payments_benefits import seed_benefit_safe
     from roundtable.demo.records import seed_records
 
     seed_records()
@@ -86,3 +87,4 @@ def seed_other_parts() -> None:
     seed_blog()
     seed_newsletter()
     seed_payments()
+    seed_benefit_safe()

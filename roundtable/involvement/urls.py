@@ -1,7 +1,7 @@
 from django.urls import path
 
+from roundtable.involvement import benefit_views, views
 from roundtable.involvement import team_views as team
-from roundtable.involvement import views
 
 app_name = "involvement"
 urlpatterns = [
@@ -22,6 +22,11 @@ urlpatterns = [
     path("you/<str:token>/payments/<int:payment_id>/receipt/", views.expense_receipt, name="expense_receipt"),
     # From a booking's own page (its manage link) to the person's Payments page.
     path("booking/<str:token>/payments/", views.booking_payments, name="booking_payments"),
+    # Benefit-safe mode and employment status, the warning step, the letter and the statement.
+    path("you/<str:token>/payments/about-you/", benefit_views.payment_profile, name="payment_profile"),
+    path("you/<str:token>/payments/<int:payment_id>/check/", benefit_views.benefit_check_view, name="benefit_check"),
+    path("you/<str:token>/payments/letter.pdf", benefit_views.benefit_letter, name="benefit_letter"),
+    path("you/<str:token>/payments/statement/", benefit_views.payment_statement, name="payment_statement"),
     path("you/<str:token>/download/", views.download, name="download"),
     path("you/<str:token>/download/readable/", views.download_readable, name="download_readable"),
     path("you/<str:token>/download/readable/file/", views.download_readable_file, name="download_readable_file"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -46,6 +47,7 @@ from roundtable.involvement.services import (
     person_forget_me,
     person_needs_update,
 )
+from roundtable.payments.benefits import OverBenefitLimit
 from roundtable.payments.models import Payment, TravelRequest
 from roundtable.payments.services import (
     CLAIMABLE,
@@ -453,6 +455,9 @@ def payment_choice(request, person: Person, token: str, payment_id: int):
                 form.add_error(field if field in form.fields else None, messages_)
         except PaymentStateError as error:
             form.add_error("choice", error.message)
+        except OverBenefitLimit:
+            # Benefit-safe mode: the warning step (involvement/benefit_views.py) before saving.
+            return redirect(benefit_warning_url(token, payment, form.cleaned_data))
         else:
             return redirect(reverse("involvement:payments", args=[token]) + "?saved=1")
     return _payments_page(request, person, token, bound=(payment.pk, form), status=400)
@@ -622,3 +627,10 @@ def booking_payments(request, booking: Booking, token: str):
     if request.POST.get("next") == "claim" and booking.status in CLAIMABLE:
         return redirect("involvement:expense_claim", token=person_token, booking_id=booking.pk)
     return redirect("involvement:payments", token=person_token)
+
+
+def benefit_warning_url(token: str, payment: Payment, data: dict[str, Any]) -> str:
+    query = {"choice": data["choice"]}
+    if data.get("amount") is not None and data["choice"] == Payment.Choice.LESS:
+        query["amount"] = str(int(data["amount"] * 100))
+    return reverse("involvement:benefit_check", args=[token, payment.pk]) + "?" + urlencode(query)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from roundtable.core.forgetting import forgetter, scrub_rows
-from roundtable.payments.models import Payment, TravelRequest
+from roundtable.payments.models import Payment, PaymentProfile, TravelRequest
 from roundtable.payments.receipts import delete_receipts
 
 
@@ -26,3 +26,10 @@ def forget_claims(person_id: int, email: str, name: str, actor) -> int:
     transaction.on_commit(lambda: delete_receipts(names))
     requests, _ = TravelRequest.objects.filter(person_id=person_id).delete()
     return cleared + requests
+
+
+@forgetter("payment profile", order=44)
+def forget_payment_profile(person_id: int, email: str, name: str, actor) -> int:
+    """Benefit-safe mode, their limits and their employment answers: theirs alone, so they go."""
+    deleted, _ = PaymentProfile.objects.filter(person_id=person_id).delete()
+    return deleted

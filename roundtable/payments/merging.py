@@ -8,7 +8,7 @@ requests to book travel move with everything else."""
 from __future__ import annotations
 
 from roundtable.core.merging import MergeError, merger
-from roundtable.payments.models import Payment, TravelRequest
+from roundtable.payments.models import Payment, PaymentProfile, TravelRequest
 
 RANK: dict[str, int] = {
     Payment.Status.PAID: 0,
@@ -44,3 +44,27 @@ def merge_payments(keep_id: int, drop_id: int) -> list[str]:
     if moved:
         done.insert(0, f"{moved} payment{'s' if moved != 1 else ''} move{'' if moved != 1 else 's'}")
     return done
+
+
+@merger("payment profile", order=7)
+def merge_payment_profile(keep_id: int, drop_id: int) -> list[str]:
+    """The kept record keeps its answers; any it left blank come from the other. Benefit-safe mode
+    stays on if either record had it on, and the lower of each limit is kept (the safer one)."""
+    drop = PaymentProfile.objects.filter(person_id=drop_id).first()
+    if drop is None:
+        return []
+    keep = PaymentProfile.objects.filter(person_id=keep_id).first()
+    if keep is None:
+        drop.person_id = keep_id
+        drop.save(update_fields=["person", "updated_at"])
+        return ["Their payment answers (benefit-safe mode, employment) move"]
+    keep.benefit_safe = keep.benefit_safe or drop.benefit_safe
+    for field in ("weekly_limit_pence", "monthly_limit_pence"):
+        values = [v for v in (getattr(keep, field), getattr(drop, field)) if v is not None]
+        setattr(keep, field, min(values) if values else None)
+    for field in ("paid_job", "public_work_time", "wants_payroll"):
+        if getattr(keep, field) is None:
+            setattr(keep, field, getattr(drop, field))
+    keep.save()
+    drop.delete()
+    return ["Their payment answers (benefit-safe mode, employment) are combined"]

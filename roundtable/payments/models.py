@@ -135,11 +135,19 @@ class Payment(models.Model):
         VOUCHER = "voucher", "Take a voucher instead"
         DONATE = "donate", "Donate it to a charity"
         DECLINE = "decline", "Decline the payment"
+        EXPENSES_ONLY = "expenses_only", "I only want my expenses repaid"
 
     class Method(models.TextChoices):
         BANK_TRANSFER = "bank_transfer", "Bank transfer"
         VOUCHER = "voucher", "Voucher"
         PAYROLL = "payroll", "Payroll"
+
+    class Route(models.TextChoices):
+        """How a fee is paid, from the person's answers about their employment (payment profile)."""
+
+        NON_PAYROLL = "non_payroll", "Involvement payment (not through payroll)"
+        PAYROLL = "payroll", "Through payroll"
+        NOT_PAYABLE = "not_payable", "Not payable"
 
     UNPAID = (Status.ACCEPTED, Status.DUE, Status.APPROVED)
     CHANGEABLE = (Status.OFFERED, Status.ACCEPTED, Status.DECLINED, Status.DUE, Status.APPROVED)
@@ -153,7 +161,7 @@ class Payment(models.Model):
     amount_pence = models.PositiveIntegerField()
     currency = models.CharField(max_length=3, default="GBP")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OFFERED)
-    choice = models.CharField(max_length=10, choices=Choice.choices, blank=True)
+    choice = models.CharField(max_length=20, choices=Choice.choices, blank=True)
     donate_to = models.CharField(max_length=200, blank=True)
     method = models.CharField(max_length=20, choices=Method.choices, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -168,6 +176,10 @@ class Payment(models.Model):
     miles = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     receipt = models.CharField(max_length=255, blank=True)
     receipt_type = models.CharField(max_length=50, blank=True)
+    route = models.CharField(max_length=20, choices=Route.choices, blank=True)
+    route_reason = models.CharField(max_length=300, blank=True)
+    # Benefit-safe "spread": the person asked the team to pay this fee on or after this date.
+    pay_after = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     paid_at = models.DateTimeField(null=True, blank=True)
@@ -216,3 +228,38 @@ class TravelRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Travel to book for booking {self.booking_id}"
+
+
+class PaymentProfile(models.Model):
+    """A person's own answers about being paid: benefit-safe mode with their weekly and monthly
+    limits (blank: the centre's figures, settings PAYMENTS_BENEFIT_*_LIMIT_PENCE), and the
+    employment questions that route a fee to payroll, non-payroll or not payable.
+
+    Private like access needs: shown to the person and to coordinators only, every coordinator
+    look audited (benefit_safe.viewed), deleted when they are forgotten, in their data download,
+    and moved when two records are merged."""
+
+    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="payment_profile")
+    benefit_safe = models.BooleanField(default=False)
+    weekly_limit_pence = models.PositiveIntegerField(null=True, blank=True)
+    monthly_limit_pence = models.PositiveIntegerField(null=True, blank=True)
+    # None: not answered.
+    paid_job = models.BooleanField(null=True, blank=True)
+    public_work_time = models.BooleanField(null=True, blank=True)
+    wants_payroll = models.BooleanField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Payment profile of person {self.person_id}"
+
+    @property
+    def weekly_limit(self) -> int:
+        if self.weekly_limit_pence is not None:
+            return self.weekly_limit_pence
+        return int(settings.PAYMENTS_BENEFIT_WEEKLY_LIMIT_PENCE)
+
+    @property
+    def monthly_limit(self) -> int:
+        if self.monthly_limit_pence is not None:
+            return self.monthly_limit_pence
+        return int(settings.PAYMENTS_BENEFIT_MONTHLY_LIMIT_PENCE)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from roundtable.core.personaldata import exporter
-from roundtable.payments.models import Payment, TravelRequest
+from roundtable.payments.models import Payment, PaymentProfile, TravelRequest
 
 
 @exporter("payments")
@@ -29,6 +29,9 @@ def payments_data(person_id: int, email: str, name: str) -> Any:
             "description",
             "miles",
             "receipt_type",
+            "route",
+            "route_reason",
+            "pay_after",
             "created_at",
         )
     )
@@ -38,3 +41,21 @@ def payments_data(person_id: int, email: str, name: str) -> Any:
         .values("session__title", "details", "created_at")
     )
     return {"payments_and_expenses": list(payments), "travel_we_book_for_you": list(travel)}
+
+
+@exporter("payment_profile")
+def payment_profile_data(person_id: int, email: str, name: str) -> Any:
+    """Benefit-safe mode, their own limits (pence) and their answers about employment."""
+    return (
+        PaymentProfile.objects.filter(person_id=person_id)
+        .values(
+            "benefit_safe",
+            "weekly_limit_pence",
+            "monthly_limit_pence",
+            "paid_job",
+            "public_work_time",
+            "wants_payroll",
+            "updated_at",
+        )
+        .first()
+    )

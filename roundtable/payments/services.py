@@ -22,7 +22,8 @@ from roundtable.accounts.models import User
 from roundtable.bookings.models import Booking
 from roundtable.cocreation.models import Session
 from roundtable.core import audit
-from roundtable.payments.models import Offer, Payment, Rate, TravelRequest, pounds, times
+from roundtable.payments.benefits import INCOME_CHOICES, OverBenefitLimit, benefit_check, profile_for, route_for
+from roundtable.payments.models import Offer, Payment, PaymentProfile, Rate, TravelRequest, pounds, times
 from roundtable.payments.receipts import UploadRefused, check_receipt, delete_receipts, store_receipt
 
 HAS_PLACE = (Booking.Status.CONFIRMED, Booking.Status.ATTENDED)
@@ -147,7 +148,10 @@ def offer_sync(*, offer: Offer, actor: User | None) -> int:
     have = set(
         Payment.objects.filter(session_id=offer.session_id, kind=Payment.Kind.FEE).values_list("person_id", flat=True)
     )
-    bookings = Booking.objects.filter(session_id=offer.session_id, status__in=HAS_PLACE).exclude(person_id__in=have)
+    bookings = list(
+        Booking.objects.filter(session_id=offer.session_id, status__in=HAS_PLACE).exclude(person_id__in=have)
+    )
+    profiles = {p.person_id: p for p in PaymentProfile.objects.filter(person_id__in=[b.person_id for b in bookings])}
     added = [
         Payment(
             person_id=b.person_id,
@@ -157,11 +161,24 @@ def offer_sync(*, offer: Offer, actor: User | None) -> int:
             offered_pence=fee,
             amount_pence=fee,
             created_by=offer.created_by or actor,
+            **_first_route(profiles.get(b.person_id)),
         )
         for b in bookings
     ]
     Payment.objects.bulk_create(added)
     return len(added)
+
+
+def _first_route(profile: PaymentProfile | None) -> dict[str, Any]:
+    """A new fee for someone who has answered the employment questions starts on its route; one
+    that is not payable starts declined, with the reason they see."""
+    if profile is None:
+        return {}
+    route, reason = route_for(profile)
+    fields: dict[str, Any] = {"route": route, "route_reason": reason}
+    if route == Payment.Route.NOT_PAYABLE:
+        fields.update(status=Payment.Status.DECLINED, choice=Payment.Choice.DECLINE)
+    return fields
 
 
 def fee_for_booking(booking: Booking) -> Payment | None:
@@ -183,6 +200,7 @@ def fee_for_booking(booking: Booking) -> Payment | None:
                 "offered_pence": offer.fee_pence,
                 "amount_pence": offer.fee_pence,
                 "created_by": offer.created_by,
+                **_first_route(profile_for(booking.person_id)),
             },
         )
     return fee
@@ -196,6 +214,8 @@ class ChoiceAnswer:
     choice: str
     amount_pence: int | None = None  # for "less"
     donate_to: str = ""  # for "donate"
+    pay_after: date | None = None  # benefit-safe "spread": pay it on or after this day
+    understood_over_limit: bool = False  # benefit-safe: they said they understand it goes over
 
 
 @transaction.atomic
@@ -225,13 +245,25 @@ def payment_choose(*, payment_id: int, answer: ChoiceAnswer, actor: Any = None) 
             errors["donate_to"] = "Enter the name of the charity"
         elif len(answer.donate_to) > 200:
             errors["donate_to"] = "Enter the charity's name in 200 characters or fewer"
+    route, route_reason = route_for(profile_for(payment.person_id))
+    if not errors and route == Payment.Route.NOT_PAYABLE and answer.choice in INCOME_CHOICES:
+        errors["choice"] = f"{route_reason} Choose expenses only or decline the payment."
+    session_day = timezone.localdate(payment.session.starts_at)
+    if not errors and answer.pay_after is not None and answer.pay_after <= session_day:
+        errors["pay_after"] = "Enter a date after the day of the session"
+    if not errors and answer.choice in INCOME_CHOICES and not answer.understood_over_limit:
+        check = benefit_check(payment=payment, amount_pence=amount, day=answer.pay_after or session_day)
+        if check is not None and check.over:
+            raise OverBenefitLimit(check)
     if errors:
         raise ValidationError(errors)
     old = payment.status
+    payment.route, payment.route_reason = route, route_reason
+    payment.pay_after = answer.pay_after if answer.choice in INCOME_CHOICES else None
     payment.choice = answer.choice
     payment.donate_to = answer.donate_to.strip() if answer.choice == Payment.Choice.DONATE else ""
     payment.amount_pence = amount
-    if answer.choice == Payment.Choice.DECLINE:
+    if answer.choice in (Payment.Choice.DECLINE, Payment.Choice.EXPENSES_ONLY):
         payment.status = Payment.Status.DECLINED
     elif payment.booking_id and Booking.objects.filter(pk=payment.booking_id, status=Booking.Status.ATTENDED).exists():
         payment.status = Payment.Status.DUE
@@ -239,7 +271,17 @@ def payment_choose(*, payment_id: int, answer: ChoiceAnswer, actor: Any = None) 
         payment.status = Payment.Status.ACCEPTED
     payment.approved_by = None
     payment.save()
-    _log(actor, payment, old, verb="payment.chosen", choice=answer.choice, amount_pence=amount)
+    _log(
+        actor,
+        payment,
+        old,
+        verb="payment.chosen",
+        choice=answer.choice,
+        amount_pence=amount,
+        route=route,
+        **({"pay_after": payment.pay_after.isoformat()} if payment.pay_after else {}),
+        **({"understood_over_limit": True} if answer.understood_over_limit else {}),
+    )
     return payment
 
 
@@ -303,6 +345,13 @@ def payment_mark_paid(*, payment_id: int, method: str, paid_on: date | None, ref
     if payment.status != Payment.Status.APPROVED:
         raise PaymentStateError(
             f"Only an approved payment can be marked as paid; this one is {payment.get_status_display().lower()}."
+        )
+    if paid_on is not None and payment.pay_after is not None and paid_on < payment.pay_after:
+        # Benefit-safe "spread": paying it sooner could take them over a benefit limit.
+        raise ValidationError(
+            {
+                "paid_on": f"They asked for this to be paid on or after {payment.pay_after:%-d %B %Y}, to stay within a benefit limit"
+            }
         )
     old = payment.status
     payment.status = Payment.Status.PAID

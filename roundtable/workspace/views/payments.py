@@ -27,6 +27,7 @@ from roundtable.accounts.permissions import coordinator_required
 from roundtable.cocreation.models import Session
 from roundtable.core import audit
 from roundtable.payments import services
+from roundtable.payments.benefits import profile_for
 from roundtable.payments.models import Offer, Payment, Rate, TravelRequest, pounds
 from roundtable.payments.selectors import payment_list
 
@@ -151,7 +152,15 @@ def payment_detail(request: HttpRequest, payment_id: int) -> HttpResponse:
             status = 409
         status = 400 if status == 200 else status
     days = (timezone.localdate() - timezone.localdate(payment.session.starts_at)).days
+    # Benefit-safe mode is private like access needs: every look by the team is audited.
+    benefit_profile = profile_for(payment.person_id)
+    if benefit_profile is not None and benefit_profile.benefit_safe:
+        audit.log(_actor(request), "benefit_safe.viewed", payment.person, payment_id=payment.pk)
     context = {
+        "benefit_profile": benefit_profile,
+        "benefit_limits": (
+            (pounds(benefit_profile.weekly_limit), pounds(benefit_profile.monthly_limit)) if benefit_profile else None
+        ),
         "payment": payment,
         "paid_form": paid_form,
         "reject_form": reject_form,
@@ -198,6 +207,7 @@ EXPORT_HEADER = [
     "Method",
     "Paid on",
     "Reference",
+    "Route",
 ]
 
 
@@ -229,8 +239,9 @@ def _export_rows(start: date, end: date) -> Iterator[list[str]]:
             p.get_method_display() if p.method else "",
             f"{p.paid_on:%Y-%m-%d}" if p.paid_on else "",
             p.reference,
+            p.get_route_display() if p.route else "",
         ]
-    yield ["Total", "", "", "", "", "", pounds(total).replace("£", "").replace(",", ""), "", "", ""]
+    yield ["Total", "", "", "", "", "", pounds(total).replace("£", "").replace(",", ""), "", "", "", ""]
 
 
 def _safe(cell: str) -> str:

@@ -25,6 +25,11 @@ PER_PAGE = 50
 VERB_LABELS = {
     # People's access needs and health information
     "access_needs.viewed": "Looked at access needs",
+    "benefit_safe.viewed": "Looked at benefit-safe mode",
+    "payment_profile.updated": "Changed their benefit-safe and work answers",
+    "payment.not_payable": "Fee became not payable (their work answers)",
+    "payment_letter.downloaded": "Downloaded a letter about involvement for a benefits adviser",
+    "payment_statement.downloaded": "Downloaded a yearly payments statement",
     "access_needs.exported": "Downloaded access needs",
     "access_needs.updated": "Changed their access needs",
     "access_needs.deleted": "Deleted access needs after the session",
