@@ -291,6 +291,10 @@ DIGEST_MAX_FILES = env_int("DIGEST_MAX_FILES", 100, minimum=1)
 DIGEST_MAX_MB = env_int("DIGEST_MAX_MB", 500, minimum=1)
 API_TOKEN_PREFIX = "rt_"
 
+# --- Payments -------------------------------------------------------------------------------
+# The coordinator home lists unpaid items whose session ended more than this many days ago.
+PAYMENTS_TARGET_DAYS = env_int("PAYMENTS_TARGET_DAYS", 28, minimum=1)
+
 # --- Newsletter -----------------------------------------------------------------------------
 # Emails per second when sending an issue (0: as fast as the mail server takes them).
 NEWSLETTER_SEND_RATE = env_int("NEWSLETTER_SEND_RATE", 10, minimum=0)

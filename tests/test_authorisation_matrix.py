@@ -334,6 +334,7 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     # Paying people for their time (issue 12): coordinators only
     "payments:list": (COORDINATOR, {}),
     "payments:export": (COORDINATOR, {}),
+    "payments:budget": (COORDINATOR, {}),
     "payments:detail": (COORDINATOR, {}),
     "payments:rates": (COORDINATOR, {}),
     "payments:session": (COORDINATOR, {}),

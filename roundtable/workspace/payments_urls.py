@@ -11,5 +11,6 @@ urlpatterns = [
     path("payments/rates/", views.rate_card, name="rates"),
     path("sessions/<int:session_id>/payments/", views.session_payments, name="session"),
     path("payments/export/", views.export_view, name="export"),
+    path("payments/budget/", views.budget_view, name="budget"),
     path("payments/<int:payment_id>/", views.payment_detail, name="detail"),
 ]

@@ -42,6 +42,8 @@ VERB_LABELS = {
     "payment.paid": "Marked a payment as paid",
     "payment.rejected": "Rejected a payment",
     "payment.expense_added": "Added an expense",
+    "payment.fee_changed": "Changed the hours a fee pays for",
+    "payment.due_anyway": "Made a fee due for someone who did not come",
     "payments.exported": "Downloaded the finance export",
     # Live boards
     "board.create": "Opened a board",
