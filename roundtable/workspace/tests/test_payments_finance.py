@@ -3,6 +3,7 @@ changing a fee (hours, or due anyway for someone who did not come) and costs in 
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date, timedelta
 from decimal import Decimal
@@ -348,3 +349,24 @@ def test_a_period_with_no_payments_says_so_in_the_gripp2_costs(team):
     assert "No payments to public contributors were approved or paid" in reports_gripp2.to_markdown(
         report, centre_name="The Centre"
     )
+
+
+def test_the_xlsx_has_the_same_columns_and_rows_as_the_csv(client, team):
+    session = make_session(days_ahead=-3)
+    person = Person.objects.create(name="+Plus Person", email="plus@example.org")
+    for pence, status, method in ((1999, "paid", "voucher"), (123456, "approved", ""), (7, "paid", "payroll")):
+        Payment.objects.create(person=person, session=session, kind="expense", expense_kind="carer",
+                               amount_pence=pence, status=status, method=method, reference="-ref")  # fmt: skip
+    day = timezone.localdate(session.starts_at).isoformat()
+    response = client.get(reverse("payments:export"), {"start": day, "end": day})
+    from_csv = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    from_xlsx = _xlsx(client, day)
+    assert len(from_xlsx) == len(from_csv) == 5
+    at = from_csv[0].index("Amount (£)")
+    for csv_row, xlsx_row in zip(from_csv, from_xlsx, strict=True):
+        assert len(xlsx_row) == len(csv_row)
+        for n, (a, b) in enumerate(zip(csv_row, xlsx_row, strict=True)):
+            if n == at and a != "Amount (£)":
+                assert round(b * 100) == round(Decimal(a) * 100)
+            else:
+                assert (b or "") == a
