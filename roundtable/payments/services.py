@@ -343,6 +343,8 @@ def fee_due_anyway(*, payment_id: int, reason: str, hours: Any = None, actor: Us
         )
     if payment.booking_id and Booking.objects.filter(pk=payment.booking_id, status=Booking.Status.ATTENDED).exists():
         raise PaymentStateError("They are marked as having come, so their fee is due already.")
+    if Session.objects.filter(pk=payment.session_id, starts_at__gt=timezone.now()).exists():
+        raise PaymentStateError("The session has not started yet, so nothing can be due for it.")
     old_amount = payment.amount_pence
     if quantity is not None:
         new = times(_fee_rate_pence(payment), quantity)

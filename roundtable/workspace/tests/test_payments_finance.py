@@ -370,3 +370,12 @@ def test_the_xlsx_has_the_same_columns_and_rows_as_the_csv(client, team):
                 assert round(b * 100) == round(Decimal(a) * 100)
             else:
                 assert (b or "") == a
+
+
+def test_a_fee_for_a_session_still_to_come_cannot_be_made_due(client, team):
+    _, fee = _accepted_fee(make_session(days_ahead=5), team)
+    url = reverse("payments:detail", args=[fee.pk])
+    assert "Pay it anyway" not in client.get(url).content.decode()
+    response = client.post(url, {"move": "due_anyway", "anyway-reason": "Early"})
+    assert response.status_code == 409 and "has not started yet" in response.content.decode()
+    assert Payment.objects.get(pk=fee.pk).status == "accepted"

@@ -219,7 +219,10 @@ def payment_detail(request: HttpRequest, payment_id: int) -> HttpResponse:
         "form_with_errors": form_with_errors,
         "offer": offer,
         "can_change_hours": offer is not None and payment.status in services.CHANGE_HOURS_FROM,
-        "can_pay_anyway": is_fee and payment.status == Payment.Status.ACCEPTED and not came,
+        "can_pay_anyway": is_fee
+        and payment.status == Payment.Status.ACCEPTED
+        and not came
+        and payment.session.starts_at <= timezone.now(),
         "booking_status": payment.booking.get_status_display() if payment.booking else "",
         "days_since": days,
         "unpaid": payment.status in Payment.UNPAID,
