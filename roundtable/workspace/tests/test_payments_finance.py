@@ -246,6 +246,7 @@ def test_changing_a_fee_with_bad_input_is_400_by_the_field_and_changes_nothing(c
     assert response.status_code == 400
     text = response.content.decode()
     assert f'id="id_hours-{field}-error"' in text and message in text
+    assert "How many hours" in text and "Pay for more or fewer hours than offered" in text
     assert Payment.objects.get(pk=fee.pk).amount_pence == 19250
     assert not AuditEntry.objects.filter(verb="payment.fee_changed").exists()
 

@@ -161,6 +161,14 @@ def payment_detail(request: HttpRequest, payment_id: int) -> HttpResponse:
     reject_form = RejectForm(request.POST if move == "reject" else None, prefix="reject")
     hours_form = ChangeHoursForm(request.POST if move == "change_hours" else None, prefix="hours")
     anyway_form = DueAnywayForm(request.POST if move == "due_anyway" else None, prefix="anyway")
+    # The labels say the offer's unit; set before validating (bound fields copy their label).
+    is_fee = payment.kind == Payment.Kind.FEE
+    offer = Offer.objects.select_related("rate").filter(session_id=payment.session_id).first() if is_fee else None
+    unit = UNIT_WORDS.get(offer.rate.unit, "hours") if offer else "hours"
+    hours_form.fields["hours"].label = f"How many {unit}"
+    hours_form.fields["hours"].help_text = f"{offer.rate} (the fee is worked out from this)" if offer else ""
+    anyway_form.fields["hours"].label = f"How many {unit} (optional)"
+    anyway_form.fields["hours"].help_text = "Leave empty to pay what was offered"
     forms_by_move: dict[str, forms.Form] = {
         "mark_paid": paid_form,
         "reject": reject_form,
@@ -201,14 +209,7 @@ def payment_detail(request: HttpRequest, payment_id: int) -> HttpResponse:
             status = 409
         status = 400 if status == 200 else status
     days = (timezone.localdate() - timezone.localdate(payment.session.starts_at)).days
-    is_fee = payment.kind == Payment.Kind.FEE
-    offer = Offer.objects.select_related("rate").filter(session_id=payment.session_id).first() if is_fee else None
     came = payment.booking is not None and payment.booking.status == Booking.Status.ATTENDED
-    unit = UNIT_WORDS.get(offer.rate.unit, "hours") if offer else "hours"
-    hours_form.fields["hours"].label = f"How many {unit}"
-    hours_form.fields["hours"].help_text = f"{offer.rate} (the fee is worked out from this)" if offer else ""
-    anyway_form.fields["hours"].label = f"How many {unit} (optional)"
-    anyway_form.fields["hours"].help_text = "Leave empty to pay what was offered"
     form_with_errors = next((f for f in forms_by_move.values() if f.errors), None)
     context = {
         "payment": payment,
@@ -218,6 +219,7 @@ def payment_detail(request: HttpRequest, payment_id: int) -> HttpResponse:
         "anyway_form": anyway_form,
         "form_with_errors": form_with_errors,
         "offer": offer,
+        "unit": unit,
         "can_change_hours": offer is not None and payment.status in services.CHANGE_HOURS_FROM,
         "can_pay_anyway": is_fee
         and payment.status == Payment.Status.ACCEPTED
