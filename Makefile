@@ -62,6 +62,7 @@ bench: assets
 	$(BIN)/python bench/bench_digest.py
 	$(BIN)/python bench/bench_data_download.py
 	$(BIN)/python bench/bench_board.py
+	$(BIN)/python bench/bench_payments.py
 	$(BIN)/python bench/bench_evaluation.py --db sqlite
 	$(BIN)/python bench/bench_evaluation.py --db postgres
 	# The form fuzzing (tests/test_form_fuzz.py) with 2,000 examples instead of the tests' 80.

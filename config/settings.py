@@ -306,6 +306,8 @@ PAYMENTS_BENEFIT_MONTHLY_LIMIT_PENCE = env_int("PAYMENTS_BENEFIT_MONTHLY_LIMIT_P
 # Whether the centre pays regular contributors through payroll: if so, people are asked whether
 # they would like that.
 PAYMENTS_PAYROLL_OFFERED = env_bool("PAYMENTS_PAYROLL_OFFERED", False)
+# The coordinator home lists unpaid items whose session ended more than this many days ago.
+PAYMENTS_TARGET_DAYS = env_int("PAYMENTS_TARGET_DAYS", 28, minimum=1)
 
 # --- Newsletter -----------------------------------------------------------------------------
 # Emails per second when sending an issue (0: as fast as the mail server takes them).

@@ -354,6 +354,7 @@ ACCESS: dict[str, tuple[str, dict[str, int]]] = {
     # Paying people for their time (issue 12): coordinators only
     "payments:list": (COORDINATOR, {}),
     "payments:export": (COORDINATOR, {}),
+    "payments:budget": (COORDINATOR, {}),
     "payments:detail": (COORDINATOR, {}),
     "payments:receipt": (COORDINATOR, {"*": 404}),  # the world's payment is a fee, with no receipt
     "payments:rates": (COORDINATOR, {}),

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from roundtable.cocreation.models import Programme, Session
 from roundtable.evaluation import dashboard as dashboards
+from roundtable.evaluation.costs import period_costs
 from roundtable.evaluation.models import Aim, Evidence
 from roundtable.records.models import Action, ActionStatus, Decision
 
@@ -90,4 +91,5 @@ def report_context(*, start: date, end: date, programme: Programme | None, evide
         "more_decisions": max(decision_count - len(decisions), 0),
         "actions": ActionCounts(counts),
         "generated": timezone.localdate(),
+        "costs": period_costs(start=start, end=end, programme=programme),
     }

@@ -21,6 +21,7 @@ from django.utils import timezone
 from roundtable.accounts.models import User
 from roundtable.cocreation.models import Programme, Session
 from roundtable.core import audit
+from roundtable.evaluation.costs import Costs, period_costs
 from roundtable.evaluation.indicators import BREADTH_CODES, indicator_series
 from roundtable.evaluation.models import CUBE_QUESTIONS, Aim, FeedbackResponse, Gripp2Report, Indicator
 from roundtable.records.models import Action, ActionStatus, Decision, Method
@@ -334,6 +335,22 @@ def to_markdown(report: Gripp2Report, *, centre_name: str) -> str:
         f"{_md_text(scope)}, {_d(report.period_start)} to {_d(report.period_end)}.",
         "",
     ]
-    for n, section in enumerate(report.sections(), start=1):
+    sections = report.sections()
+    for n, section in enumerate(sections, start=1):
         lines += [f"## {n}. {section['heading']}", "", _md_text(section["text"]) or "_Not written yet._", ""]
+    costs = report_costs(report)
+    if costs is not None:
+        lines += [f"## {len(sections) + 1}. {COSTS_HEADING}", "", _md_text(costs.text()), ""]
     return "\n".join(lines)
+
+
+COSTS_HEADING = "Costs"
+COSTS_PROMPT = (
+    "From the GRIPP2 long form: the costs of involvement, here payments to public contributors "
+    "(fees for their time and expenses repaid), approved or paid, for sessions in the period."
+)
+
+
+def report_costs(report: Gripp2Report) -> Costs | None:
+    """The costs section, worked out when shown (from the payments recorded, never typed in)."""
+    return period_costs(start=report.period_start, end=report.period_end, programme=report.programme)

@@ -304,6 +304,107 @@ def attendance_changed(*, booking: Booking, new: str, actor: User | None) -> Non
         _log(actor, payment, old, verb="payment.due" if came else "payment.not_due")
 
 
+# Changing a fee: the hours, or due anyway for someone who did not come ------------------------
+
+CHANGE_HOURS_FROM = (Payment.Status.ACCEPTED, Payment.Status.DUE)
+
+
+def _change_reason(reason: str, errors: dict[str, str]) -> str:
+    reason = reason.strip()
+    if not reason:
+        errors["reason"] = "Say why (the person will see this)"
+    elif len(reason) > 1000:
+        errors["reason"] = "The reason must be 1,000 characters or fewer"
+    return reason
+
+
+def _fee_rate_pence(payment: Payment) -> int:
+    offer = Offer.objects.select_related("rate").filter(session_id=payment.session_id).first()
+    if offer is None:
+        raise PaymentStateError("This session has no offer, so there is no rate to work the fee out from.")
+    return offer.rate.amount_pence
+
+
+@transaction.atomic
+def fee_change_hours(*, payment_id: int, hours: Any, reason: str, actor: User) -> Payment:
+    """Pay a fee for a different number of hours (or half days, or days: the offer's unit) than
+    offered: the amount becomes the rate times the new number, the reason is shown to the person
+    ("changed because …") and the audit keeps from, to and why. Only an accepted or due fee."""
+    errors: dict[str, str] = {}
+    quantity = _quantity(hours, "hours", errors, required=True)
+    reason = _change_reason(reason, errors)
+    if errors:
+        raise ValidationError(errors)
+    payment = _lock(payment_id)
+    if payment.kind != Payment.Kind.FEE:
+        raise PaymentStateError("Only a fee for time is worked out from hours; an expense is what was spent.")
+    if payment.status not in CHANGE_HOURS_FROM:
+        raise PaymentStateError(
+            f"Only an accepted or due fee can be changed; this one is {payment.get_status_display().lower()}."
+        )
+    old_amount = payment.amount_pence
+    new = times(_fee_rate_pence(payment), quantity)
+    # Someone who asked for less keeps asking for less, unless the new fee is lower still.
+    asked_less = payment.choice == Payment.Choice.LESS and payment.amount_pence < payment.offered_pence
+    payment.offered_pence = new
+    payment.amount_pence = min(payment.amount_pence, new) if asked_less else new
+    payment.reason = reason
+    payment.save(update_fields=["offered_pence", "amount_pence", "reason", "updated_at"])
+    _log(
+        actor,
+        payment,
+        payment.status,
+        verb="payment.fee_changed",
+        from_pence=old_amount,
+        to_pence=payment.amount_pence,
+        quantity=str(quantity),
+        reason=reason,
+    )
+    return payment
+
+
+@transaction.atomic
+def fee_due_anyway(*, payment_id: int, reason: str, hours: Any = None, actor: User) -> Payment:
+    """Someone marked as not coming (or not marked at all) is paid anyway: they came for part, or
+    the session was cancelled on the day. Their accepted fee becomes due, for the hours given if
+    any (the rate times them), with the reason shown to them and audited."""
+    errors: dict[str, str] = {}
+    quantity = None
+    if hours not in (None, ""):
+        quantity = _quantity(hours, "hours", errors, required=True)
+    reason = _change_reason(reason, errors)
+    if errors:
+        raise ValidationError(errors)
+    payment = _lock(payment_id)
+    if payment.kind != Payment.Kind.FEE or payment.status != Payment.Status.ACCEPTED:
+        raise PaymentStateError(
+            f"Only an accepted fee can be made due; this one is {payment.get_status_display().lower()}."
+        )
+    if payment.booking_id and Booking.objects.filter(pk=payment.booking_id, status=Booking.Status.ATTENDED).exists():
+        raise PaymentStateError("They are marked as having come, so their fee is due already.")
+    if Session.objects.filter(pk=payment.session_id, starts_at__gt=timezone.now()).exists():
+        raise PaymentStateError("The session has not started yet, so nothing can be due for it.")
+    old_amount = payment.amount_pence
+    if quantity is not None:
+        new = times(_fee_rate_pence(payment), quantity)
+        payment.offered_pence = new
+        payment.amount_pence = min(payment.amount_pence, new) if payment.choice == Payment.Choice.LESS else new
+    payment.status = Payment.Status.DUE
+    payment.reason = reason
+    payment.save(update_fields=["offered_pence", "amount_pence", "status", "reason", "updated_at"])
+    _log(
+        actor,
+        payment,
+        Payment.Status.ACCEPTED,
+        verb="payment.due_anyway",
+        from_pence=old_amount,
+        to_pence=payment.amount_pence,
+        quantity="" if quantity is None else str(quantity),
+        reason=reason,
+    )
+    return payment
+
+
 # Approving and paying ------------------------------------------------------------------------
 
 

@@ -9,3 +9,7 @@ class WorkspaceConfig(AppConfig):
 
     name = "roundtable.workspace"
     label = "workspace"
+
+    def ready(self) -> None:
+        # Payments' costs for the evaluation reports (neither of those two apps imports the other).
+        from roundtable.workspace import report_costs  # noqa: F401

@@ -11,6 +11,7 @@ urlpatterns = [
     path("payments/rates/", views.rate_card, name="rates"),
     path("sessions/<int:session_id>/payments/", views.session_payments, name="session"),
     path("payments/export/", views.export_view, name="export"),
+    path("payments/budget/", views.budget_view, name="budget"),
     path("payments/<int:payment_id>/", views.payment_detail, name="detail"),
     path("payments/<int:payment_id>/receipt/", views.payment_receipt, name="receipt"),
 ]

@@ -61,3 +61,17 @@ def test_someone_elses_payment_is_not_found(client, offered):
     url = reverse("involvement:payment_choice", args=[offered["token"], theirs.pk])
     assert client.post(url, {f"p{theirs.pk}-choice": "decline"}).status_code == 404
     assert Payment.objects.get(pk=theirs.pk).status == "offered"
+
+
+def test_someone_sees_why_their_fee_was_changed(client, offered):
+    from roundtable.payments import services
+    from roundtable.payments.services import ChoiceAnswer
+
+    fee = services.fee_for_booking(offered["booking"])
+    services.payment_choose(payment_id=fee.pk, answer=ChoiceAnswer("accept"))
+    services.fee_change_hours(
+        payment_id=fee.pk, hours="2", reason="you came for the first two hours", actor=make_coordinator("b@example.org")
+    )
+    text = client.get(reverse("involvement:payments", args=[offered["token"]])).content.decode()
+    assert "Changed because you came for the first two hours" in text
+    assert "£55.00" in text and "(we offered £55.00)" not in text

@@ -95,7 +95,8 @@ def test_markdown_export_has_the_five_gripp2_headings(coordinator_client, world)
     assert response["Content-Disposition"] == 'attachment; filename="gripp2-involvement-in-2026.md"'
     body = response.content.decode()
     assert body.startswith("# Involvement in 2026\n")
-    assert re.findall(r"^## \d\. (.+)$", body, flags=re.MULTILINE) == HEADINGS
+    # The five short-form items, then the long form's costs (worked out from payments, not typed).
+    assert re.findall(r"^## \d\. (.+)$", body, flags=re.MULTILINE) == [*HEADINGS, "Costs"]
 
 
 def test_pdf_export_opens_with_its_title_language_and_five_headings(coordinator_client, world):
@@ -126,7 +127,7 @@ def test_typed_html_and_headings_stay_text_in_the_markdown(coordinator_client, w
     assert "<script>" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert "# &lt;b&gt;Bold&lt;/b&gt;" in body
     assert "\\## Not a heading" in body
-    assert len(re.findall(r"^## ", body, flags=re.MULTILINE)) == 5
+    assert len(re.findall(r"^## ", body, flags=re.MULTILINE)) == 6  # five items and the costs
     page = coordinator_client.get(reverse("evaluation:gripp2_edit", args=[report.pk])).content.decode()
     assert "<script>alert(1)" not in page
 

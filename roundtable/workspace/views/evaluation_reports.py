@@ -195,13 +195,15 @@ def gripp2_edit(request: HttpRequest, report_id: int) -> HttpResponse:
         else:
             messages.success(request, "Saved.")
             return redirect("evaluation:gripp2_edit", report.pk)
-    return render(request, T + "gripp2_edit.html", {"form": form, "report": report}, status=400 if form.errors else 200)
+    context = {"form": form, "report": report, "costs": reports_gripp2.report_costs(report)}
+    return render(request, T + "gripp2_edit.html", context, status=400 if form.errors else 200)
 
 
 @coordinator_required(hide=True)
 def gripp2_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
     report = _get_gripp2_for_user(request, report_id)
-    return pdf_response(T + "gripp2.pdf.html", {"report": report}, filename=f"gripp2-{report.title}", request=request)
+    context = {"report": report, "costs": reports_gripp2.report_costs(report)}
+    return pdf_response(T + "gripp2.pdf.html", context, filename=f"gripp2-{report.title}", request=request)
 
 
 @coordinator_required(hide=True)

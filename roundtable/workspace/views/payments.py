@@ -5,10 +5,11 @@ field with a 400."""
 from __future__ import annotations
 
 import csv
+import tempfile
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
+from typing import IO, Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -21,15 +22,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 from roundtable.accounts.models import User
 from roundtable.accounts.permissions import coordinator_required
+from roundtable.bookings.models import Booking
 from roundtable.cocreation.models import Session
 from roundtable.core import audit
 from roundtable.payments import services
 from roundtable.payments.benefits import profile_for
 from roundtable.payments.models import Offer, Payment, Rate, TravelRequest, pounds
-from roundtable.payments.selectors import payment_list
+from roundtable.payments.selectors import budget_by_programme, budget_by_session, budget_total, payment_list
 
 PAGE_SIZE = 50
 
@@ -78,6 +83,35 @@ class RejectForm(forms.Form):
     )
 
 
+class ChangeHoursForm(forms.Form):
+    """Checked again by the service (payments.services.fee_change_hours), which says what is wrong by the field."""
+
+    hours = forms.CharField(label="How many", max_length=20, required=False)
+    reason = forms.CharField(
+        label="Why it is changing",
+        help_text="The person sees this, for example: came for the morning only.",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DueAnywayForm(forms.Form):
+    """For someone who did not come (or is not marked): pay their fee anyway, with a reason."""
+
+    reason = forms.CharField(
+        label="Why we pay it anyway",
+        help_text="The person sees this, for example: came for part of it, or: cancelled on the day, we pay anyway.",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    hours = forms.CharField(label="How many (optional)", max_length=20, required=False)
+
+
+UNIT_WORDS: dict[str, str] = {Rate.Unit.HOUR: "hours", Rate.Unit.HALF_DAY: "half days", Rate.Unit.DAY: "days"}
+
+
 class ExportForm(forms.Form):
     start = forms.DateField(
         label="From",
@@ -122,13 +156,39 @@ def payment_list_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @coordinator_required(hide=True)
 def payment_detail(request: HttpRequest, payment_id: int) -> HttpResponse:
-    payment = get_object_or_404(Payment.objects.select_related("person", "session", "approved_by"), pk=payment_id)
+    payment = get_object_or_404(
+        Payment.objects.select_related("person", "session", "approved_by", "booking"), pk=payment_id
+    )
     move = request.POST.get("move", "")
     paid_form = MarkPaidForm(request.POST if move == "mark_paid" else None, prefix="paid")
     reject_form = RejectForm(request.POST if move == "reject" else None, prefix="reject")
+    hours_form = ChangeHoursForm(request.POST if move == "change_hours" else None, prefix="hours")
+    anyway_form = DueAnywayForm(request.POST if move == "due_anyway" else None, prefix="anyway")
+    # The labels say the offer's unit; set before validating (bound fields copy their label).
+    is_fee = payment.kind == Payment.Kind.FEE
+    offer = Offer.objects.select_related("rate").filter(session_id=payment.session_id).first() if is_fee else None
+    unit = UNIT_WORDS.get(offer.rate.unit, "hours") if offer else "hours"
+    hours_form.fields["hours"].label = f"How many {unit}"
+    hours_form.fields["hours"].help_text = f"{offer.rate} (the fee is worked out from this)" if offer else ""
+    anyway_form.fields["hours"].label = f"How many {unit} (optional)"
+    anyway_form.fields["hours"].help_text = "Leave empty to pay what was offered"
+    forms_by_move: dict[str, forms.Form] = {
+        "mark_paid": paid_form,
+        "reject": reject_form,
+        "change_hours": hours_form,
+        "due_anyway": anyway_form,
+    }
     status = 200
     if request.method == "POST":
         try:
+            if move == "change_hours" and hours_form.is_valid():
+                services.fee_change_hours(payment_id=payment.pk, actor=_actor(request), **hours_form.cleaned_data)
+                messages.success(request, "The fee is changed. The person will see why.")
+                return redirect("payments:detail", payment.pk)
+            if move == "due_anyway" and anyway_form.is_valid():
+                services.fee_due_anyway(payment_id=payment.pk, actor=_actor(request), **anyway_form.cleaned_data)
+                messages.success(request, "The fee is due. The person will see why.")
+                return redirect("payments:detail", payment.pk)
             if move == "approve":
                 services.payment_approve(payment_id=payment.pk, actor=_actor(request))
                 messages.success(request, "Payment approved.")
@@ -141,10 +201,10 @@ def payment_detail(request: HttpRequest, payment_id: int) -> HttpResponse:
                 services.payment_reject(payment_id=payment.pk, actor=_actor(request), **reject_form.cleaned_data)
                 messages.success(request, "Payment rejected. The person will see the reason.")
                 return redirect("payments:detail", payment.pk)
-            if move not in ("approve", "mark_paid", "reject"):
+            if move != "approve" and move not in forms_by_move:
                 messages.error(request, "Choose approve, mark as paid or reject.")
         except ValidationError as error:
-            form = paid_form if move == "mark_paid" else reject_form
+            form = forms_by_move.get(move, reject_form)
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         except (services.PaymentStateError, services.PaymentNotAllowed) as error:
@@ -156,6 +216,8 @@ def payment_detail(request: HttpRequest, payment_id: int) -> HttpResponse:
     benefit_profile = profile_for(payment.person_id)
     if benefit_profile is not None and benefit_profile.benefit_safe:
         audit.log(_actor(request), "benefit_safe.viewed", payment.person, payment_id=payment.pk)
+    came = payment.booking is not None and payment.booking.status == Booking.Status.ATTENDED
+    form_with_errors = next((f for f in forms_by_move.values() if f.errors), None)
     context = {
         "benefit_profile": benefit_profile,
         "benefit_limits": (
@@ -164,6 +226,17 @@ def payment_detail(request: HttpRequest, payment_id: int) -> HttpResponse:
         "payment": payment,
         "paid_form": paid_form,
         "reject_form": reject_form,
+        "hours_form": hours_form,
+        "anyway_form": anyway_form,
+        "form_with_errors": form_with_errors,
+        "offer": offer,
+        "unit": unit,
+        "can_change_hours": offer is not None and payment.status in services.CHANGE_HOURS_FROM,
+        "can_pay_anyway": is_fee
+        and payment.status == Payment.Status.ACCEPTED
+        and not came
+        and payment.session.starts_at <= timezone.now(),
+        "booking_status": payment.booking.get_status_display() if payment.booking else "",
         "days_since": days,
         "unpaid": payment.status in Payment.UNPAID,
         "offered": pounds(payment.offered_pence),
@@ -259,12 +332,77 @@ def export_view(request: HttpRequest) -> HttpResponseBase:
     if not form.is_valid():
         return render(request, "payments/export.html", {"form": form}, status=400)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    if request.GET.get("format") == "xlsx":
+        audit.log(_actor(request), "payments.exported", start=start.isoformat(), end=end.isoformat(), format="xlsx")
+        return _xlsx_response(start, end)
     audit.log(_actor(request), "payments.exported", start=start.isoformat(), end=end.isoformat())
     writer = csv.writer(_Echo())
     lines = (writer.writerow([_safe(cell) for cell in row]) for row in _export_rows(start, end))
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="payments-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
     return response
+
+
+def _pence(cell: str) -> int:
+    """The export's "12.50" back to 1250 pence, exactly (it was written from pence by pounds())."""
+    return int(Decimal(cell) * 100)
+
+
+def write_xlsx(rows: Iterator[list[str]], out: IO[bytes]) -> None:
+    """The finance export's rows (header first, total last) as a workbook written row by row
+    (openpyxl's write-only mode keeps only the current row in memory). Amounts become numbers in
+    pounds with two decimal places; the total is re-added here from the lines' pence, so it is
+    the sum of the lines whatever a spreadsheet does with binary fractions. Text is made safe
+    like the CSV's (never a formula) and stored as text."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Payments")
+    header = next(rows)
+    amount_at = header.index("Amount (£)")
+    sheet.append([_text_cell(sheet, cell, bold=True) for cell in header])
+    total = 0
+    for row in rows:
+        is_total = row[0] == "Total" and not any(row[1:amount_at])
+        pence = total if is_total else _pence(row[amount_at])
+        if not is_total:
+            total += pence
+        cells: list[Any] = []
+        for at, cell in enumerate(row):
+            if at == amount_at:
+                number = WriteOnlyCell(sheet, value=cast(Any, Decimal(pence) / 100))  # exact; openpyxl writes Decimals
+                number.number_format = "#,##0.00"
+                if is_total:
+                    number.font = Font(bold=True)
+                cells.append(number)
+            else:
+                cells.append(_text_cell(sheet, cell, bold=is_total))
+        sheet.append(cells)
+    book.save(out)  # type: ignore[arg-type]
+
+
+def _text_cell(sheet: Any, value: str, *, bold: bool = False) -> Any:
+    cell = WriteOnlyCell(sheet, value=_safe(value))
+    cell.data_type = "s"  # never a formula, whatever it starts with
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def _xlsx_response(start: date, end: date) -> FileResponse:
+    """Written to a temporary file (bounded memory), then streamed from it; the file goes when
+    the response is closed."""
+    out = tempfile.TemporaryFile(suffix=".xlsx")
+    try:
+        write_xlsx(_export_rows(start, end), out)
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=f"payments-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 class RateForm(forms.Form):
@@ -411,6 +549,7 @@ def session_payments(request: HttpRequest, session_id: int) -> HttpResponse:
         .select_related("person")
         .order_by("person__name")
     )
+    budget = [_money_row(row) for row in budget_by_session(session_id=session.pk)]
     days = (timezone.localdate() - timezone.localdate(session.starts_at)).days
     context = {
         "session": session,
@@ -421,5 +560,35 @@ def session_payments(request: HttpRequest, session_id: int) -> HttpResponse:
         "days_since": days,
         "unpaid": Payment.UNPAID,
         "total": pounds(sum(p.amount_pence for p in rows if p.status not in ("declined", "rejected"))),
+        "budget": budget[0] if budget else None,
     }
     return render(request, "payments/session.html", context, status=400 if form.errors else 200)
+
+
+# The budget ----------------------------------------------------------------------------------
+
+MONEY_KEYS = ("offered", "accepted", "due", "approved", "paid", "declined", "rejected")
+
+
+def _money_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A budget row with each pence column also as pounds (key_shown)."""
+    return {**row, **{f"{key}_shown": pounds(int(row[key])) for key in MONEY_KEYS if key in row}}
+
+
+@require_http_methods(["GET"])
+@coordinator_required
+def budget_view(request: HttpRequest) -> HttpResponse:
+    """Totals offered, accepted, due, approved, paid and declined per programme and per session.
+    Queries: the programmes (one grouped query), the count of sessions with payments and a page
+    of them (one grouped query), whatever the number of sessions (pinned in tests)."""
+    programmes = budget_by_programme()
+    sessions = Paginator(budget_by_session(), PAGE_SIZE).get_page(request.GET.get("page"))
+    total = budget_total(programmes)
+    context = {
+        "programmes": [_money_row(row) for row in programmes],
+        "sessions": sessions,
+        "session_rows": [_money_row(row) for row in sessions],
+        "total": _money_row(total),
+        "unpaid_shown": pounds(total["accepted"] + total["due"] + total["approved"]),
+    }
+    return render(request, "payments/budget.html", context)

@@ -3,6 +3,7 @@ form, call a service, say what happened."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -19,6 +20,7 @@ from roundtable.cocreation import services
 from roundtable.cocreation.models import AgendaItem, Programme, ReservedPlaces, Session, Venue
 from roundtable.cocreation.selectors import get_session_for_user
 from roundtable.core import audit
+from roundtable.payments.selectors import overdue_payments
 from roundtable.workspace.forms.session_tools import CancelSessionForm, DuplicateSessionForm, ProgrammeForm
 from roundtable.workspace.forms.sessions import SessionForm
 from roundtable.workspace.forms.venues import VenueForm
@@ -70,6 +72,8 @@ def home(request):
         "past": list(sessions.past()[:20]),
         "past_count": Session.objects.past().count(),
         "has_venues": Venue.objects.exists(),
+        "overdue_payments": overdue_payments() if request.user.is_coordinator else ([], 0),
+        "payments_target_days": settings.PAYMENTS_TARGET_DAYS,
     }
     template = "coordinator/home.html" if request.user.is_coordinator else "coordinator/home_facilitator.html"
     return render(request, template, context)

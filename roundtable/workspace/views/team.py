@@ -51,6 +51,8 @@ VERB_LABELS = {
     "payment.receipt_viewed": "Looked at a receipt for an expense",
     "travel_request.made": "Asked the centre to book their travel",
     "travel_request.withdrawn": "Withdrew a request to book their travel",
+    "payment.fee_changed": "Changed the hours a fee pays for",
+    "payment.due_anyway": "Made a fee due for someone who did not come",
     "payments.exported": "Downloaded the finance export",
     # Live boards
     "board.create": "Opened a board",
