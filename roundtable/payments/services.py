@@ -22,6 +22,7 @@ from roundtable.accounts.models import User
 from roundtable.bookings.models import Booking
 from roundtable.cocreation.models import Session
 from roundtable.core import audit
+from roundtable.core.models import AuditEntry
 from roundtable.payments.benefits import INCOME_CHOICES, OverBenefitLimit, benefit_check, profile_for, route_for
 from roundtable.payments.models import Offer, Payment, PaymentProfile, Rate, TravelRequest, pounds, times
 from roundtable.payments.receipts import UploadRefused, check_receipt, delete_receipts, store_receipt
@@ -290,14 +291,28 @@ def payment_choose(*, payment_id: int, answer: ChoiceAnswer, actor: Any = None) 
 
 def attendance_changed(*, booking: Booking, new: str, actor: User | None) -> None:
     """Marking someone attended makes their accepted fee and expense claims due; taking it back
-    (undo or did not come) returns what is due to accepted. Approved or paid items are left alone."""
+    (undo or did not come) returns what is due to accepted, except a fee a coordinator made due
+    anyway (fee_due_anyway: they came for part, or we pay anyway). Approved or paid items are left
+    alone."""
     came = new == Booking.Status.ATTENDED
     theirs = Payment.objects.select_for_update().filter(
         session_id=booking.session_id,
         person_id=booking.person_id,
         status=Payment.Status.ACCEPTED if came else Payment.Status.DUE,
     )
+    paid_anyway: set[str] = set()
+    if not came:
+        # A coordinator's "pay them anyway" (fee_due_anyway) stands when attendance is taken back.
+        paid_anyway = set(
+            AuditEntry.objects.filter(
+                verb="payment.due_anyway",
+                target_type=Payment._meta.label_lower,
+                target_id__in=[str(pk) for pk in theirs.values_list("pk", flat=True)],
+            ).values_list("target_id", flat=True)
+        )
     for payment in theirs.order_by("id"):
+        if str(payment.pk) in paid_anyway:
+            continue
         old = payment.status
         payment.status = Payment.Status.DUE if came else Payment.Status.ACCEPTED
         payment.save(update_fields=["status", "updated_at"])

@@ -291,6 +291,24 @@ def test_due_anyway_for_part_of_the_session_pays_the_hours_given(team):
     assert fee.status == "due" and fee.amount_pence == 5500
 
 
+def test_paying_anyway_stands_when_attendance_is_marked_again(team):
+    session = make_session(days_ahead=-3)
+    booking, fee = _accepted_fee(session, team, hours="7")
+    booking_mark_attendance(booking_id=booking.pk, attended=False, actor=team["creator"])
+    services.fee_due_anyway(payment_id=fee.pk, reason="Came for part", hours=Decimal("2"), actor=team["other"])
+    # Marking them as come and then "did not come" again leaves the team's decision alone.
+    booking_mark_attendance(booking_id=booking.pk, attended=True, actor=team["creator"])
+    booking_mark_attendance(booking_id=booking.pk, attended=False, actor=team["creator"])
+    fee.refresh_from_db()
+    assert fee.status == "due" and fee.amount_pence == 5500
+    # Someone else's due fee on the same session still follows attendance.
+    other_booking, other_fee = _accepted_fee(session, team, name="Tom Rees")
+    booking_mark_attendance(booking_id=other_booking.pk, attended=True, actor=team["creator"])
+    assert Payment.objects.get(pk=other_fee.pk).status == "due"
+    booking_mark_attendance(booking_id=other_booking.pk, attended=False, actor=team["creator"])
+    assert Payment.objects.get(pk=other_fee.pk).status == "accepted"
+
+
 # --- Costs in the reports ---------------------------------------------------------------------
 
 
