@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -172,3 +173,29 @@ def london_datetime(day: date, at: time) -> datetime:
             f"{at:%H:%M} does not exist on {day:%-d %B %Y} because the clocks go forward", code="no_such_time"
         )
     return aware
+
+
+class PoundsField(forms.DecimalField):
+    """Money typed in pounds and pence ("12.50"), from `least` (1p unless said) to `most` pounds,
+    with plain messages that give an example. The cleaned value has at most two decimal places, so
+    `int(value * 100)` is its exact pence. `error_messages` says a limit differently where needed."""
+
+    def __init__(
+        self,
+        *,
+        example: str = "12.50",
+        least: Decimal = Decimal("0.01"),
+        most: int = 10_000,
+        error_messages: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        lowest = "at least 1p" if least == Decimal("0.01") else f"£{least:,} or more"
+        messages = {
+            "required": "Enter an amount in pounds",
+            "invalid": f"Enter an amount in pounds, like {example}",
+            "min_value": f"Enter an amount of {lowest}",
+            "max_value": f"Enter an amount of £{most:,} or less",
+            "max_decimal_places": f"Enter pounds and pence, like {example}",
+            **(error_messages or {}),
+        }
+        super().__init__(min_value=least, max_value=Decimal(most), decimal_places=2, error_messages=messages, **kwargs)

@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from roundtable.core import audit
-from roundtable.core.forms import GovukDateField
+from roundtable.core.forms import GovukDateField, PoundsField
 from roundtable.core.pdf import pdf_response
+from roundtable.involvement.forms import smaller_amount_field
 from roundtable.involvement.services import PARTICIPANT
 from roundtable.involvement.views import _error_summary, private_link
 from roundtable.payments.benefits import (
@@ -59,19 +60,14 @@ def _pence(amount: Decimal | None) -> int | None:
 
 
 def _money_field(label: str, help_text: str) -> forms.DecimalField:
-    return forms.DecimalField(
+    return PoundsField(
         label=label,
         help_text=help_text,
         required=False,
-        min_value=Decimal(0),
-        max_value=Decimal(100000),
-        decimal_places=2,
-        error_messages={
-            "invalid": "Enter an amount in pounds, like 20 or 86.67",
-            "min_value": "Enter an amount of £0 or more",
-            "max_value": "Enter an amount of £100,000 or less",
-            "max_decimal_places": "Enter pounds and pence, like 86.67",
-        },
+        example="86.67",
+        least=Decimal(0),
+        most=100_000,
+        error_messages={"invalid": "Enter an amount in pounds, like 20 or 86.67"},
     )
 
 
@@ -202,19 +198,7 @@ class BenefitOptionForm(forms.Form):
             "invalid_choice": "Choose what you would like to do",
         },
     )
-    amount = forms.DecimalField(
-        label="If you take less, how much? (in pounds)",
-        required=False,
-        min_value=Decimal("0.01"),
-        max_value=Decimal(100000),
-        decimal_places=2,
-        error_messages={
-            "invalid": "Enter an amount in pounds, like 20 or 12.50",
-            "min_value": "Enter an amount more than £0",
-            "max_value": "Enter an amount less than the payment offered",
-            "max_decimal_places": "Enter pounds and pence, like 12.50",
-        },
-    )
+    amount = smaller_amount_field("If you take less, how much? (in pounds)")
     pay_after = GovukDateField(
         label="If you spread it, pay it on or after",
         what="The date to pay it on or after",

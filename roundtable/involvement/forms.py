@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from roundtable.bookings.forms import AccessNeedsFields, DietaryFields, SignupForm
 from roundtable.bookings.services import AccessNeedsAnswer
-from roundtable.core.forms import GovukDateField
+from roundtable.core.forms import GovukDateField, PoundsField
 from roundtable.involvement.models import DataRequest
 from roundtable.people.models import Person
 
@@ -154,3 +154,18 @@ class KeptAccessNeedsForm(forms.Form):
             consent=True,
             keep_on_file=True,
         )
+
+
+def smaller_amount_field(label: str) -> PoundsField:
+    """The amount someone asks for instead of a fee they were offered (ask for less, or take less
+    to stay within their benefit limits); the service checks it is below the offer."""
+    return PoundsField(
+        label=label,
+        required=False,
+        most=100_000,
+        error_messages={
+            "invalid": "Enter an amount in pounds, like 20 or 12.50",
+            "min_value": "Enter an amount more than £0",
+            "max_value": "Enter an amount less than the payment offered",
+        },
+    )

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from roundtable.bookings.forms import AccessNeedsFields, DietaryFields
 from roundtable.bookings.models import Booking, ManageLink
 from roundtable.core import audit, ratelimit
+from roundtable.core.forms import PoundsField
 from roundtable.core.pdf import pdf_response
 from roundtable.core.privatelinks import private_link_view
 from roundtable.core.templatetags.govuk import error_anchor
@@ -32,6 +33,7 @@ from roundtable.involvement.forms import (
     DetailsForm,
     GetLinkForm,
     KeptAccessNeedsForm,
+    smaller_amount_field,
 )
 from roundtable.involvement.models import DataFile, DataRequest, PersonLink
 from roundtable.involvement.selectors import consents_held, involvement_for, kept_access_needs, upcoming_bookings
@@ -310,19 +312,7 @@ class PaymentChoiceForm(forms.Form):
             "invalid_choice": "Choose what you would like to do with the payment",
         },
     )
-    amount = forms.DecimalField(
-        label="If you would like a smaller amount, how much? (in pounds)",
-        required=False,
-        min_value=Decimal("0.01"),
-        max_value=Decimal("100000"),
-        decimal_places=2,
-        error_messages={
-            "invalid": "Enter an amount in pounds, like 20 or 12.50",
-            "min_value": "Enter an amount more than £0",
-            "max_value": "Enter an amount less than the payment offered",
-            "max_decimal_places": "Enter pounds and pence, like 12.50",
-        },
-    )
+    amount = smaller_amount_field("If you would like a smaller amount, how much? (in pounds)")
     donate_to = forms.CharField(
         label="If you would like to donate it, which charity?",
         required=False,
@@ -477,19 +467,11 @@ class ExpenseClaimForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what the expense was for", "invalid_choice": "Choose what it was for"},
     )
-    amount = forms.DecimalField(
+    amount = PoundsField(
         label="How much did it cost? (in pounds)",
         help_text="For example, 4.50. Leave this empty if you drove and are claiming miles.",
         required=False,
-        min_value=Decimal("0.01"),
-        max_value=Decimal("10000"),
-        decimal_places=2,
-        error_messages={
-            "invalid": "Enter an amount in pounds, like 4.50",
-            "min_value": "Enter an amount of at least 1p",
-            "max_value": "Enter an amount of £10,000 or less",
-            "max_decimal_places": "Enter pounds and pence, like 4.50",
-        },
+        example="4.50",
     )
     miles = forms.DecimalField(
         label="Or, if you drove, how many miles? (there and back)",

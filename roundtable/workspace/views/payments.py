@@ -31,6 +31,7 @@ from roundtable.accounts.permissions import coordinator_required
 from roundtable.bookings.models import Booking
 from roundtable.cocreation.models import Session
 from roundtable.core import audit
+from roundtable.core.forms import PoundsField
 from roundtable.payments import services
 from roundtable.payments.benefits import profile_for
 from roundtable.payments.models import Offer, Payment, Rate, TravelRequest, pounds
@@ -413,19 +414,11 @@ class RateForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what the rate pays for", "invalid_choice": "Choose what the rate pays for"},
     )
-    amount = forms.DecimalField(
+    amount = PoundsField(
         label="Amount in pounds",
         help_text="For example, 27.50",
-        min_value=Decimal("0.01"),
-        max_value=Decimal("10000"),
-        decimal_places=2,
-        error_messages={
-            "required": "Enter the amount in pounds",
-            "invalid": "Enter an amount in pounds, like 27.50",
-            "min_value": "Enter an amount of at least £0.01",
-            "max_value": "Enter an amount of £10,000 or less",
-            "max_decimal_places": "Enter pounds and pence, like 27.50",
-        },
+        example="27.50",
+        error_messages={"required": "Enter the amount in pounds"},
     )
     effective_from = forms.DateField(
         label="First day it applies",
