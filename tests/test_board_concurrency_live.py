@@ -13,7 +13,6 @@ PostgreSQL must be reachable (LIVE_POSTGRES_SERVER), as for tests/test_concurren
 from __future__ import annotations
 
 import json
-import subprocess
 import threading
 import time
 import urllib.error
@@ -23,9 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from roundtable.core import serve
-from roundtable.core.testing import live_site_env
-from tests.test_concurrency_live import _free_port, _manage, _postgres_database
+from roundtable.core.testing import gunicorn_site, live_site_env
+from tests.test_concurrency_live import _manage, _postgres_database
 
 pytestmark = pytest.mark.live
 
@@ -70,31 +68,9 @@ def board_site(database_url, threads, tmp_path):
     _manage(env, "migrate", "--noinput", "-v0")
     _manage(env, "createcachetable")
     board = json.loads(_manage(env, "shell", "-v0", "-c", SETUP).strip().splitlines()[-1])
-    port = _free_port()
     log_path = tmp_path / "server.log"
-    with open(log_path, "w") as log:
-        procs = serve.start(
-            {"web": serve.gunicorn_command(port=port, workers=2, threads=threads)},
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert all(p.poll() is None for p in procs.values()), log_path.read_text()
-            try:
-                with urllib.request.urlopen(f"{base}/api/boards/{board['code']}", timeout=10) as resp:  # noqa: S310
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the server did not start:\n" + log_path.read_text()
-            time.sleep(0.2)
+    with gunicorn_site(env, log_path, ready_path=f"/api/boards/{board['code']}", threads=threads) as base:
         yield {"base": base, "board": board, "env": env, "log": log_path}
-    finally:
-        serve.stop(procs)
 
 
 def _post_all(requests: list[tuple[str, dict, dict]]) -> list[tuple[int, dict]]:

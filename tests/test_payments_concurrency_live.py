@@ -12,17 +12,14 @@ PostgreSQL must be reachable (LIVE_POSTGRES_SERVER), as for tests/test_concurren
 from __future__ import annotations
 
 import json
-import subprocess
 import time
-import urllib.request
 from collections import Counter
 
 import pytest
 
-from roundtable.core import serve
-from roundtable.core.testing import live_site_env
+from roundtable.core.testing import gunicorn_site, live_site_env
 from tests.test_board_concurrency_live import _post_all
-from tests.test_concurrency_live import _free_port, _manage, _postgres_database
+from tests.test_concurrency_live import _manage, _postgres_database
 
 pytestmark = pytest.mark.live
 
@@ -70,31 +67,8 @@ def payments_site(database_url, threads, tmp_path):
     _manage(env, "createcachetable")
     ids = json.loads(_manage(env, "shell", "-v0", "-c", SETUP).strip().splitlines()[-1])
     tokens = [_manage(env, "api_token", f"approver{n}@example.org").strip() for n in range(2)]
-    port = _free_port()
-    log_path = tmp_path / "server.log"
-    with open(log_path, "w") as log:
-        procs = serve.start(
-            {"web": serve.gunicorn_command(port=port, workers=2, threads=threads)},
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert all(p.poll() is None for p in procs.values()), log_path.read_text()
-            try:
-                with urllib.request.urlopen(f"{base}/", timeout=10) as resp:  # noqa: S310
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the server did not start:\n" + log_path.read_text()
-            time.sleep(0.2)
-        yield {"base": base, "ids": ids, "tokens": tokens, "env": env, "log": log_path}
-    finally:
-        serve.stop(procs)
+    with gunicorn_site(env, tmp_path / "server.log", threads=threads) as base:
+        yield {"base": base, "ids": ids, "tokens": tokens, "env": env, "log": tmp_path / "server.log"}
 
 
 def test_two_coordinators_approving_each_payment_at_once_approve_it_once(payments_site):

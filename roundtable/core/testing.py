@@ -5,6 +5,12 @@ processes would, and reading which font printed what in a PDF. Factories live wi
 from __future__ import annotations
 
 import io
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management import call_command
@@ -38,6 +44,45 @@ def live_site_env(database_url: str, var_dir: Path | str, **extra: str) -> dict[
     env.pop("EMAIL_HOST", None)
     env.pop("EMAIL_BACKEND", None)
     return env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn_site(
+    env: dict[str, str], log_path: Path, *, ready_path: str = "/", workers: int = 2, threads: int = 1
+) -> Iterator[str]:
+    """gunicorn serving the site `env` describes on a free port, for the length of the block.
+    Yields the base URL once `ready_path` answers 200; fails with the server's log if a worker
+    process dies or the site does not answer within two minutes. Stops the server afterwards."""
+    port = free_port()
+    with open(log_path, "w") as log:
+        procs = serve.start(
+            {"web": serve.gunicorn_command(port=port, workers=workers, threads=threads)},
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert all(p.poll() is None for p in procs.values()), log_path.read_text()
+            try:
+                with urllib.request.urlopen(f"{base}{ready_path}", timeout=10) as resp:  # noqa: S310
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "the server did not start:\n" + log_path.read_text()
+            time.sleep(0.2)
+        yield base
+    finally:
+        serve.stop(procs)
 
 
 def fonts_of_each_character(content: bytes) -> dict[str, set[str]]:
