@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from django.core.management import call_command
 from pypdf import PdfReader
@@ -83,6 +84,23 @@ def gunicorn_site(
         yield base
     finally:
         serve.stop(procs)
+
+
+def check_page(page: Any, axe: Any, name: str, *, shots: str = "") -> None:
+    """A Playwright page as people will meet it: axe (the `axe` fixture) at 1280 and 360 px, with a
+    screenshot of each in the folder `shots` when it is set; one h1; and nothing wider than the
+    screen at 320 px. Leaves the page at 1280 px."""
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 900})
+        axe(page)
+        if shots:
+            Path(shots).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=f"{shots}/{name}-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 320, "height": 800})
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    assert wide <= 320, f"{page.url} is {wide}px wide at a 320px viewport"
+    assert page.locator("h1").count() == 1
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def fonts_of_each_character(content: bytes) -> dict[str, set[str]]:

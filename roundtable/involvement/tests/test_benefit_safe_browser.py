@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import os
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from roundtable.accounts.testing import PASSWORD, make_coordinator
 from roundtable.bookings.testing import signup
-from roundtable.bookings.tests.test_browser_signup import fits_320, tab_to
+from roundtable.bookings.tests.test_browser_signup import tab_to
 from roundtable.cocreation.testing import make_session
+from roundtable.core.testing import check_page
 from roundtable.involvement.models import PersonLink
 from roundtable.payments.benefits import ProfileAnswer, payment_profile_update
 from roundtable.payments.models import Payment, PaymentProfile
@@ -27,16 +27,7 @@ SHOTS = os.environ.get("PAYBENEFIT_SHOTS", "")
 
 
 def _check(page, axe, name: str) -> None:
-    for width in (1280, 360):
-        page.set_viewport_size({"width": width, "height": 900})
-        axe(page)
-        if SHOTS:
-            Path(SHOTS).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 320, "height": 800})
-    fits_320(page)
-    assert page.locator("h1").count() == 1
-    page.set_viewport_size({"width": 1280, "height": 900})
+    check_page(page, axe, name, shots=SHOTS)
 
 
 def _sign_in(page, email: str = "coordinator@example.org") -> None:

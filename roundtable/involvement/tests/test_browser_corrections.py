@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -18,9 +17,9 @@ from django.utils import timezone
 from roundtable.accounts.testing import make_coordinator, sign_in_browser
 from roundtable.bookings.models import Booking
 from roundtable.bookings.testing import signup
-from roundtable.bookings.tests.test_browser_signup import fits_320, tab_to
+from roundtable.bookings.tests.test_browser_signup import tab_to
 from roundtable.cocreation.testing import make_session
-from roundtable.core.testing import run_tasks
+from roundtable.core.testing import check_page, run_tasks
 from roundtable.involvement.models import DataRequest, PersonLink
 from roundtable.people.models import Person
 
@@ -31,16 +30,7 @@ TIMEOUT_MS = 10_000
 
 
 def _check(page, axe, name: str) -> None:
-    for width in (1280, 360):
-        page.set_viewport_size({"width": width, "height": 900})
-        axe(page)
-        if SHOTS:
-            Path(SHOTS).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 320, "height": 800})
-    fits_320(page)
-    assert page.locator("h1").count() == 1
-    page.set_viewport_size({"width": 1280, "height": 900})
+    check_page(page, axe, name, shots=SHOTS)
 
 
 @contextmanager

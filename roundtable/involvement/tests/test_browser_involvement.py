@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -14,9 +13,9 @@ from django.core import mail
 from roundtable.bookings.models import AccessNeeds, Booking
 from roundtable.bookings.services import AccessNeedsAnswer
 from roundtable.bookings.testing import signup
-from roundtable.bookings.tests.test_browser_signup import a_session, fits_320, tab_to
+from roundtable.bookings.tests.test_browser_signup import a_session, tab_to
 from roundtable.cocreation.testing import make_session
-from roundtable.core.testing import run_tasks
+from roundtable.core.testing import check_page, run_tasks
 from roundtable.people.models import Person
 from roundtable.records.models import Action, ActionStatus, Decision, Method
 
@@ -27,16 +26,7 @@ SHOTS = os.environ.get("INVOLVEMENT_SHOTS", "")
 
 
 def _check(page, axe, name: str) -> None:
-    for width in (1280, 360):
-        page.set_viewport_size({"width": width, "height": 900})
-        axe(page)
-        if SHOTS:
-            Path(SHOTS).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 320, "height": 800})
-    fits_320(page)
-    assert page.locator("h1").count() == 1
-    page.set_viewport_size({"width": 1280, "height": 900})
+    check_page(page, axe, name, shots=SHOTS)
 
 
 def _a_participant() -> None:
