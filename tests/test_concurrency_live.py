@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 
 from roundtable.core import serve
-from roundtable.core.testing import live_site_env
+from roundtable.core.testing import gunicorn_site, live_site_env
 
 pytestmark = pytest.mark.live
 
@@ -289,28 +289,9 @@ def postgres_web(tmp_path):
                 f"print(make_session(capacity={FAULT_CAPACITY}, title='The rush').pk)",
             ).strip()
         )
-        port = _free_port()
         log_path = tmp_path / "server.log"
-        with open(log_path, "w") as log:
-            procs = serve.start(
-                {"web": serve.gunicorn_command(port=port, workers=2)}, env=env, stdout=log, stderr=subprocess.STDOUT
-            )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                assert all(p.poll() is None for p in procs.values()), log_path.read_text()
-                try:
-                    with urllib.request.urlopen(f"{base}/api/sessions/{session_id}", timeout=10) as resp:  # noqa: S310
-                        if resp.status == 200:
-                            break
-                except OSError:
-                    pass
-                assert time.monotonic() < deadline, "the server did not start:\n" + log_path.read_text()
-                time.sleep(0.2)
+        with gunicorn_site(env, log_path, ready_path=f"/api/sessions/{session_id}") as base:
             yield {"base": base, "session_id": session_id, "env": env, "log": log_path, "database_url": database_url}
-        finally:
-            serve.stop(procs)
 
 
 def _kill_connections_while(database_url: str, session_id: int, running: threading.Event) -> dict[str, int]:

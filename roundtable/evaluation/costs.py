@@ -14,12 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from roundtable.cocreation.models import Programme
-
-
-def pounds(pence: int) -> str:
-    sign = "-" if pence < 0 else ""
-    whole, part = divmod(abs(int(pence)), 100)
-    return f"{sign}£{whole:,}.{part:02d}"
+from roundtable.core.money import pounds
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-
-def pounds(pence: int) -> str:
-    """£1,234.56 from 123456: whole pence shown as pounds, never through a float."""
-    sign = "-" if pence < 0 else ""
-    whole, part = divmod(abs(int(pence)), 100)
-    return f"{sign}£{whole:,}.{part:02d}"
+from roundtable.core.money import pounds as pounds  # the views and tests know it as payments.models.pounds
 
 
 def times(amount_pence: int, quantity: Decimal) -> int:
