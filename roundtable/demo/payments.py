@@ -1,7 +1,9 @@
 """Demo payments: a rate card, and the latest past session paying its contributors with a fee in
-every state that follows attendance (offered, declined, due, approved, paid, not paid) and expenses
-beside them (a childcare claim with a photo of its receipt); the next session says up front what it pays, and two people have accepted already. Everything goes through the payments services, so the
-audit log shows each move as it would in use. Idempotent: a session that has an offer is left alone.
+every state (offered, accepted by someone who then did not come, declined, due, approved, paid, not
+paid) and expenses beside them (a childcare claim with a photo of its receipt); the next session
+says up front what it pays, and two people have accepted already. Everything goes through the
+payments services, so the audit log shows each move as it would in use. Idempotent: a session that
+has an offer is left alone.
 """
 
 from __future__ import annotations
@@ -131,9 +133,30 @@ def _every_state(session: Session, actor: User) -> None:
                 reason="You told us you came in your NHS work time, so your employer pays you for it.",
                 actor=actor,
             )
-    # Someone with a place who has not come (yet): their acceptance waits for attendance.
+    # Someone with a place who has not been marked yet: their acceptance waits for attendance.
     for fee in other[:1]:
         services.payment_choose(payment_id=fee.pk, answer=services.ChoiceAnswer(choice="accept"), actor=None)
+    # Someone who accepted before the day and then did not come: nothing is due unless the team
+    # says so (the payment's page offers "pay it anyway"). Their fee was made while they had a
+    # place; the demo's history is written directly, as seed_demo writes past bookings.
+    no_show = (
+        Booking.objects.filter(session=session, status=Booking.Status.NO_SHOW)
+        .exclude(person__payments__session=session)
+        .order_by("id")
+        .first()
+    )
+    if no_show is not None and fees:
+        Payment.objects.create(
+            person_id=no_show.person_id,
+            session=session,
+            booking=no_show,
+            kind=Payment.Kind.FEE,
+            offered_pence=fees[0].offered_pence,
+            amount_pence=fees[0].offered_pence,
+            status=Payment.Status.ACCEPTED,
+            choice=Payment.Choice.ACCEPT,
+            created_by=actor,
+        )
     # Expenses beside the fees: mileage from the rate card, and a childcare cost.
     for fee in came[:2]:
         assert fee.booking is not None

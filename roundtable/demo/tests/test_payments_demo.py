@@ -14,6 +14,8 @@ def test_the_demo_pays_in_every_state_and_seeding_again_adds_nothing(client):
     call_command("seed_demo", verbosity=0)
     counts = seed_payments()
     assert set(counts) == {s.value for s in Payment.Status}, counts
+    paying = Offer.objects.order_by("session__starts_at").first().session  # the past session
+    assert {p.status for p in Payment.objects.filter(session=paying)} == {s.value for s in Payment.Status}
     session_ids = set(Offer.objects.values_list("session_id", flat=True))
     assert len(session_ids) == 2  # the paying past session and the next one
     expenses = Payment.objects.filter(kind=Payment.Kind.EXPENSE)
