@@ -59,6 +59,18 @@ def _pence(amount: Decimal | None) -> int | None:
     return None if amount is None else int(amount * 100)
 
 
+def _yes_no_question(label: str, help_text: str = "") -> forms.ChoiceField:
+    """An optional yes-or-no question (the employment questions): unanswered stays unanswered."""
+    return forms.ChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Choose yes or no"},
+    )
+
+
 def _money_field(label: str, help_text: str) -> forms.DecimalField:
     return PoundsField(
         label=label,
@@ -84,28 +96,16 @@ class PaymentProfileForm(forms.Form):
     )
     weekly_limit = _money_field("Your weekly limit, in pounds (optional)", "")
     monthly_limit = _money_field("Your monthly limit, in pounds (optional)", "")
-    paid_job = forms.ChoiceField(
-        label="Is this part of your paid job?",
-        help_text="For example, you take part as a researcher or for a charity that employs you.",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        required=False,
-        error_messages={"invalid_choice": "Choose yes or no"},
+    paid_job = _yes_no_question(
+        "Is this part of your paid job?",
+        "For example, you take part as a researcher or for a charity that employs you.",
     )
-    public_work_time = forms.ChoiceField(
-        label="Are you employed by the NHS or another public body and doing this in your work time?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        required=False,
-        error_messages={"invalid_choice": "Choose yes or no"},
+    public_work_time = _yes_no_question(
+        "Are you employed by the NHS or another public body and doing this in your work time?"
     )
-    wants_payroll = forms.ChoiceField(
-        label="Would you like to be paid through payroll?",
-        help_text="If you take part often, we can pay you through our payroll, with tax taken off at source.",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
-        required=False,
-        error_messages={"invalid_choice": "Choose yes or no"},
+    wants_payroll = _yes_no_question(
+        "Would you like to be paid through payroll?",
+        "If you take part often, we can pay you through our payroll, with tax taken off at source.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any):
